@@ -1,0 +1,26 @@
+package io.knocker;
+
+import java.util.concurrent.locks.Lock;
+
+/** A {@link Lock}: a knock is {@code lock()} then {@code unlock()}, trying first. */
+final class LockDoor extends Door {
+
+	private final Lock lock;
+
+	LockDoor(Lock lock) {
+		super("lock");
+		this.lock = lock;
+	}
+
+	@Override
+	void knock(Knock knock) throws InterruptedException {
+		if (this.lock.tryLock()) {
+			this.lock.unlock();
+			return;
+		}
+		knock.busySince(System.nanoTime());
+		this.lock.lockInterruptibly();
+		this.lock.unlock();
+	}
+
+}

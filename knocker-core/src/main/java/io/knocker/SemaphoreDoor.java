@@ -1,0 +1,26 @@
+package io.knocker;
+
+import java.util.concurrent.Semaphore;
+
+/** A {@link Semaphore}: a knock is {@code acquire()} then {@code release()}, trying first. */
+final class SemaphoreDoor extends Door {
+
+	private final Semaphore semaphore;
+
+	SemaphoreDoor(Semaphore semaphore) {
+		super("semaphore");
+		this.semaphore = semaphore;
+	}
+
+	@Override
+	void knock(Knock knock) throws InterruptedException {
+		if (this.semaphore.tryAcquire()) {
+			this.semaphore.release();
+			return;
+		}
+		knock.busySince(System.nanoTime());
+		this.semaphore.acquire();
+		this.semaphore.release();
+	}
+
+}

@@ -1,0 +1,95 @@
+package io.knocker;
+
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.locks.Lock;
+import java.util.concurrent.locks.LockSupport;
+
+/** Threads that keep a door busy (or not) for a test, the way gilknocker's tests hold the GIL. */
+final class Workload implements AutoCloseable {
+
+	private final List<Thread> threads = new ArrayList<>();
+
+	private volatile boolean running = true;
+
+	static volatile long sink;
+
+	/** Threads that each take the lock, compute for {@code heldNanos}, let go and compute for {@code freeNanos}. */
+	static Workload onLock(Lock lock, int threads, long heldNanos, long freeNanos) {
+		Workload workload = new Workload();
+		for (int i = 0; i < threads; i++) {
+			workload.spawn(() -> {
+				while (workload.running) {
+					lock.lock();
+					try {
+						compute(heldNanos);
+					}
+					finally {
+						lock.unlock();
+					}
+					compute(freeNanos);
+				}
+			});
+		}
+		return workload;
+	}
+
+	/** One thread that holds the lock for {@code duty} of every {@code periodNanos}, sleeping throughout. */
+	static Workload dutyCycle(Lock lock, double duty, long periodNanos) {
+		Workload workload = new Workload();
+		long held = (long) (duty * periodNanos);
+		workload.spawn(() -> {
+			while (workload.running) {
+				lock.lock();
+				try {
+					sleep(held);
+				}
+				finally {
+					lock.unlock();
+				}
+				sleep(periodNanos - held);
+			}
+		});
+		return workload;
+	}
+
+	/** Busy-computes for about {@code nanos}, holding no lock. */
+	static void compute(long nanos) {
+		long end = System.nanoTime() + nanos;
+		long x = 0;
+		while (System.nanoTime() < end) {
+			for (int i = 0; i < 100; i++) {
+				x = x * 31 + i;
+			}
+		}
+		sink = x;
+	}
+
+	static void sleep(long nanos) {
+		long end = System.nanoTime() + nanos;
+		long left;
+		while ((left = end - System.nanoTime()) > 0) {
+			LockSupport.parkNanos(left);
+		}
+	}
+
+	static void sleepMillis(long millis) {
+		sleep(millis * 1_000_000);
+	}
+
+	private void spawn(Runnable body) {
+		Thread thread = new Thread(body, "workload-" + this.threads.size());
+		thread.setDaemon(true);
+		this.threads.add(thread);
+		thread.start();
+	}
+
+	@Override
+	public void close() throws InterruptedException {
+		this.running = false;
+		for (Thread thread : this.threads) {
+			thread.join();
+		}
+	}
+
+}
