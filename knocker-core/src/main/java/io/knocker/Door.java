@@ -22,11 +22,12 @@ public abstract class Door {
 	}
 
 	/**
-	 * Knocks once: gets through the door and leaves it at once. A door that has to wait calls
-	 * {@link Knock#busySince(long)} before it starts waiting, so that the wait counts while it
-	 * lasts; one that got straight through does not.
+	 * Knocks once: gets through the door and leaves it at once. Before it may wait, the door calls
+	 * {@link Knock#busySince(long)}, so that the wait counts while it lasts.
+	 * @return {@code true} if the knock got straight through, so that nothing it may have
+	 * published counts as a wait
 	 */
-	abstract void knock(Knock knock) throws InterruptedException;
+	abstract boolean knock(Knock knock) throws InterruptedException;
 
 	/** A wait longer than this makes a knock busy; timer noise below it does not. */
 	long busyThresholdNanos() {

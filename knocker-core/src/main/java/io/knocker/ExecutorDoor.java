@@ -33,7 +33,7 @@ final class ExecutorDoor extends Door {
 	}
 
 	@Override
-	void knock(Knock knock) throws InterruptedException {
+	boolean knock(Knock knock) throws InterruptedException {
 		if (this.baseline == null) {
 			this.baseline = new Baseline(Math.max(knock.pollingNanos(), MIN_BASELINE_CEILING_NANOS));
 		}
@@ -49,6 +49,7 @@ final class ExecutorDoor extends Door {
 			}
 		}
 		this.baseline.observe(System.nanoTime() - start);
+		return false;
 	}
 
 	@Override

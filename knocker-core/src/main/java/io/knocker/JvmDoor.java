@@ -19,7 +19,7 @@ final class JvmDoor extends Door {
 	}
 
 	@Override
-	void knock(Knock knock) throws InterruptedException {
+	boolean knock(Knock knock) throws InterruptedException {
 		long polling = knock.pollingNanos();
 		if (this.baseline == null) {
 			this.baseline = new Baseline(Math.max(polling, MIN_BASELINE_CEILING_NANOS));
@@ -32,6 +32,7 @@ final class JvmDoor extends Door {
 			throw new InterruptedException();
 		}
 		this.baseline.observe(System.nanoTime() - start - polling);
+		return false;
 	}
 
 	@Override

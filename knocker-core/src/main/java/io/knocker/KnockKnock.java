@@ -305,21 +305,42 @@ public final class KnockKnock implements AutoCloseable {
 			return;
 		}
 		while (true) {
-			long windowEnd = System.nanoTime() + sampling;
-			long now;
-			do {
-				boolean failed = knockOnce(door, knock);
-				if (!this.ledger.knocked(generation, door.busyThresholdNanos(), failed)) {
-					return;
+			long now = System.nanoTime();
+			long windowEnd = now + sampling;
+			long nextKnock = now;
+			while (now < windowEnd) {
+				if (!continuous && nextKnock > now) {
+					pause(Math.min(nextKnock, windowEnd) - now);
+					now = System.nanoTime();
+					if (now >= windowEnd) {
+						break;
+					}
+				}
+				boolean failed = false;
+				boolean straightThrough;
+				try {
+					straightThrough = door.knock(knock);
+				}
+				catch (RuntimeException | Error ex) {
+					logFirstFailure(ex);
+					failed = true;
+					straightThrough = false;
 				}
 				now = System.nanoTime();
-				if (!continuous && now < windowEnd) {
-					// Exponential spacing: knocks at random moments see the door's time average.
-					pause(Math.min(nextGap(polling), windowEnd - now));
-					now = System.nanoTime();
+				int missed = 0;
+				if (!continuous) {
+					// Knocks come at random (Poisson) moments, whatever the door does, so that
+					// busy knocks over all knocks estimates the share of time the door is taken.
+					nextKnock += nextGap(polling);
+					while (nextKnock <= now) {
+						missed++;
+						nextKnock += nextGap(polling);
+					}
+				}
+				if (!this.ledger.knocked(generation, door.busyThresholdNanos(), straightThrough, missed, failed)) {
+					return;
 				}
 			}
-			while (now < windowEnd);
 			boolean sleep = !continuous && this.openWindows.get() == 0;
 			if (!this.ledger.endWindow(generation, !sleep)) {
 				return;
@@ -333,18 +354,11 @@ public final class KnockKnock implements AutoCloseable {
 		}
 	}
 
-	private boolean knockOnce(Door door, Door.Knock knock) throws InterruptedException {
-		try {
-			door.knock(knock);
-			return false;
-		}
-		catch (RuntimeException | Error ex) {
-			if (!this.failureLogged) {
-				this.failureLogged = true;
-				logger.log(Level.WARNING, "Knocker '" + this.name + "' failed to knock on the " + door
-						+ "; it carries on and counts failed knocks", ex);
-			}
-			return true;
+	private void logFirstFailure(Throwable ex) {
+		if (!this.failureLogged) {
+			this.failureLogged = true;
+			logger.log(Level.WARNING, "Knocker '" + this.name + "' failed to knock on the " + this.door
+					+ "; it carries on and counts failed knocks", ex);
 		}
 	}
 

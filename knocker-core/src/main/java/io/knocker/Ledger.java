@@ -120,14 +120,25 @@ final class Ledger {
 		}
 	}
 
-	/** Books the knock that just got through (or failed). */
-	boolean knocked(long generation, long busyThresholdNanos, boolean failed) {
+	/**
+	 * Books the knock that just got through (or failed). A knock that got straight through waited
+	 * nothing. A busy knock also stands for the {@code missedKnocks} that were due while it waited:
+	 * they would have found the door busy too.
+	 */
+	boolean knocked(long generation, long busyThresholdNanos, boolean straightThrough, int missedKnocks,
+			boolean failed) {
 		long odd = beginWrite();
 		try {
 			if (generation != this.generation) {
 				return false;
 			}
-			bookKnock(System.nanoTime(), busyThresholdNanos);
+			if (straightThrough) {
+				this.waiting = false;
+			}
+			if (bookKnock(System.nanoTime(), busyThresholdNanos)) {
+				this.knocks += missedKnocks;
+				this.busyKnocks += missedKnocks;
+			}
 			if (failed) {
 				this.failedKnocks++;
 			}
@@ -182,15 +193,17 @@ final class Ledger {
 		}
 	}
 
-	private void bookKnock(long now, long busyThresholdNanos) {
+	private boolean bookKnock(long now, long busyThresholdNanos) {
 		long wait = (this.waiting && now > this.waitingSince) ? now - this.waitingSince : 0;
+		boolean busy = wait > busyThresholdNanos;
 		this.knocks++;
-		if (wait > busyThresholdNanos) {
+		if (busy) {
 			this.busyKnocks++;
 		}
 		this.contendedNanos += wait;
 		this.waiting = false;
 		bookSampled(now);
+		return busy;
 	}
 
 	private void bookSampled(long now) {

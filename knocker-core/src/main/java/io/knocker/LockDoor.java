@@ -13,14 +13,14 @@ final class LockDoor extends Door {
 	}
 
 	@Override
-	void knock(Knock knock) throws InterruptedException {
+	boolean knock(Knock knock) throws InterruptedException {
 		if (this.lock.tryLock()) {
 			this.lock.unlock();
-			return;
+			return true;
 		}
 		knock.busySince(System.nanoTime());
 		this.lock.lockInterruptibly();
-		this.lock.unlock();
+		this.lock.unlock();		return false;
 	}
 
 }

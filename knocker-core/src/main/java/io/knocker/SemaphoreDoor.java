@@ -13,14 +13,14 @@ final class SemaphoreDoor extends Door {
 	}
 
 	@Override
-	void knock(Knock knock) throws InterruptedException {
+	boolean knock(Knock knock) throws InterruptedException {
 		if (this.semaphore.tryAcquire()) {
 			this.semaphore.release();
-			return;
+			return true;
 		}
 		knock.busySince(System.nanoTime());
 		this.semaphore.acquire();
-		this.semaphore.release();
+		this.semaphore.release();		return false;
 	}
 
 }

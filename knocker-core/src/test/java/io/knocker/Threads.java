@@ -15,8 +15,4 @@ final class Threads {
 			.orElse(null);
 	}
 
-	static long countNamedStartingWith(String prefix) {
-		return Thread.getAllStackTraces().keySet().stream().filter((t) -> t.getName().startsWith(prefix)).count();
-	}
-
 }

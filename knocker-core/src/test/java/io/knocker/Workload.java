@@ -34,6 +34,40 @@ final class Workload implements AutoCloseable {
 		return workload;
 	}
 
+	/** Threads that each enter the monitor and compute for {@code heldNanos}, over and over. */
+	static Workload onMonitor(Object monitor, int threads, long heldNanos) {
+		Workload workload = new Workload();
+		for (int i = 0; i < threads; i++) {
+			workload.spawn(() -> {
+				while (workload.running) {
+					synchronized (monitor) {
+						compute(heldNanos);
+					}
+				}
+			});
+		}
+		return workload;
+	}
+
+	/** Threads that each take a permit and compute for {@code heldNanos}, over and over. */
+	static Workload onSemaphore(java.util.concurrent.Semaphore semaphore, int threads, long heldNanos) {
+		Workload workload = new Workload();
+		for (int i = 0; i < threads; i++) {
+			workload.spawn(() -> {
+				while (workload.running) {
+					semaphore.acquireUninterruptibly();
+					try {
+						compute(heldNanos);
+					}
+					finally {
+						semaphore.release();
+					}
+				}
+			});
+		}
+		return workload;
+	}
+
 	/** One thread that holds the lock for {@code duty} of every {@code periodNanos}, sleeping throughout. */
 	static Workload dutyCycle(Lock lock, double duty, long periodNanos) {
 		Workload workload = new Workload();

@@ -1,0 +1,183 @@
+package io.knocker;
+
+import java.lang.management.ManagementFactory;
+import java.time.Duration;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Semaphore;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.locks.ReentrantLock;
+
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
+/** What each door measures: busy when taken, free when not, stuck when stuck. */
+class DoorsTests {
+
+	@ParameterizedTest
+	@ValueSource(doubles = { 0.25, 0.5, 0.75 })
+	void busyRatioFollowsTheHoldersDutyCycle(double duty) throws Exception {
+		ReentrantLock lock = new ReentrantLock();
+		// A short sleeping gap, so that the knocks are many and spread over the holder's cycles.
+		KnockKnock knocker = KnockKnock.builder()
+			.door(Doors.lock(lock))
+			.sleepingInterval(Duration.ofMillis(1))
+			.build();
+		try (knocker; Workload holder = Workload.dutyCycle(lock, duty, 37_000_000)) {
+			Workload.sleepMillis(100);
+			knocker.start();
+			Workload.sleepMillis(2500);
+			double busyRatio = knocker.getBusyRatio();
+			System.out.printf("duty %.2f: busyRatio %.3f over %d knocks, contention %.3f%n", duty, busyRatio,
+					knocker.snapshot().knocks(), knocker.getContentionMetric());
+			assertThat(busyRatio).isCloseTo(duty, org.assertj.core.data.Offset.offset(0.1));
+		}
+	}
+
+	@Test
+	void aMonitorHeldForeverReadsStuckAndStopStillReturns() throws Exception {
+		Object monitor = new Object();
+		CountDownLatch release = new CountDownLatch(1);
+		CountDownLatch held = new CountDownLatch(1);
+		Thread holder = new Thread(() -> {
+			synchronized (monitor) {
+				held.countDown();
+				awaitQuietly(release);
+			}
+		});
+		holder.start();
+		held.await();
+		KnockKnock knocker = KnockKnock.builder().name("stuck").door(Doors.monitor(monitor)).build();
+		knocker.start();
+		Workload.sleepMillis(500);
+		assertThat(knocker.getContentionMetric()).isGreaterThan(0.9);
+		long started = System.nanoTime();
+		knocker.stop();
+		long stopMillis = TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - started);
+		// The timeout is 101 ms; the margin covers a slow machine's join and logging.
+		assertThat(stopMillis).isLessThan(knocker.getTimeout().toMillis() + 400);
+		double frozen = knocker.getContentionMetric();
+		Workload.sleepMillis(50);
+		assertThat(knocker.getContentionMetric()).isEqualTo(frozen);
+		release.countDown();
+		await().atMost(Duration.ofSeconds(5)).until(() -> Threads.named("knocker-stuck") == null);
+		assertThat(knocker.getContentionMetric()).isEqualTo(frozen);
+	}
+
+	@Test
+	void aMonitorTakenByHammeringThreadsReadsHighAndAFreeOneZero() throws Exception {
+		Object monitor = new Object();
+		KnockKnock busy = KnockKnock.builder().door(Doors.monitor(monitor)).build();
+		KnockKnock free = KnockKnock.builder().door(Doors.monitor(new Object())).build();
+		try (busy; free; Workload hammer = Workload.onMonitor(monitor, 4, 500_000)) {
+			busy.start();
+			free.start();
+			Workload.sleepMillis(1000);
+			System.out.printf("monitor: hammered %.3f (busyRatio %.3f), free %.4f (busyRatio %.3f)%n",
+					busy.getContentionMetric(), busy.getBusyRatio(), free.getContentionMetric(), free.getBusyRatio());
+			assertThat(busy.getContentionMetric()).isGreaterThan(0.6);
+			assertThat(free.getContentionMetric()).isLessThan(0.01);
+			assertThat(free.getBusyRatio()).isLessThan(0.05);
+		}
+	}
+
+	@Test
+	void anExhaustedSemaphoreReadsHighAndAFreeOneZero() throws Exception {
+		Semaphore pool = new Semaphore(2);
+		KnockKnock busy = KnockKnock.builder().door(Doors.semaphore(pool)).build();
+		KnockKnock free = KnockKnock.builder().door(Doors.semaphore(new Semaphore(2))).build();
+		try (busy; free; Workload hammer = Workload.onSemaphore(pool, 4, 500_000)) {
+			busy.start();
+			free.start();
+			Workload.sleepMillis(1000);
+			System.out.printf("semaphore: exhausted %.3f (busyRatio %.3f), free %.4f%n", busy.getContentionMetric(),
+					busy.getBusyRatio(), free.getContentionMetric());
+			// Permits are always taken (busy ratio ~1), but a queued knock gets one within about a
+			// holder's 0.5 ms and then rests a random gap: the time-weighted metric reads 0.6-0.9 here.
+			assertThat(busy.getBusyRatio()).isGreaterThan(0.8);
+			assertThat(busy.getContentionMetric()).isGreaterThan(0.3);
+			assertThat(free.getContentionMetric()).isEqualTo(0.0);
+		}
+	}
+
+	@Test
+	void aBackedUpExecutorReadsHighAndAnIdleOneLow() throws Exception {
+		ExecutorService backedUp = Executors.newFixedThreadPool(2);
+		ExecutorService idle = Executors.newFixedThreadPool(2);
+		KnockKnock busy = KnockKnock.builder().door(Doors.executor(backedUp)).build();
+		KnockKnock free = KnockKnock.builder().door(Doors.executor(idle)).build();
+		try (busy; free) {
+			for (int i = 0; i < 200; i++) {
+				backedUp.execute(() -> Workload.sleep(5_000_000));
+			}
+			busy.start();
+			free.start();
+			Workload.sleepMillis(1000);
+			System.out.printf("executor: backed up %.3f, idle %.4f%n", busy.getContentionMetric(),
+					free.getContentionMetric());
+			assertThat(busy.getContentionMetric()).isGreaterThan(0.9);
+			// The idle pool's hand-off time is the baseline subtracted; what is left is its noise.
+			assertThat(free.getContentionMetric()).isLessThan(0.1);
+		}
+		finally {
+			backedUp.shutdownNow();
+			idle.shutdownNow();
+		}
+	}
+
+	@Test
+	void aRejectingExecutorCountsFailedKnocksAndTheKnockerCarriesOn() {
+		KnockKnock knocker = KnockKnock.builder().door(Doors.executor((task) -> {
+			throw new java.util.concurrent.RejectedExecutionException("full");
+		})).build();
+		try (knocker) {
+			knocker.start();
+			await().atMost(Duration.ofSeconds(5)).until(() -> knocker.getFailedKnocks() > 5);
+			assertThat(knocker.isRunning()).isTrue();
+			assertThat(knocker.getContentionMetric()).isBetween(0.0, 1.0);
+		}
+	}
+
+	@Test
+	void theKnockLoopAllocatesNothingInSteadyState() {
+		com.sun.management.ThreadMXBean threads = (com.sun.management.ThreadMXBean) ManagementFactory
+			.getThreadMXBean();
+		KnockKnock jvm = KnockKnock.builder().name("alloc-jvm").pollingInterval(Duration.ofNanos(100_000)).build();
+		KnockKnock lock = KnockKnock.builder()
+			.name("alloc-lock")
+			.door(Doors.lock(new ReentrantLock()))
+			.pollingInterval(Duration.ofNanos(100_000))
+			.build();
+		try (jvm; lock) {
+			jvm.start();
+			lock.start();
+			Workload.sleepMillis(500);
+			for (String name : new String[] { "knocker-alloc-jvm", "knocker-alloc-lock" }) {
+				long id = Threads.named(name).getId();
+				long before = threads.getThreadAllocatedBytes(id);
+				long knocks = (name.endsWith("jvm") ? jvm : lock).snapshot().knocks();
+				Workload.sleepMillis(1000);
+				long allocated = threads.getThreadAllocatedBytes(id) - before;
+				long knocked = (name.endsWith("jvm") ? jvm : lock).snapshot().knocks() - knocks;
+				System.out.printf("%s: %d bytes over %d knocks%n", name, allocated, knocked);
+				assertThat(knocked).isGreaterThan(100);
+				assertThat(allocated).isZero();
+			}
+		}
+	}
+
+	private static void awaitQuietly(CountDownLatch latch) {
+		try {
+			latch.await();
+		}
+		catch (InterruptedException ex) {
+			Thread.currentThread().interrupt();
+		}
+	}
+
+}
