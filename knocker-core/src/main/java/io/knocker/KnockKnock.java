@@ -66,8 +66,8 @@ public final class KnockKnock implements AutoCloseable {
 		this.samplingInterval = Builder.positive("samplingInterval",
 				(sampling != null) ? sampling : polling.multipliedBy(10));
 		if (this.samplingInterval.compareTo(polling) < 0) {
-			throw new IllegalArgumentException("samplingInterval must be at least pollingInterval (" + polling
-					+ "), was " + this.samplingInterval);
+			throw new InvalidSettingException("samplingInterval", this.samplingInterval,
+					"be at least pollingInterval (" + polling + ")");
 		}
 		this.sleepingInterval = Builder.positive("sleepingInterval",
 				(sleeping != null) ? sleeping : polling.multipliedBy(100));
@@ -298,7 +298,7 @@ public final class KnockKnock implements AutoCloseable {
 
 			@Override
 			public void busySince(long nanoTime) {
-				KnockKnock.this.ledger.busySince(generation, nanoTime);
+				KnockKnock.this.ledger.busySince(generation, nanoTime, door.busyThresholdNanos());
 			}
 		};
 		if (!this.ledger.beginWindow(generation)) {
@@ -337,7 +337,7 @@ public final class KnockKnock implements AutoCloseable {
 						nextKnock += nextGap(polling);
 					}
 				}
-				if (!this.ledger.knocked(generation, door.busyThresholdNanos(), straightThrough, missed, failed)) {
+				if (!this.ledger.knocked(generation, straightThrough, missed, failed)) {
 					return;
 				}
 			}
@@ -477,15 +477,16 @@ public final class KnockKnock implements AutoCloseable {
 		/**
 		 * Builds the knocker, not yet started.
 		 * @return the knocker
-		 * @throws IllegalArgumentException naming the setting and its value, if one is invalid
+		 * @throws InvalidSettingException (an IllegalArgumentException) naming the setting and its
+		 * value, if one is invalid
 		 */
 		public KnockKnock build() {
 			if (this.name == null || !NAME.matcher(this.name).matches()) {
-				throw new IllegalArgumentException("name must start with a letter or digit and hold only letters, "
-						+ "digits, '.', '_' or '-', was " + ((this.name != null) ? "'" + this.name + "'" : "null"));
+				throw new InvalidSettingException("name", (this.name != null) ? "'" + this.name + "'" : null,
+						"start with a letter or digit and hold only letters, digits, '.', '_' or '-'");
 			}
 			if (this.door == null) {
-				throw new IllegalArgumentException("door must not be null, was null; use Doors.jvm() or another of Doors");
+				throw new InvalidSettingException("door", null, "be one of Doors: jvm(), lock(..), monitor(..), ...");
 			}
 			return new KnockKnock(this.name, this.door, positive("pollingInterval", this.pollingInterval),
 					this.samplingInterval, this.sleepingInterval, this.timeout);
@@ -493,7 +494,7 @@ public final class KnockKnock implements AutoCloseable {
 
 		private static Duration positive(String setting, Duration value) {
 			if (value == null || value.isZero() || value.isNegative()) {
-				throw new IllegalArgumentException(setting + " must be a positive duration, was " + value);
+				throw new InvalidSettingException(setting, value, "be a positive duration");
 			}
 			return value;
 		}

@@ -31,6 +31,8 @@ final class Ledger {
 
 	private volatile long waitingSince;
 
+	private volatile long busyThresholdNanos;
+
 	private volatile boolean sampling;
 
 	private volatile long sampledUntil;
@@ -63,12 +65,18 @@ final class Ledger {
 				long sampled = this.sampledNanos;
 				boolean waiting = this.waiting;
 				long waitingSince = this.waitingSince;
+				long busyThreshold = this.busyThresholdNanos;
 				boolean sampling = this.sampling;
 				long sampledUntil = this.sampledUntil;
 				long now = System.nanoTime();
 				if (this.version.get() == before) {
 					if (waiting && now > waitingSince) {
 						contended += now - waitingSince;
+						// The knock under way is one knock, and a busy one once it has waited long enough.
+						knocks++;
+						if (now - waitingSince > busyThreshold) {
+							busyKnocks++;
+						}
 					}
 					if (sampling && now > sampledUntil) {
 						sampled += now - sampledUntil;
@@ -104,8 +112,11 @@ final class Ledger {
 		}
 	}
 
-	/** The knock in progress waits from {@code nanoTime} on. */
-	boolean busySince(long generation, long nanoTime) {
+	/**
+	 * The knock in progress waits from {@code nanoTime} on; it is busy if it waits longer than
+	 * {@code busyThresholdNanos}.
+	 */
+	boolean busySince(long generation, long nanoTime, long busyThresholdNanos) {
 		long odd = beginWrite();
 		try {
 			if (generation != this.generation) {
@@ -113,6 +124,7 @@ final class Ledger {
 			}
 			this.waiting = true;
 			this.waitingSince = nanoTime;
+			this.busyThresholdNanos = busyThresholdNanos;
 			return true;
 		}
 		finally {
@@ -125,8 +137,7 @@ final class Ledger {
 	 * nothing. A busy knock also stands for the {@code missedKnocks} that were due while it waited:
 	 * they would have found the door busy too.
 	 */
-	boolean knocked(long generation, long busyThresholdNanos, boolean straightThrough, int missedKnocks,
-			boolean failed) {
+	boolean knocked(long generation, boolean straightThrough, int missedKnocks, boolean failed) {
 		long odd = beginWrite();
 		try {
 			if (generation != this.generation) {
@@ -135,7 +146,7 @@ final class Ledger {
 			if (straightThrough) {
 				this.waiting = false;
 			}
-			if (bookKnock(System.nanoTime(), busyThresholdNanos)) {
+			if (bookKnock(System.nanoTime())) {
 				this.knocks += missedKnocks;
 				this.busyKnocks += missedKnocks;
 			}
@@ -182,7 +193,7 @@ final class Ledger {
 			}
 			long now = System.nanoTime();
 			if (this.waiting) {
-				bookKnock(now, 0);
+				bookKnock(now);
 			}
 			bookSampled(now);
 			this.sampling = false;
@@ -193,9 +204,9 @@ final class Ledger {
 		}
 	}
 
-	private boolean bookKnock(long now, long busyThresholdNanos) {
+	private boolean bookKnock(long now) {
 		long wait = (this.waiting && now > this.waitingSince) ? now - this.waitingSince : 0;
-		boolean busy = wait > busyThresholdNanos;
+		boolean busy = wait > 0 && wait > this.busyThresholdNanos;
 		this.knocks++;
 		if (busy) {
 			this.busyKnocks++;
