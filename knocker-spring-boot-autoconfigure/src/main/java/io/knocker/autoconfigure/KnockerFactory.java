@@ -1,0 +1,133 @@
+package io.knocker.autoconfigure;
+
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.Executor;
+import java.util.concurrent.Semaphore;
+import java.util.concurrent.locks.Lock;
+
+import io.knocker.Door;
+import io.knocker.Doors;
+import io.knocker.InvalidSettingException;
+import io.knocker.KnockKnock;
+import io.knocker.autoconfigure.KnockerProperties.DoorProperties;
+
+import org.springframework.beans.factory.BeanFactory;
+import org.springframework.beans.factory.NoSuchBeanDefinitionException;
+
+/**
+ * Builds knockers from {@link KnockerProperties}, turning every invalid value into a
+ * {@link KnockerConfigurationException} that names its property.
+ */
+final class KnockerFactory {
+
+	private static final String DOOR_TYPES = "a Lock, Semaphore, Executor, or an object whose monitor the "
+			+ "application synchronizes on";
+
+	private KnockerFactory() {
+	}
+
+	/** The {@code jvm} knocker, from the top-level properties. */
+	static KnockKnock jvm(KnockerProperties properties) {
+		return build("knocker.", "jvm", Doors.jvm(), properties.getPollingInterval(), properties.getSamplingInterval(),
+				properties.getSleepingInterval(), properties.getTimeout());
+	}
+
+	/** One knocker for each entry of {@code knocker.doors}, knocking on the bean it names. */
+	static List<KnockKnock> doors(KnockerProperties properties, BeanFactory beans) {
+		KnockKnock jvm = jvm(properties);
+		List<KnockKnock> knockers = new ArrayList<>();
+		for (Map.Entry<String, DoorProperties> entry : properties.getDoors().entrySet()) {
+			String name = entry.getKey();
+			DoorProperties door = entry.getValue();
+			String prefix = "knocker.doors." + name + ".";
+			if ("jvm".equals(name)) {
+				throw new KnockerConfigurationException("knocker.doors.jvm", door.getBean(),
+						"the jvm door always exists and is set by the top-level knocker.* properties",
+						"Give the door another name, such as 'jvm-lock'.");
+			}
+			Door target = door(prefix + "bean", door.getBean(), beans);
+			knockers.add(build(prefix, name, target, orDefault(door.getPollingInterval(), jvm.getPollingInterval()),
+					orDefault(door.getSamplingInterval(), jvm.getSamplingInterval()),
+					orDefault(door.getSleepingInterval(), jvm.getSleepingInterval()),
+					orDefault(door.getTimeout(), jvm.getTimeout())));
+		}
+		return knockers;
+	}
+
+	private static Door door(String property, String beanName, BeanFactory beans) {
+		if (beanName == null || beanName.isBlank()) {
+			throw new KnockerConfigurationException(property, beanName, "no bean is named for this door",
+					"Set " + property + " to the name of " + DOOR_TYPES + ".");
+		}
+		Object bean;
+		try {
+			bean = beans.getBean(beanName);
+		}
+		catch (NoSuchBeanDefinitionException ex) {
+			throw new KnockerConfigurationException(property, beanName, "there is no bean named '" + beanName + "'",
+					"Define a bean named '" + beanName + "' (" + DOOR_TYPES + "), or set " + property
+							+ " to the name of an existing one.");
+		}
+		if (bean instanceof Lock lock) {
+			return Doors.lock(lock);
+		}
+		if (bean instanceof Semaphore semaphore) {
+			return Doors.semaphore(semaphore);
+		}
+		if (bean instanceof Executor executor) {
+			return Doors.executor(executor);
+		}
+		if (bean instanceof CharSequence || bean instanceof Number || bean instanceof Boolean
+				|| bean instanceof Character || bean instanceof Enum<?> || bean instanceof KnockKnock) {
+			// Values like these are shared or interned: nobody queues for their monitor on purpose.
+			throw new KnockerConfigurationException(property, beanName,
+					"bean '" + beanName + "' is a " + bean.getClass().getName() + ", which no thread waits on",
+					"Point " + property + " at " + DOOR_TYPES + ".");
+		}
+		return Doors.monitor(bean);
+	}
+
+	private static KnockKnock build(String prefix, String name, Door door, Duration polling, Duration sampling,
+			Duration sleeping, Duration timeout) {
+		try {
+			return KnockKnock.builder()
+				.name(name)
+				.door(door)
+				.pollingInterval(polling)
+				.samplingInterval(sampling)
+				.sleepingInterval(sleeping)
+				.timeout(timeout)
+				.build();
+		}
+		catch (InvalidSettingException ex) {
+			if ("name".equals(ex.getSetting())) {
+				throw new KnockerConfigurationException(prefix.substring(0, prefix.length() - 1), name,
+						"a door's name must " + ex.getRequirement() + ", as it names a meter tag and a URL",
+						"Rename the door, for example to '" + name.replaceAll("[^A-Za-z0-9._-]+", "-") + "'.");
+			}
+			String property = prefix + kebab(ex.getSetting());
+			throw new KnockerConfigurationException(property, ex.getValue(),
+					ex.getSetting() + " must " + ex.getRequirement(),
+					"Set " + property + " to a value that does, such as " + example(ex.getSetting(), polling) + ".");
+		}
+	}
+
+	private static String example(String setting, Duration polling) {
+		if ("pollingInterval".equals(setting) || polling == null || polling.isZero() || polling.isNegative()) {
+			return "1ms";
+		}
+		return polling.multipliedBy("sleepingInterval".equals(setting) ? 100 : 10).toMillis() + "ms";
+	}
+
+	private static String kebab(String camel) {
+		return camel.replaceAll("([a-z])([A-Z])", "$1-$2").toLowerCase(java.util.Locale.ROOT);
+	}
+
+	private static Duration orDefault(Duration value, Duration fallback) {
+		return (value != null) ? value : fallback;
+	}
+
+}

@@ -1,0 +1,165 @@
+package io.knocker.autoconfigure;
+
+import java.time.Duration;
+import java.util.LinkedHashMap;
+import java.util.Map;
+
+import org.springframework.boot.context.properties.ConfigurationProperties;
+
+/**
+ * Configuration properties for Knocker: the {@code jvm} knocker's intervals, and the doors to
+ * knock on besides it.
+ */
+@ConfigurationProperties("knocker")
+public class KnockerProperties {
+
+	/**
+	 * Whether to measure contention: the knockers, the @KnockMeasured interceptor, the endpoint
+	 * and the meters.
+	 */
+	private boolean enabled = true;
+
+	/**
+	 * Time between knocks; on doors other than the jvm, the mean of random gaps.
+	 */
+	private Duration pollingInterval = Duration.ofMillis(1);
+
+	/**
+	 * Length of each sampling window. Defaults to 10 polling intervals.
+	 */
+	private Duration samplingInterval;
+
+	/**
+	 * Sleep between sampling windows. Defaults to 100 polling intervals.
+	 */
+	private Duration sleepingInterval;
+
+	/**
+	 * Longest a knocker's stop waits for its thread. Defaults to the longer of the sampling and
+	 * sleeping intervals plus 1ms.
+	 */
+	private Duration timeout;
+
+	/**
+	 * Doors to knock on besides the jvm, by name.
+	 */
+	private final Map<String, DoorProperties> doors = new LinkedHashMap<>();
+
+	public boolean isEnabled() {
+		return this.enabled;
+	}
+
+	public void setEnabled(boolean enabled) {
+		this.enabled = enabled;
+	}
+
+	public Duration getPollingInterval() {
+		return this.pollingInterval;
+	}
+
+	public void setPollingInterval(Duration pollingInterval) {
+		this.pollingInterval = pollingInterval;
+	}
+
+	public Duration getSamplingInterval() {
+		return this.samplingInterval;
+	}
+
+	public void setSamplingInterval(Duration samplingInterval) {
+		this.samplingInterval = samplingInterval;
+	}
+
+	public Duration getSleepingInterval() {
+		return this.sleepingInterval;
+	}
+
+	public void setSleepingInterval(Duration sleepingInterval) {
+		this.sleepingInterval = sleepingInterval;
+	}
+
+	public Duration getTimeout() {
+		return this.timeout;
+	}
+
+	public void setTimeout(Duration timeout) {
+		this.timeout = timeout;
+	}
+
+	public Map<String, DoorProperties> getDoors() {
+		return this.doors;
+	}
+
+	/**
+	 * A door to knock on: a bean, and intervals that default to the jvm knocker's.
+	 */
+	public static class DoorProperties {
+
+		/**
+		 * Name of the bean to knock on: a Lock, Semaphore, Executor, or any other object, whose
+		 * monitor is knocked on.
+		 */
+		private String bean;
+
+		/**
+		 * Time between knocks, on average. Defaults to knocker.polling-interval.
+		 */
+		private Duration pollingInterval;
+
+		/**
+		 * Length of each sampling window. Defaults to knocker.sampling-interval.
+		 */
+		private Duration samplingInterval;
+
+		/**
+		 * Sleep between sampling windows. Defaults to knocker.sleeping-interval.
+		 */
+		private Duration sleepingInterval;
+
+		/**
+		 * Longest a stop waits for the knocker's thread. Defaults to knocker.timeout.
+		 */
+		private Duration timeout;
+
+		public String getBean() {
+			return this.bean;
+		}
+
+		public void setBean(String bean) {
+			this.bean = bean;
+		}
+
+		public Duration getPollingInterval() {
+			return this.pollingInterval;
+		}
+
+		public void setPollingInterval(Duration pollingInterval) {
+			this.pollingInterval = pollingInterval;
+		}
+
+		public Duration getSamplingInterval() {
+			return this.samplingInterval;
+		}
+
+		public void setSamplingInterval(Duration samplingInterval) {
+			this.samplingInterval = samplingInterval;
+		}
+
+		public Duration getSleepingInterval() {
+			return this.sleepingInterval;
+		}
+
+		public void setSleepingInterval(Duration sleepingInterval) {
+			this.sleepingInterval = sleepingInterval;
+		}
+
+		public Duration getTimeout() {
+			return this.timeout;
+		}
+
+		public void setTimeout(Duration timeout) {
+			this.timeout = timeout;
+		}
+
+	}
+
+}

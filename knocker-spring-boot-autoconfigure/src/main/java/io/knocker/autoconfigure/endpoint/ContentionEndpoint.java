@@ -1,0 +1,142 @@
+package io.knocker.autoconfigure.endpoint;
+
+import java.util.LinkedHashMap;
+import java.util.Locale;
+import java.util.Map;
+import java.util.function.Consumer;
+
+import io.knocker.KnockKnock;
+import io.knocker.KnockSnapshot;
+import io.knocker.autoconfigure.Knockers;
+import io.knocker.autoconfigure.measure.MeasuredMethods;
+import io.knocker.autoconfigure.measure.MethodContention;
+import org.jspecify.annotations.Nullable;
+
+import org.springframework.boot.actuate.endpoint.Access;
+import org.springframework.boot.actuate.endpoint.InvalidEndpointRequestException;
+import org.springframework.boot.actuate.endpoint.OperationResponseBody;
+import org.springframework.boot.actuate.endpoint.annotation.Endpoint;
+import org.springframework.boot.actuate.endpoint.annotation.ReadOperation;
+import org.springframework.boot.actuate.endpoint.annotation.Selector;
+import org.springframework.boot.actuate.endpoint.annotation.WriteOperation;
+
+/**
+ * {@link Endpoint @Endpoint} that shows the contention on every door and in every measured
+ * method, and resets, starts or stops the knockers. Read-only unless access is raised.
+ */
+@Endpoint(id = "contention", defaultAccess = Access.READ_ONLY)
+public class ContentionEndpoint {
+
+	private final Knockers knockers;
+
+	private final MeasuredMethods methods;
+
+	/**
+	 * Creates the endpoint.
+	 * @param knockers the knockers to show and act on
+	 * @param methods the measured methods to show, or {@code null} if there are none
+	 */
+	public ContentionEndpoint(Knockers knockers, @Nullable MeasuredMethods methods) {
+		this.knockers = knockers;
+		this.methods = (methods != null) ? methods : new MeasuredMethods();
+	}
+
+	@ReadOperation
+	public ContentionDescriptor contention() {
+		Map<String, DoorDescriptor> doors = new LinkedHashMap<>();
+		this.knockers.asMap().forEach((name, knocker) -> doors.put(name, DoorDescriptor.of(knocker)));
+		Map<String, MethodDescriptor> methods = new LinkedHashMap<>();
+		this.methods.asMap().forEach((name, method) -> methods.put(name, MethodDescriptor.of(method)));
+		DoorDescriptor jvm = doors.get(Knockers.JVM);
+		return new ContentionDescriptor(jvm != null && jvm.running(), (jvm != null) ? jvm.contentionMetric() : 0.0,
+				doors, methods);
+	}
+
+	@ReadOperation
+	public @Nullable OperationResponseBody contentionOf(@Selector String name) {
+		KnockKnock knocker = this.knockers.get(name);
+		if (knocker != null) {
+			return DoorDescriptor.of(knocker);
+		}
+		MethodContention method = this.methods.asMap().get(name);
+		return (method != null) ? MethodDescriptor.of(method) : null;
+	}
+
+	@WriteOperation
+	public ContentionDescriptor act(@Nullable String action) {
+		Consumer<KnockKnock> change = switch ((action != null) ? action.toLowerCase(Locale.ROOT) : "reset") {
+			case "reset" -> KnockKnock::resetContentionMetric;
+			case "start" -> KnockKnock::start;
+			case "stop" -> KnockKnock::stop;
+			default -> throw new InvalidEndpointRequestException(
+					"Unknown action '" + action + "'; use \"reset\", \"start\" or \"stop\"", "Unknown action");
+		};
+		this.knockers.all().forEach(change);
+		return contention();
+	}
+
+	/**
+	 * The contention on every door and in every measured method.
+	 *
+	 * @param running whether the jvm knocker is running
+	 * @param contentionMetric the jvm door's contention since start or reset
+	 * @param doors every door by name
+	 * @param methods every measured method by name
+	 */
+	public record ContentionDescriptor(boolean running, double contentionMetric, Map<String, DoorDescriptor> doors,
+			Map<String, MethodDescriptor> methods) implements OperationResponseBody {
+	}
+
+	/**
+	 * One door's knocker.
+	 *
+	 * @param running whether it is knocking
+	 * @param contentionMetric time the knocks waited over time sampled, since start or reset
+	 * @param recentContentionMetric the same over the last complete sampling window
+	 * @param busyRatio share of knocks since start or reset that found the door taken
+	 * @param knocks knocks made, ever
+	 * @param contendedSeconds time the knocks waited, ever
+	 * @param sampledSeconds time sampled, ever
+	 * @param pollingInterval time between knocks
+	 * @param samplingInterval length of a sampling window
+	 * @param sleepingInterval sleep between sampling windows
+	 * @param timeout longest a stop waits
+	 */
+	public record DoorDescriptor(boolean running, double contentionMetric, double recentContentionMetric,
+			double busyRatio, long knocks, double contendedSeconds, double sampledSeconds, String pollingInterval,
+			String samplingInterval, String sleepingInterval, String timeout) implements OperationResponseBody {
+
+		static DoorDescriptor of(KnockKnock knocker) {
+			KnockSnapshot snapshot = knocker.snapshot();
+			return new DoorDescriptor(knocker.isRunning(), knocker.getContentionMetric(),
+					knocker.getRecentContentionMetric(), knocker.getBusyRatio(), snapshot.knocks(),
+					snapshot.contendedNanos() / 1e9, snapshot.sampledNanos() / 1e9,
+					knocker.getPollingInterval().toString(), knocker.getSamplingInterval().toString(),
+					knocker.getSleepingInterval().toString(), knocker.getTimeout().toString());
+		}
+
+	}
+
+	/**
+	 * One measured method's calls.
+	 *
+	 * @param door the door measured on
+	 * @param calls calls completed
+	 * @param failedCalls calls that ended with an exception
+	 * @param sampledCalls calls during which the knocker sampled
+	 * @param lastContention contention of the last sampled call
+	 * @param meanContention mean contention of the sampled calls
+	 * @param maxContention largest contention of a sampled call
+	 */
+	public record MethodDescriptor(String door, long calls, long failedCalls, long sampledCalls,
+			double lastContention, double meanContention, double maxContention) implements OperationResponseBody {
+
+		static MethodDescriptor of(MethodContention method) {
+			return new MethodDescriptor(method.getDoor(), method.getCalls(), method.getFailedCalls(),
+					method.getSampledCalls(), method.getLastContention(), method.getMeanContention(),
+					method.getMaxContention());
+		}
+
+	}
+
+}

@@ -1,0 +1,32 @@
+package io.knocker.autoconfigure.endpoint;
+
+import io.knocker.autoconfigure.KnockerAutoConfiguration;
+import io.knocker.autoconfigure.Knockers;
+import io.knocker.autoconfigure.measure.KnockMeasuredAutoConfiguration;
+import io.knocker.autoconfigure.measure.MeasuredMethods;
+
+import org.springframework.beans.factory.ObjectProvider;
+import org.springframework.boot.actuate.autoconfigure.endpoint.condition.ConditionalOnAvailableEndpoint;
+import org.springframework.boot.autoconfigure.AutoConfiguration;
+import org.springframework.boot.autoconfigure.condition.ConditionalOnBean;
+import org.springframework.boot.autoconfigure.condition.ConditionalOnClass;
+import org.springframework.boot.autoconfigure.condition.ConditionalOnMissingBean;
+import org.springframework.context.annotation.Bean;
+
+/**
+ * Auto-configuration for the {@link ContentionEndpoint}, when it is available (exposed and not
+ * disabled).
+ */
+@AutoConfiguration(after = { KnockerAutoConfiguration.class, KnockMeasuredAutoConfiguration.class })
+@ConditionalOnClass(ConditionalOnAvailableEndpoint.class)
+@ConditionalOnBean(Knockers.class)
+@ConditionalOnAvailableEndpoint(ContentionEndpoint.class)
+public final class ContentionEndpointAutoConfiguration {
+
+	@Bean
+	@ConditionalOnMissingBean
+	ContentionEndpoint contentionEndpoint(Knockers knockers, ObjectProvider<MeasuredMethods> methods) {
+		return new ContentionEndpoint(knockers, methods.getIfAvailable());
+	}
+
+}

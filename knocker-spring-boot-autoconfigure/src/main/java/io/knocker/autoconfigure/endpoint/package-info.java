@@ -1,0 +1,4 @@
+/**
+ * The {@code /actuator/contention} endpoint.
+ */
+package io.knocker.autoconfigure.endpoint;

@@ -1,0 +1,85 @@
+package io.knocker.autoconfigure.measure;
+
+import java.util.concurrent.CompletionStage;
+
+import io.knocker.KnockWindow;
+import org.aopalliance.intercept.MethodInterceptor;
+import org.aopalliance.intercept.MethodInvocation;
+import org.apache.commons.logging.Log;
+import org.apache.commons.logging.LogFactory;
+
+import org.springframework.aop.support.AopUtils;
+
+/**
+ * Opens a {@link KnockWindow} around each call of a measured method and books its contention
+ * when the call ends (a {@link CompletionStage} result: when it completes). The call's result and
+ * exceptions pass through unchanged; a failure to measure is logged once and never reaches the
+ * caller.
+ */
+final class KnockMeasuredInterceptor implements MethodInterceptor {
+
+	private static final Log logger = LogFactory.getLog(KnockMeasuredInterceptor.class);
+
+	private final MeasuredMethods methods;
+
+	private volatile boolean failureLogged;
+
+	KnockMeasuredInterceptor(MeasuredMethods methods) {
+		this.methods = methods;
+	}
+
+	@Override
+	public Object invoke(MethodInvocation invocation) throws Throwable {
+		MeasuredMethods.Entry entry = null;
+		KnockWindow window = null;
+		try {
+			Object target = invocation.getThis();
+			Class<?> targetClass = (target != null) ? AopUtils.getTargetClass(target)
+					: invocation.getMethod().getDeclaringClass();
+			entry = this.methods.find(targetClass, invocation.getMethod());
+			window = (entry != null) ? entry.knocker.open() : null;
+		}
+		catch (RuntimeException ex) {
+			failedToMeasure(ex);
+		}
+		if (window == null) {
+			return invocation.proceed();
+		}
+		Object result;
+		try {
+			result = invocation.proceed();
+		}
+		catch (Throwable ex) {
+			record(entry, window, true);
+			throw ex;
+		}
+		if (result instanceof CompletionStage<?> stage) {
+			MeasuredMethods.Entry measured = entry;
+			KnockWindow open = window;
+			return stage.whenComplete((value, ex) -> record(measured, open, ex != null));
+		}
+		record(entry, window, false);
+		return result;
+	}
+
+	private void record(MeasuredMethods.Entry entry, KnockWindow window, boolean failed) {
+		try {
+			window.close();
+			double contention = entry.contention.record(window, failed);
+			if (contention >= 0) {
+				this.methods.measured(entry.contention, contention);
+			}
+		}
+		catch (RuntimeException ex) {
+			failedToMeasure(ex);
+		}
+	}
+
+	private void failedToMeasure(RuntimeException ex) {
+		if (!this.failureLogged) {
+			this.failureLogged = true;
+			logger.warn("Failed to measure a @KnockMeasured call; the call itself is unaffected", ex);
+		}
+	}
+
+}

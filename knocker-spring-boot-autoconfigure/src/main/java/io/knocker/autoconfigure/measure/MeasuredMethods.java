@@ -1,0 +1,164 @@
+package io.knocker.autoconfigure.measure;
+
+import java.lang.reflect.Method;
+import java.lang.reflect.Modifier;
+import java.util.Collections;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ConcurrentSkipListMap;
+import java.util.concurrent.CopyOnWriteArrayList;
+
+import io.knocker.KnockKnock;
+import io.knocker.KnockMeasured;
+import io.knocker.autoconfigure.KnockerConfigurationException;
+import io.knocker.autoconfigure.Knockers;
+
+import org.springframework.aop.support.AopUtils;
+import org.springframework.core.BridgeMethodResolver;
+import org.springframework.core.annotation.AnnotatedElementUtils;
+import org.springframework.util.ClassUtils;
+import org.springframework.util.ReflectionUtils;
+import org.springframework.util.StringUtils;
+
+/**
+ * The {@link KnockMeasured @KnockMeasured} methods of the application and their contention, by
+ * name. A method annotated itself takes its own annotation; otherwise a public method of an
+ * annotated class takes the class's, its value (if any) prefixing the method's name.
+ */
+public final class MeasuredMethods {
+
+	private static final Entry NOT_MEASURED = new Entry(null, null);
+
+	private final Map<Class<?>, Map<Method, Entry>> byClass = new ConcurrentHashMap<>();
+
+	private final Map<String, MethodContention> byName = new ConcurrentSkipListMap<>();
+
+	private final Map<String, String> declaredAt = new ConcurrentHashMap<>();
+
+	private final List<Listener> listeners = new CopyOnWriteArrayList<>();
+
+	private volatile Knockers knockers;
+
+	/**
+	 * The measured methods by name, sorted.
+	 * @return the methods' contention
+	 */
+	public Map<String, MethodContention> asMap() {
+		return Collections.unmodifiableMap(this.byName);
+	}
+
+	/**
+	 * Adds a listener told of every sampled call's contention.
+	 * @param listener the listener
+	 */
+	public void addListener(Listener listener) {
+		this.listeners.add(listener);
+	}
+
+	/** Finds every measured method of a class, so that they are known before their first call. */
+	void registerAll(Class<?> targetClass) {
+		for (Method method : ReflectionUtils.getUniqueDeclaredMethods(targetClass, ReflectionUtils.USER_DECLARED_METHODS)) {
+			find(targetClass, method);
+		}
+	}
+
+	/**
+	 * Binds every measured method to its door's knocker.
+	 * @throws KnockerConfigurationException naming the method, if its door does not exist
+	 */
+	void bind(Knockers knockers) {
+		for (Map<Method, Entry> methods : this.byClass.values()) {
+			for (Entry entry : methods.values()) {
+				if (entry.contention != null && knockers.get(entry.contention.getDoor()) == null) {
+					String door = entry.contention.getDoor();
+					throw new KnockerConfigurationException(
+							"@KnockMeasured(door) on " + this.declaredAt.get(entry.contention.getName()), door,
+							"no door is named '" + door + "'; the doors are " + knockers.asMap().keySet(),
+							"Add the door under knocker.doors." + door + " (with the bean to knock on), "
+									+ "or name one of " + knockers.asMap().keySet() + " in the annotation.");
+				}
+			}
+		}
+		this.knockers = knockers;
+	}
+
+	/** The method's contention and knocker, or {@code null} when it is not measured (or not yet). */
+	Entry find(Class<?> targetClass, Method method) {
+		Map<Method, Entry> methods = this.byClass.computeIfAbsent(targetClass, (key) -> new ConcurrentHashMap<>());
+		Entry entry = methods.get(method);
+		if (entry == null) {
+			entry = methods.computeIfAbsent(method, (key) -> resolve(targetClass, key));
+		}
+		if (entry == NOT_MEASURED) {
+			return null;
+		}
+		if (entry.knocker == null) {
+			Knockers knockers = this.knockers;
+			KnockKnock knocker = (knockers != null) ? knockers.get(entry.contention.getDoor()) : null;
+			if (knocker == null) {
+				return null;
+			}
+			entry.knocker = knocker;
+		}
+		return entry;
+	}
+
+	void measured(MethodContention method, double contention) {
+		for (Listener listener : this.listeners) {
+			listener.measured(method, contention);
+		}
+	}
+
+	private Entry resolve(Class<?> targetClass, Method method) {
+		Method specific = BridgeMethodResolver.findBridgedMethod(AopUtils.getMostSpecificMethod(method, targetClass));
+		if (Modifier.isStatic(specific.getModifiers()) || specific.getDeclaringClass() == Object.class) {
+			return NOT_MEASURED;
+		}
+		Class<?> userClass = ClassUtils.getUserClass(targetClass);
+		String name;
+		KnockMeasured annotation = AnnotatedElementUtils.findMergedAnnotation(specific, KnockMeasured.class);
+		if (annotation != null) {
+			name = StringUtils.hasText(annotation.value()) ? annotation.value()
+					: userClass.getSimpleName() + "." + specific.getName();
+		}
+		else {
+			annotation = AnnotatedElementUtils.findMergedAnnotation(userClass, KnockMeasured.class);
+			if (annotation == null || !Modifier.isPublic(specific.getModifiers())) {
+				return NOT_MEASURED;
+			}
+			String prefix = StringUtils.hasText(annotation.value()) ? annotation.value() : userClass.getSimpleName();
+			name = prefix + "." + specific.getName();
+		}
+		String door = annotation.door();
+		this.declaredAt.putIfAbsent(name, userClass.getName() + "." + specific.getName());
+		return new Entry(this.byName.computeIfAbsent(name, (key) -> new MethodContention(key, door)), null);
+	}
+
+	/** Told of every sampled call's contention, for example to record it in a meter. */
+	@FunctionalInterface
+	public interface Listener {
+
+		/**
+		 * A call of the method was measured.
+		 * @param method the method
+		 * @param contention the call's contention, from 0 to 1
+		 */
+		void measured(MethodContention method, double contention);
+
+	}
+
+	static final class Entry {
+
+		final MethodContention contention;
+
+		volatile KnockKnock knocker;
+
+		Entry(MethodContention contention, KnockKnock knocker) {
+			this.contention = contention;
+			this.knocker = knocker;
+		}
+
+	}
+
+}

@@ -1,0 +1,99 @@
+package io.knocker.autoconfigure.metrics;
+
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.atomic.AtomicLong;
+import java.util.function.ToLongFunction;
+
+import io.knocker.KnockKnock;
+import io.knocker.KnockSnapshot;
+import io.knocker.autoconfigure.Knockers;
+import io.knocker.autoconfigure.measure.MeasuredMethods;
+import io.knocker.autoconfigure.measure.MethodContention;
+import io.micrometer.core.instrument.DistributionSummary;
+import io.micrometer.core.instrument.FunctionCounter;
+import io.micrometer.core.instrument.Gauge;
+import io.micrometer.core.instrument.MeterRegistry;
+import io.micrometer.core.instrument.binder.MeterBinder;
+
+/**
+ * Knocker's meters: per door, {@code knocker.contention} (gauge, since reset) and the monotonic
+ * {@code knocker.contended} and {@code knocker.sampled} seconds, whose rates divide into the
+ * contention over any range, exactly across scrapes and resets; per measured method,
+ * {@code knocker.method.contention}, one value per sampled call.
+ */
+public class KnockerMetrics implements MeterBinder, MeasuredMethods.Listener {
+
+	private final Knockers knockers;
+
+	private final MeasuredMethods methods;
+
+	private final Map<MeterRegistry, Map<String, DistributionSummary>> summaries = new ConcurrentHashMap<>();
+
+	/**
+	 * Creates the binder.
+	 * @param knockers the knockers to meter
+	 * @param methods the measured methods to meter, or {@code null}
+	 */
+	public KnockerMetrics(Knockers knockers, MeasuredMethods methods) {
+		this.knockers = knockers;
+		this.methods = methods;
+		if (methods != null) {
+			methods.addListener(this);
+		}
+	}
+
+	@Override
+	public void bindTo(MeterRegistry registry) {
+		for (KnockKnock knocker : this.knockers.all()) {
+			String door = knocker.getName();
+			Gauge.builder("knocker.contention", knocker, KnockKnock::getContentionMetric)
+				.description("Time the knocks on the door waited over time sampled, since start or reset")
+				.tag("door", door)
+				.strongReference(true)
+				.register(registry);
+			counter(registry, "knocker.contended", "Time the knocks on the door waited", knocker,
+					KnockSnapshot::contendedNanos);
+			counter(registry, "knocker.sampled", "Time the knocker on the door sampled", knocker,
+					KnockSnapshot::sampledNanos);
+		}
+		Map<String, DistributionSummary> summaries = this.summaries.computeIfAbsent(registry,
+				(key) -> new ConcurrentHashMap<>());
+		if (this.methods != null) {
+			this.methods.asMap().values().forEach((method) -> summary(registry, summaries, method));
+		}
+	}
+
+	@Override
+	public void measured(MethodContention method, double contention) {
+		this.summaries.forEach((registry, summaries) -> summary(registry, summaries, method).record(contention));
+	}
+
+	private static DistributionSummary summary(MeterRegistry registry, Map<String, DistributionSummary> summaries,
+			MethodContention method) {
+		DistributionSummary summary = summaries.get(method.getName());
+		if (summary == null) {
+			summary = summaries.computeIfAbsent(method.getName(),
+					(name) -> DistributionSummary.builder("knocker.method.contention")
+						.description("Contention on the door during each sampled call of the method")
+						.tag("method", name)
+						.tag("door", method.getDoor())
+						.register(registry));
+		}
+		return summary;
+	}
+
+	private static void counter(MeterRegistry registry, String name, String description, KnockKnock knocker,
+			ToLongFunction<KnockSnapshot> nanos) {
+		// A knock's wait is read while under way; the high-water mark keeps every reading monotonic.
+		AtomicLong highWater = new AtomicLong();
+		FunctionCounter
+			.builder(name, knocker,
+					(k) -> highWater.accumulateAndGet(nanos.applyAsLong(k.snapshot()), Math::max) / 1e9)
+			.description(description)
+			.baseUnit("seconds")
+			.tag("door", knocker.getName())
+			.register(registry);
+	}
+
+}

@@ -1,0 +1,4 @@
+/**
+ * Knocker's Micrometer meters.
+ */
+package io.knocker.autoconfigure.metrics;

@@ -1,0 +1,4 @@
+/**
+ * Auto-configuration of Knocker's knockers from {@code knocker.*} properties.
+ */
+package io.knocker.autoconfigure;

@@ -1,0 +1,223 @@
+package io.knocker.autoconfigure;
+
+import java.time.Duration;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Semaphore;
+import java.util.concurrent.locks.ReentrantLock;
+
+import io.knocker.Doors;
+import io.knocker.KnockKnock;
+import io.knocker.autoconfigure.measure.KnockMeasuredAutoConfiguration;
+import io.knocker.autoconfigure.measure.KnockMeasuredBeanPostProcessor;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.CsvSource;
+
+import org.springframework.boot.autoconfigure.AutoConfigurations;
+import org.springframework.boot.diagnostics.FailureAnalysis;
+import org.springframework.boot.test.context.runner.ApplicationContextRunner;
+import org.springframework.context.annotation.Bean;
+import org.springframework.context.annotation.Configuration;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+class KnockerAutoConfigurationTests {
+
+	private final ApplicationContextRunner contextRunner = new ApplicationContextRunner()
+		.withConfiguration(AutoConfigurations.of(KnockerAutoConfiguration.class, KnockMeasuredAutoConfiguration.class))
+		.withUserConfiguration(DoorBeans.class);
+
+	@Test
+	void runsAJvmKnockerWithGilknockersDefaults() {
+		this.contextRunner.run((context) -> {
+			KnockKnock jvm = context.getBean(Knockers.class).get("jvm");
+			assertThat(jvm).isSameAs(context.getBean(KnockKnock.class));
+			assertThat(jvm.isRunning()).isTrue();
+			assertThat(jvm.getDoor().kind()).isEqualTo("jvm");
+			assertThat(jvm.getPollingInterval()).isEqualTo(Duration.ofMillis(1));
+			assertThat(jvm.getSamplingInterval()).isEqualTo(Duration.ofMillis(10));
+			assertThat(jvm.getSleepingInterval()).isEqualTo(Duration.ofMillis(100));
+			assertThat(jvm.getTimeout()).isEqualTo(Duration.ofMillis(101));
+		});
+	}
+
+	@Test
+	void stopsTheKnockersWhenTheContextCloses() {
+		KnockKnock[] jvm = new KnockKnock[1];
+		this.contextRunner.run((context) -> jvm[0] = context.getBean(KnockKnock.class));
+		assertThat(jvm[0].isRunning()).isFalse();
+	}
+
+	@Test
+	void takesIntervalsFromProperties() {
+		this.contextRunner
+			.withPropertyValues("knocker.polling-interval=2ms", "knocker.sampling-interval=50ms",
+					"knocker.sleeping-interval=1s", "knocker.timeout=3s")
+			.run((context) -> {
+				KnockKnock jvm = context.getBean(KnockKnock.class);
+				assertThat(jvm.getPollingInterval()).isEqualTo(Duration.ofMillis(2));
+				assertThat(jvm.getSamplingInterval()).isEqualTo(Duration.ofMillis(50));
+				assertThat(jvm.getSleepingInterval()).isEqualTo(Duration.ofSeconds(1));
+				assertThat(jvm.getTimeout()).isEqualTo(Duration.ofSeconds(3));
+			});
+	}
+
+	@Test
+	void addsAKnockerForEachConfiguredDoorOnTheRightKindOfDoor() {
+		this.contextRunner
+			.withPropertyValues("knocker.polling-interval=2ms", "knocker.doors.inventory-lock.bean=inventoryLock",
+					"knocker.doors.inventory-lock.polling-interval=5ms", "knocker.doors.pool.bean=connectionPermits",
+					"knocker.doors.workers.bean=workers", "knocker.doors.ledger.bean=ledgerMonitor")
+			.run((context) -> {
+				Knockers knockers = context.getBean(Knockers.class);
+				assertThat(knockers.asMap()).containsOnlyKeys("jvm", "inventory-lock", "pool", "workers", "ledger");
+				KnockKnock lock = knockers.get("inventory-lock");
+				assertThat(lock.getDoor().kind()).isEqualTo("lock");
+				assertThat(lock.isRunning()).isTrue();
+				assertThat(lock.getPollingInterval()).isEqualTo(Duration.ofMillis(5));
+				// Unset intervals are the jvm knocker's, as resolved there.
+				assertThat(lock.getSamplingInterval()).isEqualTo(Duration.ofMillis(20));
+				assertThat(knockers.get("pool").getDoor().kind()).isEqualTo("semaphore");
+				assertThat(knockers.get("pool").getPollingInterval()).isEqualTo(Duration.ofMillis(2));
+				assertThat(knockers.get("workers").getDoor().kind()).isEqualTo("executor");
+				assertThat(knockers.get("ledger").getDoor().kind()).isEqualTo("monitor");
+			});
+	}
+
+	@Test
+	void backsOffFromTheApplicationsOwnKnocker() {
+		this.contextRunner.withUserConfiguration(OwnKnocker.class).run((context) -> {
+			assertThat(context).hasSingleBean(KnockKnock.class);
+			KnockKnock own = context.getBean(KnockKnock.class);
+			assertThat(own.getPollingInterval()).isEqualTo(Duration.ofMillis(7));
+			assertThat(context.getBean(Knockers.class).get("jvm")).isSameAs(own);
+			assertThat(own.isRunning()).isTrue();
+		});
+	}
+
+	@Test
+	void canBeDisabled() {
+		this.contextRunner.withPropertyValues("knocker.enabled=false").run((context) -> {
+			assertThat(context).doesNotHaveBean(KnockKnock.class);
+			assertThat(context).doesNotHaveBean(Knockers.class);
+			assertThat(context).doesNotHaveBean(KnockMeasuredBeanPostProcessor.class);
+		});
+	}
+
+	@ParameterizedTest(name = "{0}={1}")
+	@CsvSource(delimiter = '|', textBlock = """
+			knocker.polling-interval                 | 0ms           | knocker.polling-interval       | must be a positive duration
+			knocker.polling-interval                 | -1ms          | knocker.polling-interval       | must be a positive duration
+			knocker.sampling-interval                | 0s            | knocker.sampling-interval      | must be a positive duration
+			knocker.sampling-interval                | 500us         | knocker.sampling-interval      | must be at least pollingInterval
+			knocker.sleeping-interval                | -5ms          | knocker.sleeping-interval      | must be a positive duration
+			knocker.timeout                          | 0ms           | knocker.timeout                | must be a positive duration
+			knocker.doors.pool.polling-interval      | -1ms          | knocker.doors.pool.polling-interval | must be a positive duration
+			knocker.doors.pool.polling-interval      | 50ms          | knocker.doors.pool.sampling-interval | must be at least pollingInterval
+			knocker.doors.pool.timeout               | 0ms           | knocker.doors.pool.timeout     | must be a positive duration
+			""")
+	void anInvalidIntervalFailsStartupNamingTheProperty(String property, String value, String named, String problem) {
+		this.contextRunner.withPropertyValues("knocker.doors.pool.bean=connectionPermits", property + "=" + value)
+			.run((context) -> {
+				FailureAnalysis analysis = analyze(context.getStartupFailure());
+				assertThat(analysis.getDescription()).contains(named).contains(problem);
+				assertThat(analysis.getAction()).contains("Set " + named + " to");
+			});
+	}
+
+	@Test
+	void anUnknownDoorBeanFailsStartupNamingTheProperty() {
+		this.contextRunner.withPropertyValues("knocker.doors.orders.bean=orderLock").run((context) -> {
+			FailureAnalysis analysis = analyze(context.getStartupFailure());
+			assertThat(analysis.getDescription()).contains("knocker.doors.orders.bean")
+				.contains("Value: orderLock")
+				.contains("there is no bean named 'orderLock'");
+			assertThat(analysis.getAction()).contains("Define a bean named 'orderLock'");
+		});
+	}
+
+	@Test
+	void aDoorWithoutABeanFailsStartup() {
+		this.contextRunner.withPropertyValues("knocker.doors.orders.polling-interval=1ms").run((context) -> {
+			FailureAnalysis analysis = analyze(context.getStartupFailure());
+			assertThat(analysis.getDescription()).contains("knocker.doors.orders.bean").contains("Value: null");
+			assertThat(analysis.getAction()).contains("Set knocker.doors.orders.bean to the name of a Lock");
+		});
+	}
+
+	@Test
+	void aDoorBeanNobodyWaitsOnFailsStartup() {
+		this.contextRunner.withPropertyValues("knocker.doors.orders.bean=greeting").run((context) -> {
+			FailureAnalysis analysis = analyze(context.getStartupFailure());
+			assertThat(analysis.getDescription()).contains("knocker.doors.orders.bean")
+				.contains("is a java.lang.String, which no thread waits on");
+		});
+	}
+
+	@Test
+	void aDoorNameThatCannotBeATagOrAPathFailsStartup() {
+		this.contextRunner.withPropertyValues("knocker.doors[inventory lock].bean=inventoryLock").run((context) -> {
+			FailureAnalysis analysis = analyze(context.getStartupFailure());
+			assertThat(analysis.getDescription()).contains("knocker.doors.inventory lock")
+				.contains("hold only letters, digits");
+			assertThat(analysis.getAction()).contains("'inventory-lock'");
+		});
+	}
+
+	@Test
+	void aDoorNamedJvmFailsStartup() {
+		this.contextRunner.withPropertyValues("knocker.doors.jvm.bean=inventoryLock").run((context) -> {
+			FailureAnalysis analysis = analyze(context.getStartupFailure());
+			assertThat(analysis.getDescription()).contains("knocker.doors.jvm").contains("always exists");
+		});
+	}
+
+	static FailureAnalysis analyze(Throwable failure) {
+		assertThat(failure).as("startup failure").isNotNull();
+		FailureAnalysis analysis = new KnockerFailureAnalyzer().analyze(failure);
+		assertThat(analysis).as("analysis of " + failure).isNotNull();
+		return analysis;
+	}
+
+	@Configuration(proxyBeanMethods = false)
+	static class DoorBeans {
+
+		@Bean
+		ReentrantLock inventoryLock() {
+			return new ReentrantLock();
+		}
+
+		@Bean
+		Semaphore connectionPermits() {
+			return new Semaphore(4);
+		}
+
+		@Bean(destroyMethod = "shutdown")
+		ExecutorService workers() {
+			return Executors.newFixedThreadPool(2);
+		}
+
+		@Bean
+		Object ledgerMonitor() {
+			return new Object();
+		}
+
+		@Bean
+		String greeting() {
+			return "hello";
+		}
+
+	}
+
+	@Configuration(proxyBeanMethods = false)
+	static class OwnKnocker {
+
+		@Bean
+		KnockKnock myKnocker() {
+			return KnockKnock.builder().door(Doors.jvm()).pollingInterval(Duration.ofMillis(7)).build();
+		}
+
+	}
+
+}
