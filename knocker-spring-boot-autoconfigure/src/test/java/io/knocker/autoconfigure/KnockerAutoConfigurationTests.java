@@ -120,7 +120,7 @@ class KnockerAutoConfigurationTests {
 	void anInvalidIntervalFailsStartupNamingTheProperty(String property, String value, String named, String problem) {
 		this.contextRunner.withPropertyValues("knocker.doors.pool.bean=connectionPermits", property + "=" + value)
 			.run((context) -> {
-				FailureAnalysis analysis = analyze(context.getStartupFailure());
+				FailureAnalysis analysis = FailureAnalyses.analyze(context.getStartupFailure());
 				assertThat(analysis.getDescription()).contains(named).contains(problem);
 				assertThat(analysis.getAction()).contains("Set " + named + " to");
 			});
@@ -129,7 +129,7 @@ class KnockerAutoConfigurationTests {
 	@Test
 	void anUnknownDoorBeanFailsStartupNamingTheProperty() {
 		this.contextRunner.withPropertyValues("knocker.doors.orders.bean=orderLock").run((context) -> {
-			FailureAnalysis analysis = analyze(context.getStartupFailure());
+			FailureAnalysis analysis = FailureAnalyses.analyze(context.getStartupFailure());
 			assertThat(analysis.getDescription()).contains("knocker.doors.orders.bean")
 				.contains("Value: orderLock")
 				.contains("there is no bean named 'orderLock'");
@@ -140,7 +140,7 @@ class KnockerAutoConfigurationTests {
 	@Test
 	void aDoorWithoutABeanFailsStartup() {
 		this.contextRunner.withPropertyValues("knocker.doors.orders.polling-interval=1ms").run((context) -> {
-			FailureAnalysis analysis = analyze(context.getStartupFailure());
+			FailureAnalysis analysis = FailureAnalyses.analyze(context.getStartupFailure());
 			assertThat(analysis.getDescription()).contains("knocker.doors.orders.bean").contains("Value: null");
 			assertThat(analysis.getAction()).contains("Set knocker.doors.orders.bean to the name of a Lock");
 		});
@@ -149,7 +149,7 @@ class KnockerAutoConfigurationTests {
 	@Test
 	void aDoorBeanNobodyWaitsOnFailsStartup() {
 		this.contextRunner.withPropertyValues("knocker.doors.orders.bean=greeting").run((context) -> {
-			FailureAnalysis analysis = analyze(context.getStartupFailure());
+			FailureAnalysis analysis = FailureAnalyses.analyze(context.getStartupFailure());
 			assertThat(analysis.getDescription()).contains("knocker.doors.orders.bean")
 				.contains("is a java.lang.String, which no thread waits on");
 		});
@@ -158,7 +158,7 @@ class KnockerAutoConfigurationTests {
 	@Test
 	void aDoorNameThatCannotBeATagOrAPathFailsStartup() {
 		this.contextRunner.withPropertyValues("knocker.doors[inventory lock].bean=inventoryLock").run((context) -> {
-			FailureAnalysis analysis = analyze(context.getStartupFailure());
+			FailureAnalysis analysis = FailureAnalyses.analyze(context.getStartupFailure());
 			assertThat(analysis.getDescription()).contains("knocker.doors.inventory lock")
 				.contains("hold only letters, digits");
 			assertThat(analysis.getAction()).contains("'inventory-lock'");
@@ -168,16 +168,9 @@ class KnockerAutoConfigurationTests {
 	@Test
 	void aDoorNamedJvmFailsStartup() {
 		this.contextRunner.withPropertyValues("knocker.doors.jvm.bean=inventoryLock").run((context) -> {
-			FailureAnalysis analysis = analyze(context.getStartupFailure());
+			FailureAnalysis analysis = FailureAnalyses.analyze(context.getStartupFailure());
 			assertThat(analysis.getDescription()).contains("knocker.doors.jvm").contains("always exists");
 		});
-	}
-
-	static FailureAnalysis analyze(Throwable failure) {
-		assertThat(failure).as("startup failure").isNotNull();
-		FailureAnalysis analysis = new KnockerFailureAnalyzer().analyze(failure);
-		assertThat(analysis).as("analysis of " + failure).isNotNull();
-		return analysis;
 	}
 
 	@Configuration(proxyBeanMethods = false)

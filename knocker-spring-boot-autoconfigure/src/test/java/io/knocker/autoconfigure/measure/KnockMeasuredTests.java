@@ -1,0 +1,260 @@
+package io.knocker.autoconfigure.measure;
+
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.locks.LockSupport;
+import java.util.concurrent.locks.ReentrantLock;
+
+import io.knocker.KnockKnock;
+import io.knocker.KnockMeasured;
+import io.knocker.KnockSnapshot;
+import io.knocker.autoconfigure.KnockerAutoConfiguration;
+import io.knocker.autoconfigure.FailureAnalyses;
+import io.knocker.autoconfigure.Knockers;
+import org.junit.jupiter.api.Test;
+
+import org.springframework.boot.autoconfigure.AutoConfigurations;
+import org.springframework.boot.diagnostics.FailureAnalysis;
+import org.springframework.boot.test.context.runner.ApplicationContextRunner;
+import org.springframework.context.annotation.Bean;
+import org.springframework.context.annotation.Configuration;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatIllegalStateException;
+
+class KnockMeasuredTests {
+
+	private final ApplicationContextRunner contextRunner = new ApplicationContextRunner()
+		.withConfiguration(AutoConfigurations.of(KnockerAutoConfiguration.class, KnockMeasuredAutoConfiguration.class))
+		.withUserConfiguration(Services.class)
+		.withPropertyValues("knocker.doors.inventory-lock.bean=inventoryLock");
+
+	@Test
+	void measuresAnnotatedMethodsAndEveryPublicMethodOfAnAnnotatedClass() {
+		this.contextRunner.run((context) -> {
+			MeasuredMethods methods = context.getBean(MeasuredMethods.class);
+			// Known from startup, before any call.
+			assertThat(methods.asMap()).containsOnlyKeys("Inventory.reserve", "checkout", "Inventory.holdIdle", "Reports.daily",
+					"Reports.weekly");
+			assertThat(methods.asMap().get("checkout").getDoor()).isEqualTo("inventory-lock");
+			Inventory inventory = context.getBean(Inventory.class);
+			inventory.reserve(1);
+			inventory.reserve(2);
+			inventory.count();
+			context.getBean(Reports.class).daily();
+			assertThat(methods.asMap().get("Inventory.reserve").getCalls()).isEqualTo(2);
+			assertThat(methods.asMap().get("Inventory.reserve").getSampledCalls()).isEqualTo(2);
+			assertThat(methods.asMap().get("Reports.daily").getCalls()).isEqualTo(1);
+			assertThat(methods.asMap()).doesNotContainKey("Inventory.count");
+		});
+	}
+
+	@Test
+	void concurrentCallsKeepTheirOwnWindowsAndResetNothing() {
+		this.contextRunner.run((context) -> {
+			Inventory inventory = context.getBean(Inventory.class);
+			ReentrantLock lock = context.getBean("inventoryLock", ReentrantLock.class);
+			KnockKnock door = context.getBean(Knockers.class).get("inventory-lock");
+			MeasuredMethods methods = context.getBean(MeasuredMethods.class);
+			ExecutorService callers = Executors.newFixedThreadPool(8);
+			try {
+				// Four calls while the lock is hammered, then four while it is idle, on eight threads.
+				List<Future<?>> busy = new ArrayList<>();
+				try (Hammer hammer = new Hammer(lock)) {
+					for (int i = 0; i < 4; i++) {
+						busy.add(callers.submit(() -> inventory.hold(300)));
+					}
+					for (Future<?> call : busy) {
+						call.get();
+					}
+				}
+				double busyMax = methods.asMap().get("checkout").getMaxContention();
+				double busyMean = methods.asMap().get("checkout").getMeanContention();
+				List<Future<?>> idle = new ArrayList<>();
+				for (int i = 0; i < 4; i++) {
+					idle.add(callers.submit(() -> inventory.holdIdle(300)));
+				}
+				for (Future<?> call : idle) {
+					call.get();
+				}
+				MethodContention busyCalls = methods.asMap().get("checkout");
+				MethodContention idleCalls = methods.asMap().get("Inventory.holdIdle");
+				assertThat(busyCalls.getCalls()).isEqualTo(4);
+				assertThat(busyCalls.getSampledCalls()).isEqualTo(4);
+				assertThat(busyMean).isGreaterThan(0.6);
+				assertThat(idleCalls.getCalls()).isEqualTo(4);
+				assertThat(idleCalls.getMaxContention()).isLessThan(0.05);
+				// The idle calls changed nothing of the busy calls' figures.
+				assertThat(busyCalls.getMaxContention()).isEqualTo(busyMax);
+				// Nor did any call reset the door's own metric: it still holds the hammered period.
+				assertThat(door.getContentionMetric())
+					.isEqualTo(door.snapshot().contentionSince(KnockSnapshot.ZERO),
+							org.assertj.core.data.Offset.offset(0.02))
+					.isGreaterThan(0.1);
+			}
+			finally {
+				callers.shutdownNow();
+			}
+		});
+	}
+
+	@Test
+	void exceptionsPassThroughUnchangedAndAreCounted() {
+		this.contextRunner.run((context) -> {
+			Inventory inventory = context.getBean(Inventory.class);
+			assertThatIllegalStateException().isThrownBy(() -> inventory.reserve(-1)).withMessage("negative: -1");
+			MethodContention reserve = context.getBean(MeasuredMethods.class).asMap().get("Inventory.reserve");
+			assertThat(reserve.getCalls()).isEqualTo(1);
+			assertThat(reserve.getFailedCalls()).isEqualTo(1);
+		});
+	}
+
+	@Test
+	void completionStagesAreMeasuredWhenTheyComplete() {
+		this.contextRunner.run((context) -> {
+			Reports reports = context.getBean(Reports.class);
+			CompletableFuture<String> report = reports.weekly();
+			MethodContention weekly = context.getBean(MeasuredMethods.class).asMap().get("Reports.weekly");
+			assertThat(weekly.getCalls()).isZero();
+			assertThat(report.get(5, TimeUnit.SECONDS)).isEqualTo("week");
+			assertThat(weekly.getCalls()).isEqualTo(1);
+		});
+	}
+
+	@Test
+	void anAnnotationNamingNoDoorFailsStartupNamingTheMethod() {
+		this.contextRunner.withUserConfiguration(Typo.class).run((context) -> {
+			FailureAnalysis analysis = FailureAnalyses.analyze(context.getStartupFailure());
+			assertThat(analysis.getDescription())
+				.contains("@KnockMeasured(door) on " + TypoService.class.getName() + ".work")
+				.contains("Value: inventory-lok")
+				.contains("no door is named 'inventory-lok'");
+			assertThat(analysis.getAction()).contains("knocker.doors.inventory-lok");
+		});
+	}
+
+	@Configuration(proxyBeanMethods = false)
+	static class Services {
+
+		@Bean
+		ReentrantLock inventoryLock() {
+			return new ReentrantLock();
+		}
+
+		@Bean
+		Inventory inventory() {
+			return new Inventory();
+		}
+
+		@Bean
+		Reports reports() {
+			return new Reports();
+		}
+
+	}
+
+	@Configuration(proxyBeanMethods = false)
+	static class Typo {
+
+		@Bean
+		TypoService typoService() {
+			return new TypoService();
+		}
+
+	}
+
+	static class Inventory {
+
+		@KnockMeasured
+		public int reserve(int quantity) {
+			if (quantity < 0) {
+				throw new IllegalStateException("negative: " + quantity);
+			}
+			return quantity;
+		}
+
+		@KnockMeasured(value = "checkout", door = "inventory-lock")
+		public void hold(long millis) {
+			LockSupport.parkNanos(TimeUnit.MILLISECONDS.toNanos(millis));
+		}
+
+		@KnockMeasured(door = "inventory-lock")
+		public void holdIdle(long millis) {
+			LockSupport.parkNanos(TimeUnit.MILLISECONDS.toNanos(millis));
+		}
+
+		public int count() {
+			return 0;
+		}
+
+	}
+
+	@KnockMeasured
+	static class Reports {
+
+		public String daily() {
+			return "day";
+		}
+
+		public CompletableFuture<String> weekly() {
+			return CompletableFuture.supplyAsync(() -> {
+				LockSupport.parkNanos(TimeUnit.MILLISECONDS.toNanos(100));
+				return "week";
+			});
+		}
+
+	}
+
+	static class TypoService {
+
+		@KnockMeasured(door = "inventory-lok")
+		public void work() {
+		}
+
+	}
+
+	/** Four threads taking the lock and computing while holding it. */
+	static final class Hammer implements AutoCloseable {
+
+		private final List<Thread> threads = new ArrayList<>();
+
+		private volatile boolean running = true;
+
+		Hammer(ReentrantLock lock) {
+			for (int i = 0; i < 4; i++) {
+				Thread thread = new Thread(() -> {
+					while (this.running) {
+						lock.lock();
+						try {
+							long end = System.nanoTime() + 500_000;
+							while (System.nanoTime() < end) {
+								Thread.onSpinWait();
+							}
+						}
+						finally {
+							lock.unlock();
+						}
+					}
+				});
+				thread.setDaemon(true);
+				this.threads.add(thread);
+				thread.start();
+			}
+		}
+
+		@Override
+		public void close() throws InterruptedException {
+			this.running = false;
+			for (Thread thread : this.threads) {
+				thread.join();
+			}
+		}
+
+	}
+
+}
