@@ -1,0 +1,109 @@
+package io.knocker.autoconfigure.metrics;
+
+import java.util.concurrent.locks.ReentrantLock;
+
+import io.knocker.KnockMeasured;
+import io.knocker.autoconfigure.KnockerAutoConfiguration;
+import io.knocker.autoconfigure.measure.KnockMeasuredAutoConfiguration;
+import io.micrometer.core.instrument.DistributionSummary;
+import io.micrometer.core.instrument.FunctionCounter;
+import io.micrometer.core.instrument.Gauge;
+import io.micrometer.core.instrument.MeterRegistry;
+import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
+import org.junit.jupiter.api.Test;
+
+import org.springframework.boot.autoconfigure.AutoConfigurations;
+import org.springframework.boot.micrometer.metrics.autoconfigure.MetricsAutoConfiguration;
+import org.springframework.boot.test.context.FilteredClassLoader;
+import org.springframework.boot.test.context.runner.ApplicationContextRunner;
+import org.springframework.context.annotation.Bean;
+import org.springframework.context.annotation.Configuration;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
+class KnockerMetricsTests {
+
+	private final ApplicationContextRunner contextRunner = new ApplicationContextRunner()
+		.withConfiguration(AutoConfigurations.of(KnockerAutoConfiguration.class, KnockMeasuredAutoConfiguration.class,
+				KnockerMetricsAutoConfiguration.class, MetricsAutoConfiguration.class))
+		.withUserConfiguration(Registry.class)
+		.withPropertyValues("knocker.doors.inventory-lock.bean=inventoryLock");
+
+	@Test
+	void registersTheContractsMetersPerDoor() {
+		this.contextRunner.run((context) -> {
+			MeterRegistry registry = context.getBean(MeterRegistry.class);
+			for (String door : new String[] { "jvm", "inventory-lock" }) {
+				Gauge contention = registry.find("knocker.contention").tag("door", door).gauge();
+				FunctionCounter contended = registry.find("knocker.contended").tag("door", door).functionCounter();
+				FunctionCounter sampled = registry.find("knocker.sampled").tag("door", door).functionCounter();
+				assertThat(contention).as(door).isNotNull();
+				assertThat(contended).as(door).isNotNull();
+				assertThat(sampled).as(door).isNotNull();
+				assertThat(sampled.getId().getBaseUnit()).isEqualTo("seconds");
+				assertThat(contention.value()).isBetween(0.0, 1.0);
+			}
+			FunctionCounter sampled = registry.find("knocker.sampled").tag("door", "jvm").functionCounter();
+			double before = sampled.count();
+			await().untilAsserted(() -> assertThat(sampled.count()).isGreaterThan(before));
+		});
+	}
+
+	@Test
+	void recordsEachSampledCallOfAMeasuredMethod() {
+		this.contextRunner.run((context) -> {
+			MeterRegistry registry = context.getBean(MeterRegistry.class);
+			DistributionSummary summary = registry.find("knocker.method.contention")
+				.tags("method", "Orders.place", "door", "inventory-lock")
+				.summary();
+			assertThat(summary).isNotNull();
+			Orders orders = context.getBean(Orders.class);
+			orders.place();
+			orders.place();
+			assertThat(summary.count()).isEqualTo(2);
+			assertThat(summary.max()).isBetween(0.0, 1.0);
+		});
+	}
+
+	@Test
+	void backsOffWithoutMicrometer() {
+		new ApplicationContextRunner()
+			.withConfiguration(AutoConfigurations.of(KnockerAutoConfiguration.class, KnockerMetricsAutoConfiguration.class))
+			.withClassLoader(new FilteredClassLoader("io.micrometer.core"))
+			.run((context) -> {
+				assertThat(context).hasNotFailed();
+				assertThat(context).doesNotHaveBean(KnockerMetrics.class);
+			});
+	}
+
+	@Configuration(proxyBeanMethods = false)
+	static class Registry {
+
+		@Bean
+		SimpleMeterRegistry simpleMeterRegistry() {
+			return new SimpleMeterRegistry();
+		}
+
+		@Bean
+		ReentrantLock inventoryLock() {
+			return new ReentrantLock();
+		}
+
+		@Bean
+		Orders orders() {
+			return new Orders();
+		}
+
+	}
+
+	static class Orders {
+
+		@KnockMeasured(door = "inventory-lock")
+		public void place() {
+			java.util.concurrent.locks.LockSupport.parkNanos(5_000_000);
+		}
+
+	}
+
+}
