@@ -1,0 +1,75 @@
+package io.knocker.autoconfigure.endpoint;
+
+import java.net.http.HttpResponse;
+import java.util.Map;
+
+import io.knocker.autoconfigure.Knockers;
+import org.junit.jupiter.api.Test;
+
+import org.springframework.beans.factory.annotation.Autowired;
+import org.springframework.boot.test.context.SpringBootTest;
+import org.springframework.boot.test.context.SpringBootTest.WebEnvironment;
+import org.springframework.boot.test.web.server.LocalServerPort;
+
+import static io.knocker.autoconfigure.endpoint.Http.map;
+import static org.assertj.core.api.Assertions.assertThat;
+
+/** {@code /actuator/contention} over real HTTP, with the library's default (read-only) access. */
+@SpringBootTest(classes = ContentionApp.class, webEnvironment = WebEnvironment.RANDOM_PORT,
+		properties = { "management.endpoints.web.exposure.include=contention",
+				"knocker.doors.inventory-lock.bean=inventoryLock" })
+class ContentionEndpointWebTests {
+
+	@LocalServerPort
+	private int port;
+
+	@Autowired
+	private ContentionApp.Orders orders;
+
+	@Autowired
+	private Knockers knockers;
+
+	@Test
+	void readsTheContractsJsonAfterAMeasuredCall() throws Exception {
+		this.orders.place();
+		Map<String, Object> body = new Http(this.port).getJson("/actuator/contention");
+		assertThat(body).containsOnlyKeys("running", "contentionMetric", "doors", "methods");
+		assertThat(body.get("running")).isEqualTo(true);
+		assertThat(map(body, "doors")).containsOnlyKeys("jvm", "inventory-lock");
+		Map<String, Object> jvm = map(body, "doors", "jvm");
+		assertThat(jvm).containsOnlyKeys("running", "contentionMetric", "recentContentionMetric", "busyRatio", "knocks",
+				"contendedSeconds", "sampledSeconds", "pollingInterval", "samplingInterval", "sleepingInterval",
+				"timeout");
+		assertThat(jvm.get("pollingInterval")).isEqualTo("PT0.001S");
+		assertThat(jvm.get("timeout")).isEqualTo("PT0.101S");
+		assertThat(((Number) jvm.get("contentionMetric")).doubleValue()).isBetween(0.0, 1.0);
+		assertThat(body.get("contentionMetric")).isInstanceOf(Number.class);
+		Map<String, Object> place = map(body, "methods", "Orders.place");
+		assertThat(place).containsKeys("door", "calls", "sampledCalls", "lastContention", "meanContention",
+				"maxContention");
+		assertThat(place.get("door")).isEqualTo("jvm");
+		assertThat(((Number) place.get("calls")).longValue()).isGreaterThanOrEqualTo(1);
+		assertThat(map(body, "doors", "inventory-lock").get("running")).isEqualTo(true);
+	}
+
+	@Test
+	void readsOneDoorOrMethodByName() throws Exception {
+		this.orders.place();
+		Http http = new Http(this.port);
+		assertThat(http.getJson("/actuator/contention/inventory-lock")).containsEntry("running", true)
+			.containsEntry("pollingInterval", "PT0.001S");
+		assertThat(http.getJson("/actuator/contention/Orders.place")).containsEntry("door", "jvm");
+		assertThat(http.get("/actuator/contention/no-such-door").statusCode()).isEqualTo(404);
+	}
+
+	@Test
+	void refusesWritesUnderDefaultAccess() throws Exception {
+		Http http = new Http(this.port);
+		long knocks = this.knockers.get("jvm").snapshot().knocks();
+		HttpResponse<String> response = http.post("/actuator/contention", "{\"action\":\"stop\"}");
+		assertThat(response.statusCode()).isBetween(400, 499);
+		assertThat(this.knockers.all()).allMatch((knocker) -> knocker.isRunning());
+		assertThat(this.knockers.get("jvm").snapshot().knocks()).isGreaterThanOrEqualTo(knocks);
+	}
+
+}

@@ -1,0 +1,122 @@
+package io.knocker.autoconfigure.endpoint;
+
+import java.net.http.HttpResponse;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.locks.ReentrantLock;
+
+import io.knocker.KnockKnock;
+import io.knocker.KnockSnapshot;
+import io.knocker.autoconfigure.Knockers;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Test;
+
+import org.springframework.beans.factory.annotation.Autowired;
+import org.springframework.boot.test.context.SpringBootTest;
+import org.springframework.boot.test.context.SpringBootTest.WebEnvironment;
+import org.springframework.boot.test.web.server.LocalServerPort;
+
+import static io.knocker.autoconfigure.endpoint.Http.map;
+import static org.assertj.core.api.Assertions.assertThat;
+
+/** Writing to {@code /actuator/contention} once access is unrestricted. */
+@SpringBootTest(classes = ContentionApp.class, webEnvironment = WebEnvironment.RANDOM_PORT,
+		properties = { "management.endpoints.web.exposure.include=contention",
+				"management.endpoint.contention.access=unrestricted",
+				"knocker.doors.inventory-lock.bean=inventoryLock" })
+class ContentionEndpointWriteTests {
+
+	@LocalServerPort
+	private int port;
+
+	@Autowired
+	private Knockers knockers;
+
+	@Autowired
+	private ReentrantLock inventoryLock;
+
+	@AfterEach
+	void startAgain() {
+		this.knockers.all().forEach(KnockKnock::start);
+	}
+
+	@Test
+	void resetBringsTheMetricsNearZeroWhileTheCountersGoOn() throws Exception {
+		KnockKnock door = this.knockers.get("inventory-lock");
+		hammer(400);
+		assertThat(door.getContentionMetric()).isGreaterThan(0.3);
+		KnockSnapshot before = door.snapshot();
+		// No body (as curl -X POST -H "Content-Type: application/json" sends): reset is the default.
+		Map<String, Object> body = Http.json(ok(new Http(this.port).post("/actuator/contention", null)));
+		Map<String, Object> lock = map(body, "doors", "inventory-lock");
+		assertThat(((Number) lock.get("contentionMetric")).doubleValue()).isLessThan(0.01);
+		assertThat(((Number) lock.get("contendedSeconds")).doubleValue()).isGreaterThanOrEqualTo(before.contendedNanos() / 1e9);
+		assertThat(((Number) lock.get("sampledSeconds")).doubleValue()).isGreaterThanOrEqualTo(before.sampledNanos() / 1e9);
+		assertThat(((Number) lock.get("knocks")).longValue()).isGreaterThanOrEqualTo(before.knocks());
+	}
+
+	@Test
+	void stopsAndStartsEveryDoor() throws Exception {
+		Http http = new Http(this.port);
+		Map<String, Object> stopped = Http.json(ok(http.post("/actuator/contention", "{\"action\":\"stop\"}")));
+		assertThat(stopped.get("running")).isEqualTo(false);
+		assertThat(map(stopped, "doors", "inventory-lock").get("running")).isEqualTo(false);
+		assertThat(this.knockers.all()).noneMatch(KnockKnock::isRunning);
+		Map<String, Object> started = Http.json(ok(http.post("/actuator/contention", "{\"action\":\"start\"}")));
+		assertThat(started.get("running")).isEqualTo(true);
+		assertThat(this.knockers.all()).allMatch(KnockKnock::isRunning);
+	}
+
+	@Test
+	void anUnknownActionIsABadRequestAndChangesNothing() throws Exception {
+		KnockKnock door = this.knockers.get("inventory-lock");
+		hammer(400);
+		double metric = door.getContentionMetric();
+		assertThat(metric).isGreaterThan(0.3);
+		HttpResponse<String> response = new Http(this.port).post("/actuator/contention", "{\"action\":\"explode\"}");
+		assertThat(response.statusCode()).isEqualTo(400);
+		assertThat(this.knockers.all()).allMatch(KnockKnock::isRunning);
+		// Not reset: only cooled a little by the idle time since.
+		assertThat(door.getContentionMetric()).isGreaterThan(metric * 0.5);
+	}
+
+	@Test
+	void malformedJsonIsABadRequestAndChangesNothing() throws Exception {
+		HttpResponse<String> response = new Http(this.port).post("/actuator/contention", "{\"action\":");
+		assertThat(response.statusCode()).isEqualTo(400);
+		assertThat(this.knockers.all()).allMatch(KnockKnock::isRunning);
+	}
+
+	private static HttpResponse<String> ok(HttpResponse<String> response) {
+		assertThat(response.statusCode()).as(response.body()).isEqualTo(200);
+		return response;
+	}
+
+	private void hammer(long millis) throws InterruptedException {
+		List<Thread> threads = new ArrayList<>();
+		long end = System.nanoTime() + millis * 1_000_000;
+		for (int i = 0; i < 4; i++) {
+			Thread thread = new Thread(() -> {
+				while (System.nanoTime() < end) {
+					this.inventoryLock.lock();
+					try {
+						long held = System.nanoTime() + 500_000;
+						while (System.nanoTime() < held) {
+							Thread.onSpinWait();
+						}
+					}
+					finally {
+						this.inventoryLock.unlock();
+					}
+				}
+			});
+			threads.add(thread);
+			thread.start();
+		}
+		for (Thread thread : threads) {
+			thread.join();
+		}
+	}
+
+}
