@@ -1,0 +1,45 @@
+package io.knocker.sample;
+
+import java.util.Map;
+
+import org.springframework.web.bind.annotation.GetMapping;
+import org.springframework.web.bind.annotation.PostMapping;
+import org.springframework.web.bind.annotation.RequestParam;
+import org.springframework.web.bind.annotation.RestController;
+
+/** The shop's HTTP API. */
+@RestController
+public class ShopController {
+
+	private final InventoryService inventory;
+
+	private final CatalogService catalog;
+
+	private final ReportService reports;
+
+	public ShopController(InventoryService inventory, CatalogService catalog, ReportService reports) {
+		this.inventory = inventory;
+		this.catalog = catalog;
+		this.reports = reports;
+	}
+
+	/** Contended: every checkout queues on the inventory lock. */
+	@PostMapping("/checkout")
+	public InventoryService.Reservation checkout(@RequestParam(defaultValue = "coffee") String sku,
+			@RequestParam(defaultValue = "1") int quantity) {
+		return this.inventory.reserve(sku, quantity);
+	}
+
+	/** Free: lock-free work. */
+	@GetMapping("/catalog")
+	public Map<String, String> catalog(@RequestParam(defaultValue = "coffee") String q) {
+		return Map.of("result", this.catalog.search(q));
+	}
+
+	/** GC pressure: a large live structure built amid garbage. */
+	@GetMapping("/report")
+	public Map<String, Long> report(@RequestParam(defaultValue = "64") int mb) {
+		return Map.of("checksum", this.reports.build(Math.min(Math.max(mb, 1), 512)));
+	}
+
+}
