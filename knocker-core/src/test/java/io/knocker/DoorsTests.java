@@ -131,15 +131,37 @@ class DoorsTests {
 	}
 
 	@Test
-	void aRejectingExecutorCountsFailedKnocksAndTheKnockerCarriesOn() {
-		KnockKnock knocker = KnockKnock.builder().door(Doors.executor((task) -> {
+	void aRejectingExecutorCountsFailedKnocksLogsOnceAndTheKnockerCarriesOn() {
+		java.util.logging.Logger log = java.util.logging.Logger.getLogger(KnockKnock.class.getName());
+		java.util.List<java.util.logging.LogRecord> records = new java.util.concurrent.CopyOnWriteArrayList<>();
+		java.util.logging.Handler handler = new java.util.logging.Handler() {
+			@Override
+			public void publish(java.util.logging.LogRecord record) {
+				records.add(record);
+			}
+
+			@Override
+			public void flush() {
+			}
+
+			@Override
+			public void close() {
+			}
+		};
+		log.addHandler(handler);
+		KnockKnock knocker = KnockKnock.builder().name("rejected").door(Doors.executor((task) -> {
 			throw new java.util.concurrent.RejectedExecutionException("full");
 		})).build();
 		try (knocker) {
 			knocker.start();
 			await().atMost(Duration.ofSeconds(5)).until(() -> knocker.getFailedKnocks() > 5);
 			assertThat(knocker.isRunning()).isTrue();
+			assertThat(Threads.named("knocker-rejected")).isNotNull();
 			assertThat(knocker.getContentionMetric()).isBetween(0.0, 1.0);
+			assertThat(records).filteredOn((record) -> record.getMessage().contains("failed to knock")).hasSize(1);
+		}
+		finally {
+			log.removeHandler(handler);
 		}
 	}
 

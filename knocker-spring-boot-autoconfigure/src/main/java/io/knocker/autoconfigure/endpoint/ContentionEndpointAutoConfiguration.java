@@ -7,11 +7,17 @@ import io.knocker.autoconfigure.measure.MeasuredMethods;
 
 import org.springframework.beans.factory.ObjectProvider;
 import org.springframework.boot.actuate.autoconfigure.endpoint.condition.ConditionalOnAvailableEndpoint;
+import org.springframework.boot.actuate.endpoint.EndpointId;
+import org.springframework.boot.actuate.endpoint.web.PathMappedEndpoints;
 import org.springframework.boot.autoconfigure.AutoConfiguration;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnBean;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnClass;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnMissingBean;
+import org.springframework.boot.autoconfigure.condition.ConditionalOnWebApplication;
+import org.springframework.boot.web.servlet.FilterRegistrationBean;
 import org.springframework.context.annotation.Bean;
+import org.springframework.context.annotation.Configuration;
+import org.springframework.web.filter.OncePerRequestFilter;
 
 /**
  * Auto-configuration for the {@link ContentionEndpoint}, when it is available (exposed and not
@@ -27,6 +33,24 @@ public final class ContentionEndpointAutoConfiguration {
 	@ConditionalOnMissingBean
 	ContentionEndpoint contentionEndpoint(Knockers knockers, ObjectProvider<MeasuredMethods> methods) {
 		return new ContentionEndpoint(knockers, methods.getIfAvailable());
+	}
+
+	@Configuration(proxyBeanMethods = false)
+	@ConditionalOnWebApplication(type = ConditionalOnWebApplication.Type.SERVLET)
+	@ConditionalOnClass({ FilterRegistrationBean.class, PathMappedEndpoints.class, OncePerRequestFilter.class })
+	static class RequestSizeConfiguration {
+
+		@Bean
+		FilterRegistrationBean<ContentionRequestSizeFilter> contentionRequestSizeFilter(
+				ObjectProvider<PathMappedEndpoints> endpoints) {
+			PathMappedEndpoints mapped = endpoints.getIfAvailable();
+			String path = (mapped != null) ? mapped.getPath(EndpointId.of("contention")) : null;
+			FilterRegistrationBean<ContentionRequestSizeFilter> registration = new FilterRegistrationBean<>(
+					new ContentionRequestSizeFilter());
+			registration.addUrlPatterns((path != null) ? path : "/actuator/contention");
+			return registration;
+		}
+
 	}
 
 }

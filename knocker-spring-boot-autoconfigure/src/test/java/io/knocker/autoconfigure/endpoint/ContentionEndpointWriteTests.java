@@ -8,6 +8,7 @@ import java.util.concurrent.locks.ReentrantLock;
 
 import io.knocker.KnockKnock;
 import io.knocker.KnockSnapshot;
+import io.knocker.autoconfigure.KnockerLifecycleTests;
 import io.knocker.autoconfigure.Knockers;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
@@ -79,6 +80,33 @@ class ContentionEndpointWriteTests {
 		assertThat(this.knockers.all()).allMatch(KnockKnock::isRunning);
 		// Not reset: only cooled a little by the idle time since.
 		assertThat(door.getContentionMetric()).isGreaterThan(metric * 0.5);
+	}
+
+	@Test
+	void stoppingAndStartingTwentyFiveTimesLeavesTheThreadsAsTheyWere() throws Exception {
+		Http http = new Http(this.port);
+		ok(http.post("/actuator/contention", "{\"action\":\"start\"}"));
+		long knockerThreads = KnockerLifecycleTests.knockerThreads();
+		int liveThreads = Thread.activeCount();
+		for (int i = 0; i < 25; i++) {
+			ok(http.post("/actuator/contention", "{\"action\":\"stop\"}"));
+			ok(http.post("/actuator/contention", "{\"action\":\"start\"}"));
+		}
+		assertThat(KnockerLifecycleTests.knockerThreads()).isEqualTo(knockerThreads);
+		assertThat(knockerThreads).isEqualTo(this.knockers.all().size());
+		// Tomcat may add a worker or two for the requests; 50 knocker threads left behind would not fit.
+		assertThat(Thread.activeCount()).isLessThan(liveThreads + 10);
+	}
+
+	@Test
+	void anOversizedBodyIsRefusedUnreadAndChangesNothing() throws Exception {
+		KnockKnock door = this.knockers.get("inventory-lock");
+		KnockSnapshot before = door.snapshot();
+		String huge = "{\"action\":\"stop\",\"padding\":\"" + "x".repeat(100_000) + "\"}";
+		HttpResponse<String> response = new Http(this.port).post("/actuator/contention", huge);
+		assertThat(response.statusCode()).isEqualTo(413);
+		assertThat(this.knockers.all()).allMatch(KnockKnock::isRunning);
+		assertThat(door.snapshot().knocks()).isGreaterThanOrEqualTo(before.knocks());
 	}
 
 	@Test

@@ -1,0 +1,143 @@
+package io.knocker.benchmarks;
+
+import java.lang.management.GarbageCollectorMXBean;
+import java.lang.management.ManagementFactory;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Semaphore;
+import java.util.concurrent.locks.LockSupport;
+import java.util.concurrent.locks.ReentrantLock;
+
+import io.knocker.Door;
+import io.knocker.Doors;
+import io.knocker.KnockKnock;
+import io.knocker.KnockSnapshot;
+
+/**
+ * Knocker's readings against ground truth, printed as Markdown tables: the JVM door's contended
+ * time against the collectors' own pause time under {@code System.gc()}, the lock door's busy
+ * ratio against a holder's duty cycle, and every door's reading when idle.
+ * <p>
+ * Run: {@code java -Xmx4g -cp benchmarks/target/benchmarks.jar io.knocker.benchmarks.AccuracyHarness}
+ */
+public final class AccuracyHarness {
+
+	private AccuracyHarness() {
+	}
+
+	public static void main(String[] args) throws Exception {
+		System.out.printf("JVM %s %s, %d cores%n%n", System.getProperty("java.vm.name"),
+				System.getProperty("java.version"), Runtime.getRuntime().availableProcessors());
+		gcPauses();
+		dutyCycles();
+		idle();
+	}
+
+	/** The JVM door's contended time against GarbageCollectorMXBean's collection time. */
+	static void gcPauses() {
+		System.out.println("| live objects | System.gc() calls | GC pause (ms) | jvm door contended (ms) | ratio |");
+		System.out.println("|---:|---:|---:|---:|---:|");
+		for (int objects : new int[] { 2_000_000, 6_000_000, 12_000_000 }) {
+			List<long[]> live = new ArrayList<>(objects);
+			for (int i = 0; i < objects; i++) {
+				live.add(new long[] { i });
+			}
+			try (KnockKnock knocker = KnockKnock.builder().build()) {
+				knocker.start();
+				sleep(Duration.ofMillis(300));
+				KnockSnapshot before = knocker.snapshot();
+				long gcBefore = collectionMillis();
+				for (int i = 0; i < 5; i++) {
+					System.gc();
+					sleep(Duration.ofMillis(50));
+				}
+				long gc = collectionMillis() - gcBefore;
+				double contended = (knocker.snapshot().contendedNanos() - before.contendedNanos()) / 1e6;
+				System.out.printf("| %,d | 5 | %d | %.1f | %.3f |%n", live.size(), gc, contended, contended / gc);
+			}
+		}
+		System.out.println();
+	}
+
+	/** The lock door's busy ratio against the share of time a holder keeps the lock. */
+	static void dutyCycles() throws InterruptedException {
+		System.out.println("| holder's duty cycle | busyRatio | contentionMetric | knocks |");
+		System.out.println("|---:|---:|---:|---:|");
+		for (int tenths = 1; tenths <= 9; tenths++) {
+			double duty = tenths / 10.0;
+			ReentrantLock lock = new ReentrantLock();
+			long period = 37_000_000;
+			Thread holder = new Thread(() -> {
+				while (!Thread.currentThread().isInterrupted()) {
+					lock.lock();
+					try {
+						LockSupport.parkNanos((long) (duty * period));
+					}
+					finally {
+						lock.unlock();
+					}
+					LockSupport.parkNanos((long) ((1 - duty) * period));
+				}
+			});
+			holder.start();
+			try (KnockKnock knocker = KnockKnock.builder()
+				.door(Doors.lock(lock))
+				.sleepingInterval(Duration.ofMillis(1))
+				.build()) {
+				knocker.start();
+				sleep(Duration.ofSeconds(3));
+				System.out.printf("| %.1f | %.3f | %.3f | %d |%n", duty, knocker.getBusyRatio(),
+						knocker.getContentionMetric(), knocker.snapshot().knocks());
+			}
+			holder.interrupt();
+			holder.join();
+		}
+		System.out.println();
+	}
+
+	/** Every door, with nothing competing for it. */
+	static void idle() {
+		ExecutorService pool = Executors.newFixedThreadPool(2);
+		Map<String, Door> doors = new LinkedHashMap<>();
+		doors.put("jvm", Doors.jvm());
+		doors.put("lock", Doors.lock(new ReentrantLock()));
+		doors.put("monitor", Doors.monitor(new Object()));
+		doors.put("semaphore", Doors.semaphore(new Semaphore(1)));
+		doors.put("executor", Doors.executor(pool));
+		List<KnockKnock> knockers = new ArrayList<>();
+		doors.forEach((name, door) -> knockers.add(KnockKnock.builder().name(name).door(door).build()));
+		knockers.forEach(KnockKnock::start);
+		sleep(Duration.ofSeconds(10));
+		System.out.println("| door (idle, 10 s, all five at once) | contentionMetric | busyRatio | knocks |");
+		System.out.println("|---|---:|---:|---:|");
+		for (KnockKnock knocker : knockers) {
+			knocker.stop();
+			System.out.printf("| %s | %.4f | %.4f | %d |%n", knocker.getName(), knocker.getContentionMetric(),
+					knocker.getBusyRatio(), knocker.snapshot().knocks());
+		}
+		pool.shutdownNow();
+		System.out.println();
+	}
+
+	private static long collectionMillis() {
+		long total = 0;
+		for (GarbageCollectorMXBean gc : ManagementFactory.getGarbageCollectorMXBeans()) {
+			total += Math.max(0, gc.getCollectionTime());
+		}
+		return total;
+	}
+
+	private static void sleep(Duration duration) {
+		long end = System.nanoTime() + duration.toNanos();
+		long left;
+		while ((left = end - System.nanoTime()) > 0) {
+			LockSupport.parkNanos(left);
+		}
+	}
+
+}

@@ -1,0 +1,4 @@
+/**
+ * JMH benchmarks of Knocker's overhead and the annotation's cost, and an accuracy harness.
+ */
+package io.knocker.benchmarks;
