@@ -23,14 +23,20 @@ import io.knocker.KnockSnapshot;
  * time against the collectors' own pause time under {@code System.gc()}, the lock door's busy
  * ratio against a holder's duty cycle, and every door's reading when idle.
  * <p>
- * Run: {@code java -Xmx4g -cp benchmarks/target/benchmarks.jar io.knocker.benchmarks.AccuracyHarness}
+ * Run: {@code java -Xmx4g -cp benchmarks/target/benchmarks.jar io.knocker.benchmarks.AccuracyHarness};
+ * with the argument {@code quick}, a smoke run a tenth as long on a smaller heap.
  */
 public final class AccuracyHarness {
+
+	private static double scale = 1.0;
 
 	private AccuracyHarness() {
 	}
 
 	public static void main(String[] args) throws Exception {
+		if (args.length > 0 && "quick".equals(args[0])) {
+			scale = 0.1;
+		}
 		System.out.printf("JVM %s %s, %d cores%n%n", System.getProperty("java.vm.name"),
 				System.getProperty("java.version"), Runtime.getRuntime().availableProcessors());
 		gcPauses();
@@ -42,7 +48,8 @@ public final class AccuracyHarness {
 	static void gcPauses() {
 		System.out.println("| live objects | System.gc() calls | GC pause (ms) | jvm door contended (ms) | ratio |");
 		System.out.println("|---:|---:|---:|---:|---:|");
-		for (int objects : new int[] { 2_000_000, 6_000_000, 12_000_000 }) {
+		for (int base : new int[] { 2_000_000, 6_000_000, 12_000_000 }) {
+			int objects = (int) (base * scale);
 			List<long[]> live = new ArrayList<>(objects);
 			for (int i = 0; i < objects; i++) {
 				live.add(new long[] { i });
@@ -90,7 +97,7 @@ public final class AccuracyHarness {
 				.sleepingInterval(Duration.ofMillis(1))
 				.build()) {
 				knocker.start();
-				sleep(Duration.ofSeconds(3));
+				sleep(Duration.ofMillis((long) (3000 * scale)));
 				System.out.printf("| %.1f | %.3f | %.3f | %d |%n", duty, knocker.getBusyRatio(),
 						knocker.getContentionMetric(), knocker.snapshot().knocks());
 			}
@@ -112,8 +119,8 @@ public final class AccuracyHarness {
 		List<KnockKnock> knockers = new ArrayList<>();
 		doors.forEach((name, door) -> knockers.add(KnockKnock.builder().name(name).door(door).build()));
 		knockers.forEach(KnockKnock::start);
-		sleep(Duration.ofSeconds(10));
-		System.out.println("| door (idle, 10 s, all five at once) | contentionMetric | busyRatio | knocks |");
+		sleep(Duration.ofMillis((long) (10_000 * scale)));
+		System.out.println("| door (idle, " + Math.round(10 * scale) + " s, all five at once) | contentionMetric | busyRatio | knocks |");
 		System.out.println("|---|---:|---:|---:|");
 		for (KnockKnock knocker : knockers) {
 			knocker.stop();

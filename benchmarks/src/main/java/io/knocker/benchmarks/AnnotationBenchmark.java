@@ -39,7 +39,7 @@ import org.springframework.context.annotation.EnableAspectJAutoProxy;
 @BenchmarkMode(Mode.AverageTime)
 @OutputTimeUnit(TimeUnit.NANOSECONDS)
 @State(Scope.Benchmark)
-@Fork(1)
+@Fork(2)
 @Warmup(iterations = 3, time = 1)
 @Measurement(iterations = 5, time = 1)
 public class AnnotationBenchmark {

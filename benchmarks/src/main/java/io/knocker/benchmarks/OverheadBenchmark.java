@@ -31,9 +31,9 @@ import org.openjdk.jmh.infra.Blackhole;
 @OutputTimeUnit(TimeUnit.MICROSECONDS)
 @State(Scope.Benchmark)
 @Threads(4)
-@Fork(value = 1, jvmArgsAppend = "-Xmx1g")
+@Fork(value = 2, jvmArgsAppend = "-Xmx1g")
 @Warmup(iterations = 3, time = 1)
-@Measurement(iterations = 5, time = 1)
+@Measurement(iterations = 5, time = 2)
 public class OverheadBenchmark {
 
 	/** About 10 us of computation per operation. */

@@ -1,14 +1,13 @@
 package io.knocker.autoconfigure.endpoint;
 
 import java.net.http.HttpResponse;
-import java.util.ArrayList;
-import java.util.List;
 import java.util.Map;
 import java.util.concurrent.locks.ReentrantLock;
 
 import io.knocker.KnockKnock;
 import io.knocker.KnockSnapshot;
 import io.knocker.autoconfigure.KnockerLifecycleTests;
+import io.knocker.autoconfigure.LockHammer;
 import io.knocker.autoconfigure.Knockers;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
@@ -45,7 +44,7 @@ class ContentionEndpointWriteTests {
 	@Test
 	void resetBringsTheMetricsNearZeroWhileTheCountersGoOn() throws Exception {
 		KnockKnock door = this.knockers.get("inventory-lock");
-		hammer(400);
+		LockHammer.hammer(this.inventoryLock, 400);
 		assertThat(door.getContentionMetric()).isGreaterThan(0.3);
 		KnockSnapshot before = door.snapshot();
 		// No body (as curl -X POST -H "Content-Type: application/json" sends): reset is the default.
@@ -72,7 +71,7 @@ class ContentionEndpointWriteTests {
 	@Test
 	void anUnknownActionIsABadRequestAndChangesNothing() throws Exception {
 		KnockKnock door = this.knockers.get("inventory-lock");
-		hammer(400);
+		LockHammer.hammer(this.inventoryLock, 400);
 		double metric = door.getContentionMetric();
 		assertThat(metric).isGreaterThan(0.3);
 		HttpResponse<String> response = new Http(this.port).post("/actuator/contention", "{\"action\":\"explode\"}");
@@ -119,32 +118,6 @@ class ContentionEndpointWriteTests {
 	private static HttpResponse<String> ok(HttpResponse<String> response) {
 		assertThat(response.statusCode()).as(response.body()).isEqualTo(200);
 		return response;
-	}
-
-	private void hammer(long millis) throws InterruptedException {
-		List<Thread> threads = new ArrayList<>();
-		long end = System.nanoTime() + millis * 1_000_000;
-		for (int i = 0; i < 4; i++) {
-			Thread thread = new Thread(() -> {
-				while (System.nanoTime() < end) {
-					this.inventoryLock.lock();
-					try {
-						long held = System.nanoTime() + 500_000;
-						while (System.nanoTime() < held) {
-							Thread.onSpinWait();
-						}
-					}
-					finally {
-						this.inventoryLock.unlock();
-					}
-				}
-			});
-			threads.add(thread);
-			thread.start();
-		}
-		for (Thread thread : threads) {
-			thread.join();
-		}
 	}
 
 }

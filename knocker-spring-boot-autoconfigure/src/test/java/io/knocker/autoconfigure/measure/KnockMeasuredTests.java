@@ -14,6 +14,7 @@ import io.knocker.KnockKnock;
 import io.knocker.KnockMeasured;
 import io.knocker.KnockSnapshot;
 import io.knocker.autoconfigure.KnockerAutoConfiguration;
+import io.knocker.autoconfigure.LockHammer;
 import io.knocker.autoconfigure.FailureAnalyses;
 import io.knocker.autoconfigure.Knockers;
 import org.junit.jupiter.api.Test;
@@ -65,7 +66,7 @@ class KnockMeasuredTests {
 			try {
 				// Four calls while the lock is hammered, then four while it is idle, on eight threads.
 				List<Future<?>> busy = new ArrayList<>();
-				try (Hammer hammer = new Hammer(lock)) {
+				try (LockHammer hammer = new LockHammer(lock)) {
 					for (int i = 0; i < 4; i++) {
 						busy.add(callers.submit(() -> inventory.hold(300)));
 					}
@@ -214,45 +215,6 @@ class KnockMeasuredTests {
 
 		@KnockMeasured(door = "inventory-lok")
 		public void work() {
-		}
-
-	}
-
-	/** Four threads taking the lock and computing while holding it. */
-	static final class Hammer implements AutoCloseable {
-
-		private final List<Thread> threads = new ArrayList<>();
-
-		private volatile boolean running = true;
-
-		Hammer(ReentrantLock lock) {
-			for (int i = 0; i < 4; i++) {
-				Thread thread = new Thread(() -> {
-					while (this.running) {
-						lock.lock();
-						try {
-							long end = System.nanoTime() + 500_000;
-							while (System.nanoTime() < end) {
-								Thread.onSpinWait();
-							}
-						}
-						finally {
-							lock.unlock();
-						}
-					}
-				});
-				thread.setDaemon(true);
-				this.threads.add(thread);
-				thread.start();
-			}
-		}
-
-		@Override
-		public void close() throws InterruptedException {
-			this.running = false;
-			for (Thread thread : this.threads) {
-				thread.join();
-			}
 		}
 
 	}
