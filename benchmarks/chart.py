@@ -20,7 +20,8 @@ def load(path):
         workload = run["benchmark"].rsplit(".", 1)[1]
         knocker = run["params"]["knocker"]
         metric = run["primaryMetric"]
-        scores[(workload, knocker)] = (metric["score"], metric["scoreError"])
+        error = metric["scoreError"]  # "NaN" when a run has a single iteration
+        scores[(workload, knocker)] = (metric["score"], error if isinstance(error, (int, float)) else float("nan"))
     return scores
 
 
