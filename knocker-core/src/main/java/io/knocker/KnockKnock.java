@@ -56,7 +56,7 @@ public final class KnockKnock implements AutoCloseable {
 
 	private volatile KnockSnapshot resetPoint = KnockSnapshot.ZERO;
 
-	private boolean failureLogged;
+	private volatile boolean failureLogged;
 
 	private KnockKnock(String name, Door door, Duration polling, Duration sampling, Duration sleeping,
 			Duration timeout) {
