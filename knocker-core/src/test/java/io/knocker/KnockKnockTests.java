@@ -1,6 +1,8 @@
 package io.knocker;
 
+import java.nio.file.Path;
 import java.time.Duration;
+import java.util.concurrent.TimeUnit;
 import java.util.concurrent.locks.ReentrantLock;
 
 import org.junit.jupiter.api.Test;
@@ -136,6 +138,22 @@ class KnockKnockTests {
 		assertThat(thread.isDaemon()).isTrue();
 		knocker.stop();
 		assertThat(thread.isAlive()).isFalse();
+	}
+
+	@Test
+	void runningKnockersDoNotKeepTheJvmAlive() throws Exception {
+		String java = Path.of(System.getProperty("java.home"), "bin", "java").toString();
+		Process process = new ProcessBuilder(java, "-cp", System.getProperty("java.class.path"),
+				ExitProbe.class.getName())
+			.redirectErrorStream(true)
+			.start();
+		boolean exited = process.waitFor(20, TimeUnit.SECONDS);
+		if (!exited) {
+			process.destroyForcibly();
+		}
+		assertThat(exited).as("the JVM exited with knockers running").isTrue();
+		assertThat(new String(process.getInputStream().readAllBytes())).contains("knocking");
+		assertThat(process.exitValue()).isZero();
 	}
 
 	@Test

@@ -116,6 +116,20 @@ class KnockMeasuredTests {
 	}
 
 	@Test
+	void aFailureWhileMeasuringNeverBreaksTheCall() {
+		this.contextRunner.run((context) -> {
+			MeasuredMethods methods = context.getBean(MeasuredMethods.class);
+			methods.addListener((method, contention) -> {
+				throw new IllegalStateException("meter registry gone");
+			});
+			Inventory inventory = context.getBean(Inventory.class);
+			assertThat(inventory.reserve(3)).isEqualTo(3);
+			assertThat(inventory.reserve(4)).isEqualTo(4);
+			assertThat(methods.asMap().get("Inventory.reserve").getCalls()).isEqualTo(2);
+		});
+	}
+
+	@Test
 	void completionStagesAreMeasuredWhenTheyComplete() {
 		this.contextRunner.run((context) -> {
 			Reports reports = context.getBean(Reports.class);
