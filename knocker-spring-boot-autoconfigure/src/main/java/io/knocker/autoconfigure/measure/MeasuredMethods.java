@@ -85,7 +85,11 @@ public final class MeasuredMethods {
 
 	/** The method's contention and knocker, or {@code null} when it is not measured (or not yet). */
 	Entry find(Class<?> targetClass, Method method) {
-		Map<Method, Entry> methods = this.byClass.computeIfAbsent(targetClass, (key) -> new ConcurrentHashMap<>());
+		// Plain gets first: this runs on every measured call, and computeIfAbsent may lock a bin.
+		Map<Method, Entry> methods = this.byClass.get(targetClass);
+		if (methods == null) {
+			methods = this.byClass.computeIfAbsent(targetClass, (key) -> new ConcurrentHashMap<>());
+		}
 		Entry entry = methods.get(method);
 		if (entry == null) {
 			entry = methods.computeIfAbsent(method, (key) -> resolve(targetClass, key));
