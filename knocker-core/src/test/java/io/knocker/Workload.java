@@ -2,6 +2,7 @@ package io.knocker;
 
 import java.util.ArrayList;
 import java.util.List;
+import java.util.concurrent.Semaphore;
 import java.util.concurrent.locks.Lock;
 import java.util.concurrent.locks.LockSupport;
 
@@ -16,74 +17,65 @@ final class Workload implements AutoCloseable {
 
 	/** Threads that each take the lock, compute for {@code heldNanos}, let go and compute for {@code freeNanos}. */
 	static Workload onLock(Lock lock, int threads, long heldNanos, long freeNanos) {
-		Workload workload = new Workload();
-		for (int i = 0; i < threads; i++) {
-			workload.spawn(() -> {
-				while (workload.running) {
-					lock.lock();
-					try {
-						compute(heldNanos);
-					}
-					finally {
-						lock.unlock();
-					}
-					compute(freeNanos);
-				}
-			});
-		}
-		return workload;
+		return repeat(threads, () -> {
+			lock.lock();
+			try {
+				compute(heldNanos);
+			}
+			finally {
+				lock.unlock();
+			}
+			compute(freeNanos);
+		});
 	}
 
 	/** Threads that each enter the monitor and compute for {@code heldNanos}, over and over. */
 	static Workload onMonitor(Object monitor, int threads, long heldNanos) {
-		Workload workload = new Workload();
-		for (int i = 0; i < threads; i++) {
-			workload.spawn(() -> {
-				while (workload.running) {
-					synchronized (monitor) {
-						compute(heldNanos);
-					}
-				}
-			});
-		}
-		return workload;
+		return repeat(threads, () -> {
+			synchronized (monitor) {
+				compute(heldNanos);
+			}
+		});
 	}
 
 	/** Threads that each take a permit and compute for {@code heldNanos}, over and over. */
-	static Workload onSemaphore(java.util.concurrent.Semaphore semaphore, int threads, long heldNanos) {
-		Workload workload = new Workload();
-		for (int i = 0; i < threads; i++) {
-			workload.spawn(() -> {
-				while (workload.running) {
-					semaphore.acquireUninterruptibly();
-					try {
-						compute(heldNanos);
-					}
-					finally {
-						semaphore.release();
-					}
-				}
-			});
-		}
-		return workload;
+	static Workload onSemaphore(Semaphore semaphore, int threads, long heldNanos) {
+		return repeat(threads, () -> {
+			semaphore.acquireUninterruptibly();
+			try {
+				compute(heldNanos);
+			}
+			finally {
+				semaphore.release();
+			}
+		});
 	}
 
 	/** One thread that holds the lock for {@code duty} of every {@code periodNanos}, sleeping throughout. */
 	static Workload dutyCycle(Lock lock, double duty, long periodNanos) {
-		Workload workload = new Workload();
 		long held = (long) (duty * periodNanos);
-		workload.spawn(() -> {
-			while (workload.running) {
-				lock.lock();
-				try {
-					sleep(held);
-				}
-				finally {
-					lock.unlock();
-				}
-				sleep(periodNanos - held);
+		return repeat(1, () -> {
+			lock.lock();
+			try {
+				sleep(held);
 			}
+			finally {
+				lock.unlock();
+			}
+			sleep(periodNanos - held);
 		});
+	}
+
+	/** Threads that each run {@code step} over and over until closed. */
+	private static Workload repeat(int threads, Runnable step) {
+		Workload workload = new Workload();
+		for (int i = 0; i < threads; i++) {
+			workload.spawn(() -> {
+				while (workload.running) {
+					step.run();
+				}
+			});
+		}
 		return workload;
 	}
 
