@@ -1,12 +1,12 @@
 package io.knocker;
 
 import java.util.concurrent.Executor;
-import java.util.concurrent.locks.LockSupport;
 
 /**
- * An {@link Executor}: a knock submits a no-op and waits until it starts, less the hand-off time
- * of the idle pool. A long wait means the pool's queue is backed up. The knock allocates whatever
- * the executor allocates to accept a task.
+ * An {@link Executor}: a knock hands it a no-op and waits until the no-op starts, less the
+ * hand-off time of the idle pool. A long wait means the pool's queue is backed up. No thread of
+ * Knocker's waits: the no-op itself books the knock when it runs. The knock allocates whatever the
+ * executor allocates to accept a task.
  */
 final class ExecutorDoor extends Door {
 
@@ -14,47 +14,64 @@ final class ExecutorDoor extends Door {
 
 	private final Executor executor;
 
-	private final Runnable probe = this::started;
-
-	private volatile Thread knocker;
-
-	private volatile boolean started;
-
-	private Baseline baseline;
+	private Probe probe;
 
 	ExecutorDoor(Executor executor) {
 		super("executor");
 		this.executor = executor;
 	}
 
-	private void started() {
-		this.started = true;
-		LockSupport.unpark(this.knocker);
+	@Override
+	void opened(Knock knock) {
+		// A probe per start: one left queued by an earlier start books into that start's knock,
+		// which its retired generation refuses, and never ends a knock of this one early.
+		this.probe = new Probe(knock, new Baseline(Math.max(knock.pollingNanos(), MIN_BASELINE_CEILING_NANOS)));
 	}
 
 	@Override
-	boolean knock(Knock knock) throws InterruptedException {
-		if (this.baseline == null) {
-			this.baseline = new Baseline(Math.max(knock.pollingNanos(), MIN_BASELINE_CEILING_NANOS));
+	void knock(Knock knock) {
+		Probe probe = this.probe;
+		probe.learn();
+		long submitted = System.nanoTime();
+		long baseline = probe.baseline.nanos();
+		probe.submitted = submitted;
+		knock.waitingSince(submitted + baseline, baseline);
+		this.executor.execute(probe);
+	}
+
+	/** The no-op: it books the knock when it starts, on the executor's thread. */
+	private static final class Probe implements Runnable {
+
+		private final Knock knock;
+
+		private final Baseline baseline;
+
+		private volatile long submitted;
+
+		private volatile long started;
+
+		private long learned;
+
+		Probe(Knock knock, Baseline baseline) {
+			this.knock = knock;
+			this.baseline = baseline;
 		}
-		this.knocker = Thread.currentThread();
-		this.started = false;
-		long start = System.nanoTime();
-		knock.busySince(start + this.baseline.nanos());
-		this.executor.execute(this.probe);
-		while (!this.started) {
-			LockSupport.park(this);
-			if (Thread.interrupted()) {
-				throw new InterruptedException();
+
+		@Override
+		public void run() {
+			this.started = System.nanoTime();
+			this.knock.gotThrough(false);
+		}
+
+		/** On the knock loop, before the next knock: the last hand-off time feeds the baseline. */
+		void learn() {
+			long started = this.started;
+			if (started != this.learned) {
+				this.learned = started;
+				this.baseline.observe(started - this.submitted);
 			}
 		}
-		this.baseline.observe(System.nanoTime() - start);
-		return false;
-	}
 
-	@Override
-	long busyThresholdNanos() {
-		return (this.baseline != null) ? this.baseline.nanos() : 0;
 	}
 
 }

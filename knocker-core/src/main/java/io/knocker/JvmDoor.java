@@ -1,48 +1,102 @@
 package io.knocker;
 
-import java.util.concurrent.locks.LockSupport;
-
 /**
- * The JVM itself: a knock sleeps one polling interval and measures how late the thread got to run
- * again, less the timer's own idle lateness (as jHiccup does). Late means a stop-the-world pause
- * or CPU starvation kept a ready thread from running.
+ * The JVM itself. In a sampling window each knock is the knock loop's own wake-up: how late it
+ * got to run after a park, less the timer's idle lateness (as jHiccup does). Between windows the
+ * loop sleeps like for every door, and the JVM's own record of its stop-the-world pauses
+ * ({@link GcPauses}) covers that time.
+ * <p>
+ * Accounting, per window and per sleep, each pause counted once: a window books the lateness of
+ * its knocks, plus whatever the JVM reports as paused in it beyond that lateness (a pause can fall
+ * while the loop is between parks); the lateness beyond the window's pauses is CPU starvation,
+ * and its rate over the window's unpaused time is the estimate for the next sleep. A sleep books
+ * the pauses reported during it, whole, plus that starvation rate over its unpaused time. A pause
+ * across a boundary is reported when it ends, so it falls in exactly one of the two.
  */
 final class JvmDoor extends Door {
 
 	/** Lateness beyond this is never the timer's idle noise, so the baseline ignores it. */
 	private static final long MIN_BASELINE_CEILING_NANOS = 1_000_000;
 
+	private final GcPauses pauses;
+
 	private Baseline baseline;
 
+	private long lateNanos;
+
+	private long pauseNanosMark;
+
+	private long pausesMark;
+
+	private long boundary;
+
+	private long windowStart;
+
+	private boolean windowed;
+
+	private double starvationRate;
+
 	JvmDoor() {
+		this(GcPauses.ofThisJvm());
+	}
+
+	JvmDoor(GcPauses pauses) {
 		super("jvm");
+		this.pauses = pauses;
 	}
 
 	@Override
-	boolean knock(Knock knock) throws InterruptedException {
-		long polling = knock.pollingNanos();
-		if (this.baseline == null) {
-			this.baseline = new Baseline(Math.max(polling, MIN_BASELINE_CEILING_NANOS));
+	void opened(Knock knock) {
+		this.baseline = new Baseline(Math.max(knock.pollingNanos(), MIN_BASELINE_CEILING_NANOS));
+		this.windowed = false;
+		this.starvationRate = 0;
+	}
+
+	@Override
+	void knock(Knock knock) {
+		long due = knock.dueNanos();
+		long late = System.nanoTime() - due;
+		long baseline = this.baseline.nanos();
+		if (late > baseline) {
+			this.lateNanos += late - baseline;
 		}
-		long start = System.nanoTime();
-		// Anything past the interval and the timer's usual lateness is time the JVM held us up.
-		knock.busySince(start + polling + this.baseline.nanos());
-		LockSupport.parkNanos(this, polling);
-		if (Thread.interrupted()) {
-			throw new InterruptedException();
+		// Anything past the due time and the timer's usual lateness is time the JVM held us up.
+		knock.knockedAfter(due + baseline, baseline);
+		this.baseline.observe(late);
+	}
+
+	@Override
+	void windowBegan(Knock knock, long now) {
+		long pauseNanos = this.pauses.nanos();
+		long pauses = this.pauses.count();
+		if (this.windowed) {
+			long paused = pauseNanos - this.pauseNanosMark;
+			long unpaused = Math.max(0, now - this.boundary - paused);
+			knock.contended(paused + (long) (this.starvationRate * unpaused), paused, pauses - this.pausesMark);
 		}
-		this.baseline.observe(System.nanoTime() - start - polling);
-		return false;
+		this.pauseNanosMark = pauseNanos;
+		this.pausesMark = pauses;
+		this.lateNanos = 0;
+		this.windowStart = now;
+		this.windowed = true;
 	}
 
 	@Override
-	long busyThresholdNanos() {
-		// A wake-up later than twice the usual lateness.
-		return (this.baseline != null) ? this.baseline.nanos() : 0;
+	void windowEnded(Knock knock, long now) {
+		long pauseNanos = this.pauses.nanos();
+		long pauses = this.pauses.count();
+		long paused = pauseNanos - this.pauseNanosMark;
+		long starved = Math.max(0, this.lateNanos - paused);
+		long unpaused = now - this.windowStart - paused;
+		this.starvationRate = (unpaused > 0) ? Math.min(1.0, (double) starved / unpaused) : 0.0;
+		knock.contended(Math.max(0, paused - this.lateNanos), paused, pauses - this.pausesMark);
+		this.pauseNanosMark = pauseNanos;
+		this.pausesMark = pauses;
+		this.boundary = now;
 	}
 
 	@Override
-	boolean knockIsSleep() {
+	boolean coversSleeps() {
 		return true;
 	}
 

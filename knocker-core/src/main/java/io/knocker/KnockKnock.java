@@ -2,16 +2,16 @@ package io.knocker;
 
 import java.lang.System.Logger.Level;
 import java.time.Duration;
-import java.util.concurrent.ThreadLocalRandom;
 import java.util.concurrent.atomic.AtomicInteger;
-import java.util.concurrent.locks.LockSupport;
 import java.util.regex.Pattern;
 
 /**
- * Measures contention on a {@link Door}, as gilknocker does for Python's GIL: a daemon thread
- * knocks on the door every polling interval for a sampling window, sleeps, and starts over. The
+ * Measures contention on a {@link Door}, as gilknocker does for Python's GIL: it knocks on the
+ * door every polling interval (on average) for a sampling window, sleeps, and starts over. The
  * contention metric is the time the knocks waited over the time sampled, from 0 (the door was
- * always free) to 1 (it was never free), since start or the last reset.
+ * always free) to 1 (it was never free), since start or the last reset. All knockers share one
+ * daemon thread, {@code knocker}, that knocks every door due at once; a door that must wait does
+ * so on a thread of its own, {@code knocker-<name>}.
  *
  * <pre>{@code
  * KnockKnock knocker = KnockKnock.builder().door(Doors.lock(lock)).build();
@@ -21,7 +21,7 @@ import java.util.regex.Pattern;
  * knocker.stop();
  * }</pre>
  *
- * The knocker is safe to use from any thread. Its knock loop allocates nothing in steady state
+ * The knocker is safe to use from any thread. The knock loop allocates nothing in steady state
  * (beyond what the door itself allocates to wait, such as a lock's queue node).
  */
 public final class KnockKnock implements AutoCloseable {
@@ -48,11 +48,7 @@ public final class KnockKnock implements AutoCloseable {
 
 	private final Object lifecycleMonitor = new Object();
 
-	private volatile Thread thread;
-
-	private long threadGeneration;
-
-	private volatile boolean sleeping;
+	private volatile Knocking knocking;
 
 	private volatile KnockSnapshot resetPoint = KnockSnapshot.ZERO;
 
@@ -69,7 +65,7 @@ public final class KnockKnock implements AutoCloseable {
 			throw new InvalidSettingException("samplingInterval", this.samplingInterval,
 					"be at least pollingInterval (" + polling + ")");
 		}
-		this.sleepingInterval = Builder.positive("sleepingInterval",
+		this.sleepingInterval = Builder.notNegative("sleepingInterval",
 				(sleeping != null) ? sleeping : polling.multipliedBy(100));
 		Duration longer = (this.samplingInterval.compareTo(this.sleepingInterval) >= 0) ? this.samplingInterval
 				: this.sleepingInterval;
@@ -86,47 +82,40 @@ public final class KnockKnock implements AutoCloseable {
 	}
 
 	/**
-	 * Starts knocking, on a daemon thread named {@code knocker-<name>}. Does nothing if running.
+	 * Starts knocking, on the shared {@code knocker} thread. Does nothing if running.
 	 */
 	public void start() {
 		synchronized (this.lifecycleMonitor) {
-			if (this.thread != null) {
+			if (this.knocking != null) {
 				return;
 			}
-			long generation = this.ledger.generation();
-			Thread thread = new Thread(() -> run(generation), "knocker-" + this.name);
-			thread.setDaemon(true);
-			this.threadGeneration = generation;
-			this.thread = thread;
-			thread.start();
+			Knocking knocking = new Knocking(this, this.door, this.ledger, this.openWindows);
+			this.door.opened(knocking);
+			this.knocking = knocking;
+			KnockLoop.SHARED.join(knocking);
 		}
 	}
 
 	/**
-	 * Stops knocking and waits for the knock loop to end, at most the timeout; past it, logs a
-	 * warning and returns (a knock stuck on a monitor cannot be interrupted). The metric keeps its
-	 * value. Does nothing if not running.
+	 * Stops knocking and waits for the door's own thread to end, at most the timeout; past it,
+	 * logs a warning and returns (a knock stuck on a monitor cannot be interrupted). The metric
+	 * keeps its value. Does nothing if not running.
 	 */
 	public void stop() {
 		synchronized (this.lifecycleMonitor) {
-			Thread thread = this.thread;
-			if (thread == null) {
+			Knocking knocking = this.knocking;
+			if (knocking == null) {
 				return;
 			}
-			this.thread = null;
-			thread.interrupt();
-			try {
-				thread.join(Math.max(1, this.timeout.toMillis()));
-			}
-			catch (InterruptedException ex) {
-				Thread.currentThread().interrupt();
-			}
-			if (thread.isAlive()) {
+			this.knocking = null;
+			long deadline = System.nanoTime() + this.timeout.toNanos();
+			KnockLoop.SHARED.leave(this, deadline);
+			if (!this.door.closed(deadline)) {
 				logger.log(Level.WARNING, () -> "Knocker '" + this.name + "' did not stop within " + this.timeout
 						+ "; its thread is still waiting on the " + this.door + " and will end when it gets through");
 			}
-			// Freezes the counters even if the thread is stuck.
-			this.ledger.retire(this.threadGeneration);
+			// Freezes the counters even if a knock is stuck.
+			this.ledger.retire(knocking.generation());
 		}
 	}
 
@@ -143,7 +132,7 @@ public final class KnockKnock implements AutoCloseable {
 	 * @return whether it is running
 	 */
 	public boolean isRunning() {
-		return this.thread != null;
+		return this.knocking != null;
 	}
 
 	/**
@@ -173,11 +162,11 @@ public final class KnockKnock implements AutoCloseable {
 
 	/**
 	 * Knocks that threw instead of getting through (for example an executor that rejected the
-	 * knock); the knocker carries on and logs the first.
+	 * knock); the knocker carries on and logs the first. Same as {@code snapshot().failedKnocks()}.
 	 * @return the number of failed knocks since the knocker was built
 	 */
 	public long getFailedKnocks() {
-		return this.ledger.failedKnocks();
+		return snapshot().failedKnocks();
 	}
 
 	/**
@@ -202,8 +191,8 @@ public final class KnockKnock implements AutoCloseable {
 	 */
 	public KnockWindow open() {
 		KnockSnapshot opened = snapshot();
-		if (this.openWindows.getAndIncrement() == 0 && this.sleeping) {
-			LockSupport.unpark(this.thread);
+		if (this.openWindows.getAndIncrement() == 0) {
+			KnockLoop.SHARED.wake();
 		}
 		return new KnockWindow(this, opened);
 	}
@@ -237,7 +226,7 @@ public final class KnockKnock implements AutoCloseable {
 	}
 
 	/**
-	 * The time between knocks (on average, for doors other than the JVM's).
+	 * The mean time between knocks (they come at random moments).
 	 * @return the polling interval
 	 */
 	public Duration getPollingInterval() {
@@ -253,7 +242,7 @@ public final class KnockKnock implements AutoCloseable {
 	}
 
 	/**
-	 * How long the knocker sleeps between sampling windows.
+	 * How long the knocker sleeps between sampling windows; zero: it never sleeps.
 	 * @return the sleeping interval
 	 */
 	public Duration getSleepingInterval() {
@@ -261,7 +250,7 @@ public final class KnockKnock implements AutoCloseable {
 	}
 
 	/**
-	 * How long {@link #stop()} waits for the knock loop to end.
+	 * How long {@link #stop()} waits for a knock under way to end.
 	 * @return the timeout
 	 */
 	public Duration getTimeout() {
@@ -273,125 +262,11 @@ public final class KnockKnock implements AutoCloseable {
 		return "KnockKnock[" + this.name + " on the " + this.door + ", polling " + this.pollingInterval + "]";
 	}
 
-	private void run(long generation) {
-		try {
-			knockUntilStopped(generation);
-		}
-		catch (InterruptedException ex) {
-			// stop() asked us to end.
-		}
-		finally {
-			this.ledger.retire(generation);
-		}
-	}
-
-	private void knockUntilStopped(long generation) throws InterruptedException {
-		Door door = this.door;
-		long polling = this.pollingInterval.toNanos();
-		long sampling = this.samplingInterval.toNanos();
-		boolean continuous = door.knockIsSleep();
-		Door.Knock knock = new Door.Knock() {
-			@Override
-			public long pollingNanos() {
-				return polling;
-			}
-
-			@Override
-			public void busySince(long nanoTime) {
-				KnockKnock.this.ledger.busySince(generation, nanoTime, door.busyThresholdNanos());
-			}
-		};
-		if (!this.ledger.beginWindow(generation)) {
-			return;
-		}
-		while (true) {
-			long now = System.nanoTime();
-			long windowEnd = now + sampling;
-			long nextKnock = now;
-			while (now < windowEnd) {
-				if (!continuous && nextKnock > now) {
-					pause(Math.min(nextKnock, windowEnd) - now);
-					now = System.nanoTime();
-					if (now >= windowEnd) {
-						break;
-					}
-				}
-				boolean failed = false;
-				boolean straightThrough;
-				try {
-					straightThrough = door.knock(knock);
-				}
-				catch (RuntimeException | Error ex) {
-					logFirstFailure(ex);
-					failed = true;
-					straightThrough = false;
-				}
-				now = System.nanoTime();
-				int missed = 0;
-				if (!continuous) {
-					// Knocks come at random (Poisson) moments, whatever the door does, so that
-					// busy knocks over all knocks estimates the share of time the door is taken.
-					nextKnock += nextGap(polling);
-					while (nextKnock <= now) {
-						missed++;
-						nextKnock += nextGap(polling);
-					}
-				}
-				if (!this.ledger.knocked(generation, straightThrough, missed, failed)) {
-					return;
-				}
-			}
-			boolean sleep = !continuous && this.openWindows.get() == 0;
-			if (!this.ledger.endWindow(generation, !sleep)) {
-				return;
-			}
-			if (sleep) {
-				sleepUnlessWindowOpens(this.sleepingInterval.toNanos());
-				if (!this.ledger.beginWindow(generation)) {
-					return;
-				}
-			}
-		}
-	}
-
-	private void logFirstFailure(Throwable ex) {
+	void knockFailed(Throwable ex) {
 		if (!this.failureLogged) {
 			this.failureLogged = true;
 			logger.log(Level.WARNING, "Knocker '" + this.name + "' failed to knock on the " + this.door
 					+ "; it carries on and counts failed knocks", ex);
-		}
-	}
-
-	private static long nextGap(long meanNanos) {
-		return (long) (-Math.log(1.0 - ThreadLocalRandom.current().nextDouble()) * meanNanos);
-	}
-
-	private static void pause(long nanos) throws InterruptedException {
-		long deadline = System.nanoTime() + nanos;
-		long left;
-		while ((left = deadline - System.nanoTime()) > 0) {
-			LockSupport.parkNanos(left);
-			if (Thread.interrupted()) {
-				throw new InterruptedException();
-			}
-		}
-	}
-
-	private void sleepUnlessWindowOpens(long nanos) throws InterruptedException {
-		// Announce the sleep before checking for windows, so that open() either sees it or is seen.
-		this.sleeping = true;
-		try {
-			long deadline = System.nanoTime() + nanos;
-			long left;
-			while (this.openWindows.get() == 0 && (left = deadline - System.nanoTime()) > 0) {
-				LockSupport.parkNanos(left);
-				if (Thread.interrupted()) {
-					throw new InterruptedException();
-				}
-			}
-		}
-		finally {
-			this.sleeping = false;
 		}
 	}
 
@@ -454,7 +329,7 @@ public final class KnockKnock implements AutoCloseable {
 		}
 
 		/**
-		 * Sets how long to sleep between sampling windows.
+		 * Sets how long to sleep between sampling windows; zero knocks all the time.
 		 * @param sleepingInterval the sleeping interval, 100 polling intervals by default
 		 * @return this builder
 		 */
@@ -464,7 +339,7 @@ public final class KnockKnock implements AutoCloseable {
 		}
 
 		/**
-		 * Sets how long {@link KnockKnock#stop()} waits for the knock loop to end.
+		 * Sets how long {@link KnockKnock#stop()} waits for a knock under way to end.
 		 * @param timeout the timeout, by default the longer of the sampling and sleeping
 		 * intervals plus 1 ms
 		 * @return this builder
@@ -495,6 +370,13 @@ public final class KnockKnock implements AutoCloseable {
 		private static Duration positive(String setting, Duration value) {
 			if (value == null || value.isZero() || value.isNegative()) {
 				throw new InvalidSettingException(setting, value, "be a positive duration");
+			}
+			return value;
+		}
+
+		private static Duration notNegative(String setting, Duration value) {
+			if (value == null || value.isNegative()) {
+				throw new InvalidSettingException(setting, value, "be zero or a positive duration");
 			}
 			return value;
 		}

@@ -9,12 +9,18 @@ import java.time.Duration;
  * @param knocks knocks made since the knocker was built
  * @param busyKnocks knocks that could not get through at once
  * @param contendedNanos nanoseconds the knocks waited, a knock still waiting included
- * @param sampledNanos nanoseconds of sampling window, the window still open included
+ * @param sampledNanos nanoseconds sampled, the window still open included (for the JVM door, all
+ * the time it ran: its sleeps are accounted for too)
+ * @param failedKnocks knocks that threw instead of getting through (a rejecting executor)
+ * @param gcPauseNanos nanoseconds of stop-the-world pauses the JVM reported while the JVM door ran,
+ * each counted once, in {@code contendedNanos} too; 0 for other doors
+ * @param gcPauses how many such pauses
  */
-public record KnockSnapshot(long knocks, long busyKnocks, long contendedNanos, long sampledNanos) {
+public record KnockSnapshot(long knocks, long busyKnocks, long contendedNanos, long sampledNanos, long failedKnocks,
+		long gcPauseNanos, long gcPauses) {
 
 	/** The snapshot of a knocker that has never knocked. */
-	public static final KnockSnapshot ZERO = new KnockSnapshot(0, 0, 0, 0);
+	public static final KnockSnapshot ZERO = new KnockSnapshot(0, 0, 0, 0, 0, 0, 0);
 
 	/**
 	 * The contention between an earlier snapshot and this one: the time knocks waited over the
@@ -59,6 +65,14 @@ public record KnockSnapshot(long knocks, long busyKnocks, long contendedNanos, l
 	 */
 	public Duration sampled() {
 		return Duration.ofNanos(this.sampledNanos);
+	}
+
+	/**
+	 * The stop-the-world pause time counted.
+	 * @return the pause time
+	 */
+	public Duration gcPause() {
+		return Duration.ofNanos(this.gcPauseNanos);
 	}
 
 	static double ratio(long part, long whole) {

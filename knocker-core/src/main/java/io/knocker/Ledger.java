@@ -3,13 +3,16 @@ package io.knocker;
 import java.util.concurrent.atomic.AtomicLong;
 
 /**
- * A knocker's counters, written by its knock loop and read by anyone without blocking: a sequence
- * lock. Readers retry while a write is under way; writes are a handful of field stores. The knock
- * still waiting and the window still open count up to the moment of reading, so a stuck door reads
- * as stuck, and every write takes its time stamp inside the write so that the counters never go
- * back. Each knock loop thread writes under a generation; once a generation is retired, whatever
- * its thread still tries to write is refused, so a thread stuck past {@code stop()} never touches
- * the counters of the next start.
+ * A knocker's counters: a sequence lock, so that readers never block the knocking. Concurrency:
+ * writers are the knock loop, the thread a door waits on (or an executor's thread running a
+ * probe) and the thread calling {@code stop()}; each write takes the version odd with a CAS, so
+ * writes are serialised, and readers retry while it is odd. Both back off alike.
+ * <p>
+ * The knock still waiting and the window still open count up to the moment of reading, so a stuck
+ * door reads as stuck, and every write takes its time stamp inside the write so that the counters
+ * never go back. Each start writes under a generation; once a generation is retired, whatever its
+ * threads still try to write is refused, so a thread stuck past {@code stop()} never touches the
+ * counters of the next start.
  */
 final class Ledger {
 
@@ -27,6 +30,10 @@ final class Ledger {
 
 	private volatile long sampledNanos;
 
+	private volatile long gcPauseNanos;
+
+	private volatile long gcPauses;
+
 	private volatile boolean waiting;
 
 	private volatile long waitingSince;
@@ -34,6 +41,9 @@ final class Ledger {
 	private volatile long busyThresholdNanos;
 
 	private volatile boolean sampling;
+
+	/** A window ended while a knock still waited: sampling ends when it gets through. */
+	private volatile boolean endSamplingWhenThrough;
 
 	private volatile long sampledUntil;
 
@@ -47,10 +57,6 @@ final class Ledger {
 		return this.generation;
 	}
 
-	long failedKnocks() {
-		return this.failedKnocks;
-	}
-
 	double lastWindowContention() {
 		return this.lastWindowContention;
 	}
@@ -61,8 +67,11 @@ final class Ledger {
 			if ((before & 1) == 0) {
 				long knocks = this.knocks;
 				long busyKnocks = this.busyKnocks;
+				long failed = this.failedKnocks;
 				long contended = this.contendedNanos;
 				long sampled = this.sampledNanos;
+				long pauseNanos = this.gcPauseNanos;
+				long pauses = this.gcPauses;
 				boolean waiting = this.waiting;
 				long waitingSince = this.waitingSince;
 				long busyThreshold = this.busyThresholdNanos;
@@ -81,15 +90,10 @@ final class Ledger {
 					if (sampling && now > sampledUntil) {
 						sampled += now - sampledUntil;
 					}
-					return new KnockSnapshot(knocks, busyKnocks, contended, sampled);
+					return new KnockSnapshot(knocks, busyKnocks, contended, sampled, failed, pauseNanos, pauses);
 				}
 			}
-			if (spins < 100) {
-				Thread.onSpinWait();
-			}
-			else {
-				Thread.yield();
-			}
+			backOff(spins);
 		}
 	}
 
@@ -101,8 +105,12 @@ final class Ledger {
 				return false;
 			}
 			long now = System.nanoTime();
-			this.sampling = true;
-			this.sampledUntil = now;
+			this.endSamplingWhenThrough = false;
+			if (!this.sampling) {
+				this.sampling = true;
+				this.sampledUntil = now;
+			}
+			bookSampled(now);
 			this.windowContendedStart = this.contendedNanos;
 			this.windowSampledStart = this.sampledNanos;
 			return true;
@@ -112,11 +120,8 @@ final class Ledger {
 		}
 	}
 
-	/**
-	 * The knock in progress waits from {@code nanoTime} on; it is busy if it waits longer than
-	 * {@code busyThresholdNanos}.
-	 */
-	boolean busySince(long generation, long nanoTime, long busyThresholdNanos) {
+	/** The knock in progress waits from {@code nanoTime} on; busy if longer than the threshold. */
+	boolean waitingSince(long generation, long nanoTime, long busyThresholdNanos) {
 		long odd = beginWrite();
 		try {
 			if (generation != this.generation) {
@@ -132,35 +137,84 @@ final class Ledger {
 		}
 	}
 
-	/**
-	 * Books the knock that just got through (or failed). A knock that got straight through waited
-	 * nothing. A busy knock also stands for the {@code missedKnocks} that were due while it waited:
-	 * they would have found the door busy too.
-	 */
-	boolean knocked(long generation, boolean straightThrough, int missedKnocks, boolean failed) {
+	/** Books the knock that just got through (or failed); one that got straight through waited nothing. */
+	void knocked(long generation, boolean straightThrough, boolean failed) {
 		long odd = beginWrite();
 		try {
 			if (generation != this.generation) {
-				return false;
+				return;
 			}
 			if (straightThrough) {
 				this.waiting = false;
 			}
-			if (bookKnock(System.nanoTime())) {
-				this.knocks += missedKnocks;
-				this.busyKnocks += missedKnocks;
-			}
+			bookKnock(System.nanoTime());
 			if (failed) {
 				this.failedKnocks++;
 			}
-			return true;
+			if (this.endSamplingWhenThrough) {
+				this.endSamplingWhenThrough = false;
+				this.sampling = false;
+			}
 		}
 		finally {
 			endWrite(odd);
 		}
 	}
 
-	/** Ends a sampling window; with {@code continueSampling} the next one starts at once. */
+	/** Books a whole knock that waited from {@code nanoTime} until now. */
+	void knockedAfter(long generation, long nanoTime, long busyThresholdNanos) {
+		long odd = beginWrite();
+		try {
+			if (generation != this.generation) {
+				return;
+			}
+			this.waiting = true;
+			this.waitingSince = nanoTime;
+			this.busyThresholdNanos = busyThresholdNanos;
+			bookKnock(System.nanoTime());
+		}
+		finally {
+			endWrite(odd);
+		}
+	}
+
+	/** Books a knock that fell due while the previous one still waited: it would have found the door busy. */
+	void missed(long generation) {
+		long odd = beginWrite();
+		try {
+			if (generation != this.generation) {
+				return;
+			}
+			this.knocks++;
+			this.busyKnocks++;
+		}
+		finally {
+			endWrite(odd);
+		}
+	}
+
+	/** Books time contended outside the knocks, and the JVM's pauses within it. */
+	void contended(long generation, long nanos, long pauseNanos, long pauses) {
+		long odd = beginWrite();
+		try {
+			if (generation != this.generation) {
+				return;
+			}
+			bookSampled(System.nanoTime());
+			this.contendedNanos += Math.max(0, nanos);
+			this.gcPauseNanos += Math.max(0, pauseNanos);
+			this.gcPauses += Math.max(0, pauses);
+		}
+		finally {
+			endWrite(odd);
+		}
+	}
+
+	/**
+	 * Ends a sampling window; with {@code continueSampling} the time until the next one is sampled
+	 * too. A knock still waiting keeps the window open until it gets through, as a knocker blocked
+	 * on the door would: its whole wait is sampled time.
+	 */
 	boolean endWindow(long generation, boolean continueSampling) {
 		long odd = beginWrite();
 		try {
@@ -171,9 +225,12 @@ final class Ledger {
 			bookSampled(now);
 			this.lastWindowContention = KnockSnapshot.ratio(this.contendedNanos - this.windowContendedStart,
 					this.sampledNanos - this.windowSampledStart);
-			this.sampling = continueSampling;
-			this.windowContendedStart = this.contendedNanos;
-			this.windowSampledStart = this.sampledNanos;
+			if (this.waiting && !continueSampling) {
+				this.endSamplingWhenThrough = true;
+			}
+			else {
+				this.sampling = continueSampling;
+			}
 			return true;
 		}
 		finally {
@@ -182,7 +239,7 @@ final class Ledger {
 	}
 
 	/**
-	 * Books what is in flight up to now and retires the generation: its thread may write no more.
+	 * Books what is in flight up to now and retires the generation: its threads may write no more.
 	 * Does nothing if the generation is already retired.
 	 */
 	void retire(long generation) {
@@ -197,6 +254,7 @@ final class Ledger {
 			}
 			bookSampled(now);
 			this.sampling = false;
+			this.endSamplingWhenThrough = false;
 			this.generation = generation + 1;
 		}
 		finally {
@@ -204,17 +262,15 @@ final class Ledger {
 		}
 	}
 
-	private boolean bookKnock(long now) {
+	private void bookKnock(long now) {
 		long wait = (this.waiting && now > this.waitingSince) ? now - this.waitingSince : 0;
-		boolean busy = wait > 0 && wait > this.busyThresholdNanos;
 		this.knocks++;
-		if (busy) {
+		if (wait > 0 && wait > this.busyThresholdNanos) {
 			this.busyKnocks++;
 		}
 		this.contendedNanos += wait;
 		this.waiting = false;
 		bookSampled(now);
-		return busy;
 	}
 
 	private void bookSampled(long now) {
@@ -225,18 +281,26 @@ final class Ledger {
 	}
 
 	private long beginWrite() {
-		for (;;) {
+		for (int spins = 0;; spins++) {
 			long even = this.version.get();
-			// Only the current and at most one retired knock loop thread ever compete here.
 			if ((even & 1) == 0 && this.version.compareAndSet(even, even + 1)) {
 				return even + 1;
 			}
-			Thread.onSpinWait();
+			backOff(spins);
 		}
 	}
 
 	private void endWrite(long odd) {
 		this.version.set(odd + 1);
+	}
+
+	private static void backOff(int spins) {
+		if (spins < 100) {
+			Thread.onSpinWait();
+		}
+		else {
+			Thread.yield();
+		}
 	}
 
 }

@@ -2,10 +2,15 @@ package io.knocker;
 
 import java.util.concurrent.locks.Lock;
 
-/** A {@link Lock}: a knock is {@code lock()} then {@code unlock()}, trying first. */
+/**
+ * A {@link Lock}: a knock is {@code tryLock()} then {@code unlock()} on the knock loop; when the
+ * lock is taken, {@code lockInterruptibly()} then {@code unlock()} on the door's {@link Waiter}.
+ */
 final class LockDoor extends Door {
 
 	private final Lock lock;
+
+	private Waiter waiter;
 
 	LockDoor(Lock lock) {
 		super("lock");
@@ -13,14 +18,30 @@ final class LockDoor extends Door {
 	}
 
 	@Override
-	boolean knock(Knock knock) throws InterruptedException {
+	void opened(Knock knock) {
+		this.waiter = new Waiter(knock.name(), this::await);
+	}
+
+	@Override
+	void knock(Knock knock) {
 		if (this.lock.tryLock()) {
 			this.lock.unlock();
-			return true;
+			knock.gotThrough(true);
+			return;
 		}
-		knock.busySince(System.nanoTime());
+		knock.waitingSince(System.nanoTime(), 0);
+		this.waiter.handOff(knock);
+	}
+
+	private boolean await(Knock knock) throws InterruptedException {
 		this.lock.lockInterruptibly();
-		this.lock.unlock();		return false;
+		this.lock.unlock();
+		return false;
+	}
+
+	@Override
+	boolean closed(long deadlineNanos) {
+		return this.waiter.close(deadlineNanos);
 	}
 
 }

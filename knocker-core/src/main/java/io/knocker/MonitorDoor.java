@@ -2,10 +2,10 @@ package io.knocker;
 
 /**
  * A plain object's monitor: a knock is {@code synchronized (monitor) {}}. A monitor has no
- * try-enter, so a knock got straight through when entering took no longer than an uncontended
- * enter ever does, timed tightly around the enter. Entering a monitor cannot be interrupted: a
- * knock stuck on a monitor held forever stays stuck, though {@link KnockKnock#stop()} still
- * returns within its timeout.
+ * try-enter, so every knock is made on the door's {@link Waiter}, and it got straight through when
+ * entering took no longer than an uncontended enter ever does, timed tightly around the enter.
+ * Entering a monitor cannot be interrupted: a knock stuck on a monitor held forever stays stuck,
+ * though {@link KnockKnock#stop()} still returns within its timeout and other doors go on.
  */
 final class MonitorDoor extends Door {
 
@@ -14,20 +14,36 @@ final class MonitorDoor extends Door {
 
 	private final Object monitor;
 
+	private Waiter waiter;
+
 	MonitorDoor(Object monitor) {
 		super("monitor");
 		this.monitor = monitor;
 	}
 
 	@Override
-	boolean knock(Knock knock) {
-		knock.busySince(System.nanoTime());
+	void opened(Knock knock) {
+		this.waiter = new Waiter(knock.name(), this::await);
+	}
+
+	@Override
+	void knock(Knock knock) {
+		this.waiter.handOff(knock);
+	}
+
+	private boolean await(Knock knock) {
+		knock.waitingSince(System.nanoTime(), UNCONTENDED_ENTER_NANOS);
 		long entering = System.nanoTime();
 		long entered;
 		synchronized (this.monitor) {
 			entered = System.nanoTime();
 		}
 		return entered - entering <= UNCONTENDED_ENTER_NANOS;
+	}
+
+	@Override
+	boolean closed(long deadlineNanos) {
+		return this.waiter.close(deadlineNanos);
 	}
 
 }

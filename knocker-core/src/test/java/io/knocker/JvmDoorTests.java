@@ -2,35 +2,52 @@ package io.knocker;
 
 import java.lang.management.GarbageCollectorMXBean;
 import java.lang.management.ManagementFactory;
+import java.nio.file.Path;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.concurrent.TimeUnit;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
 
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
 import org.junit.jupiter.api.Test;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
 
-/** The JVM door reads near zero when idle and sees stop-the-world pauses as the JVM counts them. */
+/**
+ * The JVM door reads near zero when idle, and counts the JVM's stop-the-world pauses once and
+ * whole, whether they fall in its sampling windows or in the sleeps between them.
+ */
 class JvmDoorTests {
 
 	@Test
-	void anIdleJvmReadsNearZero() {
-		try (KnockKnock knocker = KnockKnock.builder().build()) {
+	void anIdleJvmReadsNoMoreThanABareParkLoopBesideIt() {
+		try (KnockKnock knocker = KnockKnock.builder().build(); ParkControl control = new ParkControl()) {
 			knocker.start();
-			Workload.sleepMillis(3000);
+			// A stretch long enough for ~20 windows and ~200 knocks at the defaults.
+			Workload.sleepMillis(2200);
 			double metric = knocker.getContentionMetric();
-			System.out.printf("idle jvm door: contention %.4f busyRatio %.4f over %d knocks%n", metric,
-					knocker.getBusyRatio(), knocker.snapshot().knocks());
-			// The goal is < 0.02 (a 1 ms park wakes 80-120 us late here, a naive metric reads ~0.1).
-			// Other builds share CI's two cores, so the band leaves room for their noise.
-			assertThat(metric).isLessThan(0.04);
-			assertThat(knocker.snapshot().knocks()).isGreaterThan(1000);
+			double noise = control.reading();
+			System.out.printf("idle jvm door: contention %.4f busyRatio %.4f over %d knocks; bare park loop %.4f%n",
+					metric, knocker.getBusyRatio(), knocker.snapshot().knocks(), noise);
+			// Without the idle baseline a 1 ms park reads 0.05-0.1 here; with it, the timer's and the
+			// machine's noise, which the bare loop beside it measures in the same conditions.
+			assertThat(metric).isLessThan(3 * noise + 0.01);
+			// The defaults' duty cycle: 10 knocks per 110 ms, not a thousand a second.
+			assertThat(knocker.snapshot().knocks()).isBetween(100L, 400L);
+			assertThat(knocker.snapshot().sampled().toMillis()).isGreaterThan(1800);
 		}
 	}
 
-	@Test
-	void contendedTimeMatchesTheGarbageCollectorsPauses() {
-		List<Object> live = liveHeap(6_000_000);
-		try (KnockKnock knocker = KnockKnock.builder().build()) {
+	@ParameterizedTest(name = "sleeping {0} ms")
+	@ValueSource(ints = { 0, 100 })
+	void contendedTimeMatchesTheGarbageCollectorsPausesCountedOnce(int sleepingMillis) {
+		List<Object> live = liveHeap(3_000_000);
+		KnockKnock knocker = KnockKnock.builder().sleepingInterval(Duration.ofMillis(sleepingMillis)).build();
+		try (knocker) {
 			knocker.start();
 			Workload.sleepMillis(300);
 			KnockSnapshot before = knocker.snapshot();
@@ -40,16 +57,83 @@ class JvmDoorTests {
 				Workload.sleepMillis(50);
 			}
 			long gcMillis = collectionMillis() - gcBefore;
-			double contendedMillis = (knocker.snapshot().contendedNanos() - before.contendedNanos()) / 1e6;
-			System.out.printf("jvm door under System.gc(): contended %.1f ms, GC pauses %d ms (%.2f)%n",
-					contendedMillis, gcMillis, contendedMillis / gcMillis);
+			// The pauses of a sleep are booked when the next window begins.
+			await().atMost(Duration.ofSeconds(5))
+				.until(() -> (knocker.snapshot().gcPauseNanos() - before.gcPauseNanos()) / 1_000_000 >= gcMillis - 5);
+			KnockSnapshot after = knocker.snapshot();
+			double contendedMillis = (after.contendedNanos() - before.contendedNanos()) / 1e6;
+			System.out.printf("jvm door (sleeping %d ms) under System.gc(): contended %.1f ms, GC pauses %d ms (%.2f)%n",
+					sleepingMillis, contendedMillis, gcMillis, contendedMillis / gcMillis);
 			assertThat(gcMillis).isGreaterThan(50);
-			// The goal is +-20%. CI's band is wider: on two shared cores the knocker thread can also be
-			// held up by other work around the pauses, which it rightly counts, and the collector's
-			// own accounting differs from the pause a running thread sees by a few milliseconds each.
-			assertThat(contendedMillis).isBetween(gcMillis * 0.6, gcMillis * 1.5);
+			assertThat(after.gcPauses() - before.gcPauses()).isGreaterThanOrEqualTo(5);
+			// Counted twice would read 2.0. The band allows for other work on two shared cores holding
+			// the knocker up around the pauses, which it rightly counts as starvation.
+			assertThat(contendedMillis).isBetween(gcMillis * 0.8, gcMillis * 1.5);
 		}
-		assertThat(live).hasSize(6_000_000);
+		assertThat(live).hasSize(3_000_000);
+	}
+
+	@Test
+	void aPauseReportedDuringASleepIsCountedWholeAndOnce() {
+		FakeCollector collector = new FakeCollector("Test Pauses");
+		FakeCollector cycles = new FakeCollector("Test Cycles");
+		KnockKnock knocker = KnockKnock.builder()
+			.door(new JvmDoor(new GcPauses(List.of(collector, cycles))))
+			.samplingInterval(Duration.ofMillis(1))
+			.sleepingInterval(Duration.ofMillis(200))
+			.build();
+		try (knocker) {
+			knocker.start();
+			Workload.sleepMillis(100);
+			KnockSnapshot before = knocker.snapshot();
+			// Nearly all of a cycle is sleep: a pause the JVM reports lands there, unseen by any knock.
+			collector.paused(80);
+			cycles.paused(5000);
+			await().atMost(Duration.ofSeconds(5)).until(() -> knocker.snapshot().gcPauses() > before.gcPauses());
+			KnockSnapshot after = knocker.snapshot();
+			double contendedMillis = (after.contendedNanos() - before.contendedNanos()) / 1e6;
+			System.out.printf("reported 80 ms pause: contended %.1f ms%n", contendedMillis);
+			assertThat(after.gcPauseNanos() - before.gcPauseNanos()).isEqualTo(80_000_000);
+			assertThat(after.gcPauses() - before.gcPauses()).isEqualTo(1);
+			// 80 ms plus what starvation the window before it read; a cycles bean never counts.
+			assertThat(contendedMillis).isBetween(80.0, 120.0);
+		}
+	}
+
+	@ParameterizedTest(name = "{0}")
+	@ValueSource(strings = { "-XX:+UseSerialGC", "-XX:+UseParallelGC", "-XX:+UseG1GC" })
+	void eachStopTheWorldCollectorsPausesAreCounted(String collector) throws Exception {
+		Matcher probe = runPauseProbe(collector);
+		long contended = Long.parseLong(probe.group(1));
+		long pauses = Long.parseLong(probe.group(2));
+		assertThat(pauses).isGreaterThan(20);
+		assertThat(Long.parseLong(probe.group(4))).isBetween(pauses - 6, pauses);
+		assertThat(contended).isBetween((long) (pauses * 0.8), (long) (pauses * 1.5) + 10);
+	}
+
+	@Test
+	void zgcCyclesNeverCountAsPauses() throws Exception {
+		Matcher probe = runPauseProbe("-XX:+UseZGC");
+		long contended = Long.parseLong(probe.group(1));
+		long cycles = Long.parseLong(probe.group(3));
+		assertThat(cycles).isGreaterThan(30);
+		// ZGC's pauses are well under a millisecond; its concurrent threads may still starve the
+		// knocker on two cores, which counts, but the cycles' whole length must not.
+		assertThat(contended).isLessThan((long) (cycles * 0.8));
+	}
+
+	private static Matcher runPauseProbe(String collectorFlag) throws Exception {
+		String java = Path.of(System.getProperty("java.home"), "bin", "java").toString();
+		Process process = new ProcessBuilder(java, collectorFlag, "-Xmx1g", "-cp", System.getProperty("java.class.path"),
+				PauseProbe.class.getName())
+			.redirectErrorStream(true)
+			.start();
+		assertThat(process.waitFor(60, TimeUnit.SECONDS)).isTrue();
+		String output = new String(process.getInputStream().readAllBytes());
+		System.out.printf("%s: %s", collectorFlag, output);
+		Matcher matcher = Pattern.compile("contended=(\\d+) pauses=(\\d+) cycles=(\\d+) counted=(\\d+)").matcher(output);
+		assertThat(matcher.find()).as(output).isTrue();
+		return matcher;
 	}
 
 	private static List<Object> liveHeap(int objects) {
@@ -63,7 +147,9 @@ class JvmDoorTests {
 	private static long collectionMillis() {
 		long total = 0;
 		for (GarbageCollectorMXBean gc : ManagementFactory.getGarbageCollectorMXBeans()) {
-			total += Math.max(0, gc.getCollectionTime());
+			if (GcPauses.countsPauses(gc.getName())) {
+				total += Math.max(0, gc.getCollectionTime());
+			}
 		}
 		return total;
 	}

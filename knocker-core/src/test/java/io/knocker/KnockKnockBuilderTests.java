@@ -22,7 +22,6 @@ class KnockKnockBuilderTests {
 				invalid("samplingInterval", "PT0S", (b) -> b.samplingInterval(Duration.ZERO)),
 				invalid("samplingInterval", "PT-1S", (b) -> b.samplingInterval(Duration.ofSeconds(-1))),
 				invalid("samplingInterval", "PT0.0005S", (b) -> b.samplingInterval(Duration.ofNanos(500_000))),
-				invalid("sleepingInterval", "PT0S", (b) -> b.sleepingInterval(Duration.ZERO)),
 				invalid("sleepingInterval", "PT-0.1S", (b) -> b.sleepingInterval(Duration.ofMillis(-100))),
 				invalid("timeout", "PT0S", (b) -> b.timeout(Duration.ZERO)),
 				invalid("timeout", "PT-2S", (b) -> b.timeout(Duration.ofSeconds(-2))),

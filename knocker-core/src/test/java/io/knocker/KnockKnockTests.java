@@ -2,12 +2,14 @@ package io.knocker;
 
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.locks.ReentrantLock;
 
 import org.junit.jupiter.api.Test;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
 
 /**
  * gilknocker's tests, ported: a busy door reads high, a free one low, mixed in between; the
@@ -130,14 +132,127 @@ class KnockKnockTests {
 	}
 
 	@Test
-	void knocksOnANamedDaemonThreadThatEndsWithStop() {
-		KnockKnock knocker = KnockKnock.builder().name("orders").build();
-		knocker.start();
-		Thread thread = Threads.named("knocker-orders");
+	void allKnockersShareOneDaemonThreadThatEndsWithTheLastStop() {
+		KnockKnock orders = KnockKnock.builder().name("orders").build();
+		KnockKnock payments = KnockKnock.builder().name("payments").door(Doors.lock(this.lock)).build();
+		long before = knockerThreads();
+		orders.start();
+		payments.start();
+		Thread thread = Threads.named("knocker");
 		assertThat(thread).isNotNull();
 		assertThat(thread.isDaemon()).isTrue();
+		// A door that never has to wait needs no thread of its own.
+		assertThat(knockerThreads() - before).isLessThanOrEqualTo(1);
+		orders.stop();
+		assertThat(thread.isAlive()).isTrue();
+		payments.stop();
+		await().atMost(Duration.ofSeconds(5)).until(() -> !thread.isAlive());
+	}
+
+	@Test
+	void aDoorThatWaitsDoesSoOnANamedDaemonThreadThatEndsWithStop() {
+		KnockKnock knocker = lockKnocker();
+		this.lock.lock();
+		try {
+			knocker.start();
+			await().atMost(Duration.ofSeconds(5)).until(() -> Threads.named("knocker-lock") != null);
+			assertThat(Threads.named("knocker-lock").isDaemon()).isTrue();
+		}
+		finally {
+			this.lock.unlock();
+		}
+		Thread waiter = Threads.named("knocker-lock");
 		knocker.stop();
-		assertThat(thread.isAlive()).isFalse();
+		assertThat(waiter.isAlive()).isFalse();
+	}
+
+	@Test
+	void fiftyStartsAndStopsLeaveNoThreadBehind() {
+		KnockKnock jvm = KnockKnock.builder().name("cycled").build();
+		KnockKnock lock = lockKnocker();
+		for (int i = 0; i < 50; i++) {
+			jvm.start();
+			lock.start();
+			if (i % 2 == 0) {
+				this.lock.lock();
+				Workload.sleepMillis(2);
+				this.lock.unlock();
+			}
+			lock.stop();
+			jvm.stop();
+		}
+		await().atMost(Duration.ofSeconds(5)).until(() -> Threads.named("knocker-lock") == null);
+		assertThat(jvm.snapshot().knocks()).isPositive();
+	}
+
+	@Test
+	void aZeroSleepingIntervalKnocksAllTheTime() {
+		KnockKnock continuous = KnockKnock.builder()
+			.name("continuous")
+			.door(Doors.lock(this.lock))
+			.sleepingInterval(Duration.ZERO)
+			.build();
+		KnockKnock cycling = lockKnocker();
+		try (continuous; cycling) {
+			continuous.start();
+			cycling.start();
+			long started = System.nanoTime();
+			// A stretch of several sleeping intervals, so that the duty cycle shows.
+			Workload.sleepMillis(1000);
+			long wall = System.nanoTime() - started;
+			KnockSnapshot always = continuous.snapshot();
+			System.out.printf("sleeping 0: %d knocks, %d ms sampled; default: %d knocks%n", always.knocks(),
+					always.sampled().toMillis(), cycling.snapshot().knocks());
+			assertThat(always.sampledNanos()).isGreaterThan(wall * 8 / 10);
+			// About 1,000 knocks against about 91 with the default sleeps.
+			assertThat(always.knocks()).isGreaterThan(4 * cycling.snapshot().knocks());
+			assertThat(cycling.snapshot().sampledNanos()).isLessThan(wall / 3);
+		}
+	}
+
+	@Test
+	void aStuckDoorDoesNotDelayTheOthersKnocks() throws Exception {
+		Object monitor = new Object();
+		CountDownLatch held = new CountDownLatch(1);
+		CountDownLatch release = new CountDownLatch(1);
+		Thread holder = new Thread(() -> {
+			synchronized (monitor) {
+				held.countDown();
+				try {
+					release.await();
+				}
+				catch (InterruptedException ex) {
+					Thread.currentThread().interrupt();
+				}
+			}
+		});
+		holder.start();
+		held.await();
+		KnockKnock stuck = KnockKnock.builder().name("stuck-monitor").door(Doors.monitor(monitor)).build();
+		KnockKnock free = KnockKnock.builder().name("free-lock").door(Doors.lock(new ReentrantLock())).build();
+		KnockKnock jvm = KnockKnock.builder().name("beside-stuck").build();
+		try (stuck; free; jvm) {
+			stuck.start();
+			free.start();
+			jvm.start();
+			Workload.sleepMillis(1100);
+			System.out.printf("beside a stuck door: stuck %.3f, free lock %d knocks %.4f, jvm %.4f%n",
+					stuck.getContentionMetric(), free.snapshot().knocks(), free.getContentionMetric(),
+					jvm.getContentionMetric());
+			assertThat(stuck.getContentionMetric()).isGreaterThan(0.9);
+			// About 100 knocks in 1.1 s at the defaults; a loop blocked on the monitor would make one.
+			assertThat(free.snapshot().knocks()).isGreaterThan(50);
+			assertThat(free.getContentionMetric()).isLessThan(0.01);
+			assertThat(jvm.getContentionMetric()).isLessThan(0.2);
+		}
+		finally {
+			release.countDown();
+			holder.join();
+		}
+	}
+
+	private static long knockerThreads() {
+		return Thread.getAllStackTraces().keySet().stream().filter((t) -> t.getName().startsWith("knocker")).count();
 	}
 
 	@Test

@@ -64,6 +64,21 @@ class KnockerAutoConfigurationTests {
 	}
 
 	@Test
+	void aZeroSleepingIntervalMeansKnockingAllTheTime() {
+		this.contextRunner.withPropertyValues("knocker.sleeping-interval=0ms", "knocker.doors.pool.bean=connectionPermits")
+			.run((context) -> {
+				assertThat(context).hasNotFailed();
+				Knockers knockers = context.getBean(Knockers.class);
+				assertThat(knockers.get("jvm").getSleepingInterval()).isZero();
+				assertThat(knockers.get("pool").getSleepingInterval()).isZero();
+				// With no sleeps every moment is sampled: 300 ms of running samples most of it.
+				long started = System.nanoTime();
+				Thread.sleep(300);
+				assertThat(knockers.get("pool").snapshot().sampledNanos()).isGreaterThan((System.nanoTime() - started) / 2);
+			});
+	}
+
+	@Test
 	void addsAKnockerForEachConfiguredDoorOnTheRightKindOfDoor() {
 		this.contextRunner
 			.withPropertyValues("knocker.polling-interval=2ms", "knocker.doors.inventory-lock.bean=inventoryLock",
@@ -111,7 +126,7 @@ class KnockerAutoConfigurationTests {
 			knocker.polling-interval                 | -1ms          | knocker.polling-interval       | must be a positive duration
 			knocker.sampling-interval                | 0s            | knocker.sampling-interval      | must be a positive duration
 			knocker.sampling-interval                | 500us         | knocker.sampling-interval      | must be at least pollingInterval
-			knocker.sleeping-interval                | -5ms          | knocker.sleeping-interval      | must be a positive duration
+			knocker.sleeping-interval                | -5ms          | knocker.sleeping-interval      | must be zero or a positive duration
 			knocker.timeout                          | 0ms           | knocker.timeout                | must be a positive duration
 			knocker.doors.pool.polling-interval      | -1ms          | knocker.doors.pool.polling-interval | must be a positive duration
 			knocker.doors.pool.polling-interval      | 50ms          | knocker.doors.pool.sampling-interval | must be at least pollingInterval

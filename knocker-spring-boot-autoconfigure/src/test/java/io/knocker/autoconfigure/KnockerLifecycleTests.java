@@ -75,7 +75,7 @@ public class KnockerLifecycleTests {
 	}
 
 	public static long knockerThreads() {
-		return Thread.getAllStackTraces().keySet().stream().filter((t) -> t.getName().startsWith("knocker-")).count();
+		return Thread.getAllStackTraces().keySet().stream().filter((t) -> t.getName().startsWith("knocker")).count();
 	}
 
 	@Configuration(proxyBeanMethods = false)

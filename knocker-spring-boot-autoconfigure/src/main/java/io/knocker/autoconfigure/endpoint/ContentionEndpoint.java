@@ -101,18 +101,25 @@ public class ContentionEndpoint {
 	 * @param samplingInterval length of a sampling window
 	 * @param sleepingInterval sleep between sampling windows
 	 * @param timeout longest a stop waits
+	 * @param failedKnocks knocks that threw instead of getting through, ever
+	 * @param gcPauseSeconds stop-the-world pause time counted, ever; {@code null} (left out of the
+	 * JSON by the actuator's mapper) but on the {@code jvm} door
+	 * @param gcPauses stop-the-world pauses counted, ever; {@code null} but on the {@code jvm} door
 	 */
-	public record DoorDescriptor(boolean running, double contentionMetric, double recentContentionMetric,
+	public record DoorDescriptor(boolean running, String kind, double contentionMetric, double recentContentionMetric,
 			double busyRatio, long knocks, double contendedSeconds, double sampledSeconds, String pollingInterval,
-			String samplingInterval, String sleepingInterval, String timeout) implements OperationResponseBody {
+			String samplingInterval, String sleepingInterval, String timeout, long failedKnocks,
+			@Nullable Double gcPauseSeconds, @Nullable Long gcPauses) implements OperationResponseBody {
 
 		static DoorDescriptor of(KnockKnock knocker) {
 			KnockSnapshot snapshot = knocker.snapshot();
-			return new DoorDescriptor(knocker.isRunning(), knocker.getContentionMetric(),
+			boolean jvm = "jvm".equals(knocker.getDoor().kind());
+			return new DoorDescriptor(knocker.isRunning(), knocker.getDoor().kind(), knocker.getContentionMetric(),
 					knocker.getRecentContentionMetric(), knocker.getBusyRatio(), snapshot.knocks(),
 					snapshot.contendedNanos() / 1e9, snapshot.sampledNanos() / 1e9,
 					knocker.getPollingInterval().toString(), knocker.getSamplingInterval().toString(),
-					knocker.getSleepingInterval().toString(), knocker.getTimeout().toString());
+					knocker.getSleepingInterval().toString(), knocker.getTimeout().toString(), snapshot.failedKnocks(),
+					jvm ? snapshot.gcPauseNanos() / 1e9 : null, jvm ? snapshot.gcPauses() : null);
 		}
 
 	}

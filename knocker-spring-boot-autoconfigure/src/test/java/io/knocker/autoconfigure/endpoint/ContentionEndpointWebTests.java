@@ -37,9 +37,14 @@ class ContentionEndpointWebTests {
 		assertThat(body.get("running")).isEqualTo(true);
 		assertThat(map(body, "doors")).containsOnlyKeys("jvm", "inventory-lock");
 		Map<String, Object> jvm = map(body, "doors", "jvm");
-		assertThat(jvm).containsOnlyKeys("running", "contentionMetric", "recentContentionMetric", "busyRatio", "knocks",
-				"contendedSeconds", "sampledSeconds", "pollingInterval", "samplingInterval", "sleepingInterval",
-				"timeout");
+		assertThat(jvm).containsOnlyKeys("running", "kind", "contentionMetric", "recentContentionMetric", "busyRatio",
+				"knocks", "contendedSeconds", "sampledSeconds", "pollingInterval", "samplingInterval",
+				"sleepingInterval", "timeout", "failedKnocks", "gcPauseSeconds", "gcPauses");
+		assertThat(jvm.get("kind")).isEqualTo("jvm");
+		// The pause figures are the jvm door's alone.
+		assertThat(map(body, "doors", "inventory-lock")).containsEntry("kind", "lock")
+			.containsEntry("failedKnocks", 0)
+			.doesNotContainKeys("gcPauseSeconds", "gcPauses");
 		assertThat(jvm.get("pollingInterval")).isEqualTo("PT0.001S");
 		assertThat(jvm.get("timeout")).isEqualTo("PT0.101S");
 		assertThat(((Number) jvm.get("contentionMetric")).doubleValue()).isBetween(0.0, 1.0);

@@ -96,7 +96,8 @@ class ContentionEndpointWriteTests {
 			ok(http.post("/actuator/contention", "{\"action\":\"start\"}"));
 		}
 		assertThat(KnockerLifecycleTests.knockerThreads()).isEqualTo(knockerThreads);
-		assertThat(knockerThreads).isEqualTo(this.knockers.all().size());
+		// The shared knock loop, and at most a waiting thread per door.
+		assertThat(knockerThreads).isBetween(1L, 1L + this.knockers.all().size());
 		// Tomcat may add a worker or two for the requests; 50 knocker threads left behind would not fit.
 		assertThat(Thread.activeCount()).isLessThan(liveThreads + 10);
 	}

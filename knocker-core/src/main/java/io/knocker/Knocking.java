@@ -1,0 +1,141 @@
+package io.knocker;
+
+import java.util.concurrent.atomic.AtomicInteger;
+
+/**
+ * One start of a {@link KnockKnock} on the knock loop: its door, its generation of the ledger,
+ * and whether a knock is still under way. The loop's {@link Schedule} says when to knock and when
+ * windows begin and end; this books it.
+ */
+final class Knocking implements Door.Knock {
+
+	private final KnockKnock knocker;
+
+	private final Door door;
+
+	private final Ledger ledger;
+
+	private final long generation;
+
+	private final long pollingNanos;
+
+	private final AtomicInteger openWindows;
+
+	private volatile boolean pending;
+
+	private boolean inWindow;
+
+	private boolean sampledOnce;
+
+	private long due;
+
+	Knocking(KnockKnock knocker, Door door, Ledger ledger, AtomicInteger openWindows) {
+		this.knocker = knocker;
+		this.door = door;
+		this.ledger = ledger;
+		this.generation = ledger.generation();
+		this.pollingNanos = knocker.getPollingInterval().toNanos();
+		this.openWindows = openWindows;
+	}
+
+	long generation() {
+		return this.generation;
+	}
+
+	KnockKnock knocker() {
+		return this.knocker;
+	}
+
+	boolean hasOpenWindows() {
+		return this.openWindows.get() > 0;
+	}
+
+	boolean inWindow() {
+		return this.inWindow;
+	}
+
+	/** Whether this start has yet to sample: it should not wait out a sleep of the others'. */
+	boolean isNew() {
+		return !this.sampledOnce;
+	}
+
+	void windowBegan(long now) {
+		if (this.ledger.beginWindow(this.generation)) {
+			this.inWindow = true;
+			this.sampledOnce = true;
+			this.door.windowBegan(this, now);
+		}
+	}
+
+	void windowEnded(long now) {
+		if (this.inWindow) {
+			this.inWindow = false;
+			this.door.windowEnded(this, now);
+			this.ledger.endWindow(this.generation, this.door.coversSleeps());
+		}
+	}
+
+	/** Knocks, due at {@code due}; if the last knock still waits, this one finds the door busy. */
+	void knock(long due) {
+		if (!this.inWindow) {
+			return;
+		}
+		if (this.pending) {
+			this.ledger.missed(this.generation);
+			return;
+		}
+		this.due = due;
+		this.pending = true;
+		try {
+			this.door.knock(this);
+		}
+		catch (RuntimeException | Error ex) {
+			failed(ex);
+		}
+	}
+
+	@Override
+	public String name() {
+		return this.knocker.getName();
+	}
+
+	@Override
+	public long pollingNanos() {
+		return this.pollingNanos;
+	}
+
+	@Override
+	public long dueNanos() {
+		return this.due;
+	}
+
+	@Override
+	public void waitingSince(long nanoTime, long busyThresholdNanos) {
+		this.ledger.waitingSince(this.generation, nanoTime, busyThresholdNanos);
+	}
+
+	@Override
+	public void gotThrough(boolean straightThrough) {
+		this.ledger.knocked(this.generation, straightThrough, false);
+		this.pending = false;
+	}
+
+	@Override
+	public void failed(Throwable failure) {
+		this.knocker.knockFailed(failure);
+		this.ledger.knocked(this.generation, false, true);
+		this.pending = false;
+	}
+
+	@Override
+	public void knockedAfter(long nanoTime, long busyThresholdNanos) {
+		this.ledger.knockedAfter(this.generation, nanoTime, busyThresholdNanos);
+		this.pending = false;
+	}
+
+	@Override
+	public void contended(long nanos, long gcPauseNanos, long gcPauses) {
+		this.ledger.contended(this.generation, nanos, gcPauseNanos, gcPauses);
+	}
+
+}
