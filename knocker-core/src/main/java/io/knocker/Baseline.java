@@ -1,11 +1,11 @@
 package io.knocker;
 
 /**
- * A streaming estimate of the median of a latency that a door pays even when nothing competes
- * with it (a timer waking late, an idle pool handing a task to a thread). Each observation moves
- * the estimate one step towards it, so outliers (the pauses being measured) cannot drag it far,
- * and observations above the ceiling, certainly not idle noise, are ignored.
- * Used by the knock loop's thread only.
+ * A streaming estimate of the median of a latency that a door pays even when nothing
+ * competes with it (a timer waking late, an idle pool handing a task to a thread). Each
+ * observation moves the estimate one step towards it, so outliers (the pauses being
+ * measured) cannot drag it far, and observations above the ceiling, certainly not idle
+ * noise, are ignored. Used by the knock loop's thread only.
  */
 final class Baseline {
 

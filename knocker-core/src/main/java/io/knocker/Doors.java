@@ -4,15 +4,18 @@ import java.util.concurrent.Executor;
 import java.util.concurrent.Semaphore;
 import java.util.concurrent.locks.Lock;
 
-/** The doors a {@link KnockKnock} can knock on. Each call makes a new door: one per knocker. */
+/**
+ * The doors a {@link KnockKnock} can knock on. Each call makes a new door: one per
+ * knocker.
+ */
 public final class Doors {
 
 	private Doors() {
 	}
 
 	/**
-	 * The JVM itself: high when stop-the-world pauses or CPU starvation keep ready threads from
-	 * running.
+	 * The JVM itself: high when stop-the-world pauses or CPU starvation keep ready
+	 * threads from running.
 	 * @return a new JVM door
 	 */
 	public static Door jvm() {
@@ -29,7 +32,8 @@ public final class Doors {
 	}
 
 	/**
-	 * An object's monitor, as taken by {@code synchronized}: high when threads queue for it.
+	 * An object's monitor, as taken by {@code synchronized}: high when threads queue for
+	 * it.
 	 * @param monitor the object whose monitor to knock on
 	 * @return a new monitor door
 	 */

@@ -3,10 +3,10 @@ package io.knocker;
 import java.util.concurrent.Executor;
 
 /**
- * An {@link Executor}: a knock hands it a no-op and waits until the no-op starts, less the
- * hand-off time of the idle pool. A long wait means the pool's queue is backed up. No thread of
- * Knocker's waits: the no-op itself books the knock when it runs. The knock allocates whatever the
- * executor allocates to accept a task.
+ * An {@link Executor}: a knock hands it a no-op and waits until the no-op starts, less
+ * the hand-off time of the idle pool. A long wait means the pool's queue is backed up. No
+ * thread of Knocker's waits: the no-op itself books the knock when it runs. The knock
+ * allocates whatever the executor allocates to accept a task.
  */
 final class ExecutorDoor extends Door {
 
@@ -23,7 +23,8 @@ final class ExecutorDoor extends Door {
 
 	@Override
 	void opened(Knock knock) {
-		// A probe per start: one left queued by an earlier start books into that start's knock,
+		// A probe per start: one left queued by an earlier start books into that start's
+		// knock,
 		// which its retired generation refuses, and never ends a knock of this one early.
 		this.probe = new Probe(knock, new Baseline(Math.max(knock.pollingNanos(), MIN_BASELINE_CEILING_NANOS)));
 	}
@@ -63,7 +64,10 @@ final class ExecutorDoor extends Door {
 			this.knock.gotThrough(false);
 		}
 
-		/** On the knock loop, before the next knock: the last hand-off time feeds the baseline. */
+		/**
+		 * On the knock loop, before the next knock: the last hand-off time feeds the
+		 * baseline.
+		 */
 		void learn() {
 			long started = this.started;
 			if (started != this.learned) {

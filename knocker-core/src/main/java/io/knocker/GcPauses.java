@@ -6,15 +6,17 @@ import java.util.List;
 
 /**
  * The JVM's own record of its stop-the-world pauses: the cumulative time and count of the
- * collectors' pause beans (G1 Young/Old Generation and, from JDK 20, G1 Concurrent GC, which times
- * the Remark and Cleanup pauses; PS Scavenge/MarkSweep; Copy/MarkSweepCompact; ZGC's and
- * Shenandoah's {@code … Pauses}). A {@code … Cycles} bean times whole concurrent cycles, during
- * which the application runs, so it is never counted.
+ * collectors' pause beans (G1 Young/Old Generation and, from JDK 20, G1 Concurrent GC,
+ * which times the Remark and Cleanup pauses; PS Scavenge/MarkSweep;
+ * Copy/MarkSweepCompact; ZGC's and Shenandoah's {@code … Pauses}). A {@code … Cycles}
+ * bean times whole concurrent cycles, during which the application runs, so it is never
+ * counted.
  * <p>
- * Why cumulative totals read at window boundaries rather than GC notifications: reading two
- * numbers per bean costs nothing, allocates nothing and leaves no listener behind, and a
- * difference of totals is exact however many pauses fall in between; the beans' millisecond
- * totals round each reading, never each pause, so the error stays under a millisecond in all.
+ * Why cumulative totals read at window boundaries rather than GC notifications: reading
+ * two numbers per bean costs nothing, allocates nothing and leaves no listener behind,
+ * and a difference of totals is exact however many pauses fall in between; the beans'
+ * millisecond totals round each reading, never each pause, so the error stays under a
+ * millisecond in all.
  */
 final class GcPauses {
 

@@ -1,8 +1,8 @@
 package io.knocker;
 
 /**
- * Thrown when a {@link KnockKnock} setting is invalid; names the setting and its value, so that an
- * integration can point at the property the user wrote.
+ * Thrown when a {@link KnockKnock} setting is invalid; names the setting and its value,
+ * so that an integration can point at the property the user wrote.
  */
 public final class InvalidSettingException extends IllegalArgumentException {
 

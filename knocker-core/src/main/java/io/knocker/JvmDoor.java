@@ -1,21 +1,24 @@
 package io.knocker;
 
 /**
- * The JVM itself. In a sampling window each knock is the knock loop's own wake-up: how late it
- * got to run after a park, less the timer's idle lateness (as jHiccup does). Between windows the
- * loop sleeps like for every door, and the JVM's own record of its stop-the-world pauses
- * ({@link GcPauses}) covers that time.
+ * The JVM itself. In a sampling window each knock is the knock loop's own wake-up: how
+ * late it got to run after a park, less the timer's idle lateness (as jHiccup does).
+ * Between windows the loop sleeps like for every door, and the JVM's own record of its
+ * stop-the-world pauses ({@link GcPauses}) covers that time.
  * <p>
- * Accounting, per window and per sleep, each pause counted once: a window books the lateness of
- * its knocks, plus whatever the JVM reports as paused in it beyond that lateness (a pause can fall
- * while the loop is between parks); the lateness beyond the window's pauses is CPU starvation,
- * and its rate over the window's unpaused time is the estimate for the next sleep. A sleep books
- * the pauses reported during it, whole, plus that starvation rate over its unpaused time. A pause
- * across a boundary is reported when it ends, so it falls in exactly one of the two.
+ * Accounting, per window and per sleep, each pause counted once: a window books the
+ * lateness of its knocks, plus whatever the JVM reports as paused in it beyond that
+ * lateness (a pause can fall while the loop is between parks); the lateness beyond the
+ * window's pauses is CPU starvation, and its rate over the window's unpaused time is the
+ * estimate for the next sleep. A sleep books the pauses reported during it, whole, plus
+ * that starvation rate over its unpaused time. A pause across a boundary is reported when
+ * it ends, so it falls in exactly one of the two.
  */
 final class JvmDoor extends Door {
 
-	/** Lateness beyond this is never the timer's idle noise, so the baseline ignores it. */
+	/**
+	 * Lateness beyond this is never the timer's idle noise, so the baseline ignores it.
+	 */
 	private static final long MIN_BASELINE_CEILING_NANOS = 1_000_000;
 
 	private final GcPauses pauses;
@@ -60,7 +63,8 @@ final class JvmDoor extends Door {
 		if (late > baseline) {
 			this.lateNanos += late - baseline;
 		}
-		// Anything past the due time and the timer's usual lateness is time the JVM held us up.
+		// Anything past the due time and the timer's usual lateness is time the JVM held
+		// us up.
 		knock.knockedAfter(due + baseline, baseline);
 		this.baseline.observe(late);
 	}

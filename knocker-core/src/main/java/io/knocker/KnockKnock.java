@@ -6,12 +6,13 @@ import java.util.concurrent.atomic.AtomicInteger;
 import java.util.regex.Pattern;
 
 /**
- * Measures contention on a {@link Door}, as gilknocker does for Python's GIL: it knocks on the
- * door every polling interval (on average) for a sampling window, sleeps, and starts over. The
- * contention metric is the time the knocks waited over the time sampled, from 0 (the door was
- * always free) to 1 (it was never free), since start or the last reset. All knockers share one
- * daemon thread, {@code knocker}, that knocks every door due at once; a door that must wait does
- * so on a thread of its own, {@code knocker-<name>}.
+ * Measures contention on a {@link Door}, as gilknocker does for Python's GIL: it knocks
+ * on the door every polling interval (on average) for a sampling window, sleeps, and
+ * starts over. The contention metric is the time the knocks waited over the time sampled,
+ * from 0 (the door was always free) to 1 (it was never free), since start or the last
+ * reset. All knockers share one daemon thread, {@code knocker}, that knocks every door
+ * due at once; a door that must wait does so on a thread of its own,
+ * {@code knocker-<name>}.
  *
  * <pre>{@code
  * KnockKnock knocker = KnockKnock.builder().door(Doors.lock(lock)).build();
@@ -21,8 +22,8 @@ import java.util.regex.Pattern;
  * knocker.stop();
  * }</pre>
  *
- * The knocker is safe to use from any thread. The knock loop allocates nothing in steady state
- * (beyond what the door itself allocates to wait, such as a lock's queue node).
+ * The knocker is safe to use from any thread. The knock loop allocates nothing in steady
+ * state (beyond what the door itself allocates to wait, such as a lock's queue node).
  */
 public final class KnockKnock implements AutoCloseable {
 
@@ -73,8 +74,8 @@ public final class KnockKnock implements AutoCloseable {
 	}
 
 	/**
-	 * A builder with gilknocker's defaults: the JVM door, polling every millisecond, sampling for
-	 * ten polling intervals, sleeping for a hundred.
+	 * A builder with gilknocker's defaults: the JVM door, polling every millisecond,
+	 * sampling for ten polling intervals, sleeping for a hundred.
 	 * @return a new builder
 	 */
 	public static Builder builder() {
@@ -97,9 +98,9 @@ public final class KnockKnock implements AutoCloseable {
 	}
 
 	/**
-	 * Stops knocking and waits for the door's own thread to end, at most the timeout; past it,
-	 * logs a warning and returns (a knock stuck on a monitor cannot be interrupted). The metric
-	 * keeps its value. Does nothing if not running.
+	 * Stops knocking and waits for the door's own thread to end, at most the timeout;
+	 * past it, logs a warning and returns (a knock stuck on a monitor cannot be
+	 * interrupted). The metric keeps its value. Does nothing if not running.
 	 */
 	public void stop() {
 		synchronized (this.lifecycleMonitor) {
@@ -136,7 +137,8 @@ public final class KnockKnock implements AutoCloseable {
 	}
 
 	/**
-	 * The time knocks waited over the time sampled, since start or the last reset, from 0 to 1.
+	 * The time knocks waited over the time sampled, since start or the last reset, from 0
+	 * to 1.
 	 * @return the contention metric
 	 */
 	public double getContentionMetric() {
@@ -152,8 +154,9 @@ public final class KnockKnock implements AutoCloseable {
 	}
 
 	/**
-	 * The share of knocks since start or the last reset that could not get through at once; with
-	 * knocks spaced at random, an estimate of how much of the time the door was taken.
+	 * The share of knocks since start or the last reset that could not get through at
+	 * once; with knocks spaced at random, an estimate of how much of the time the door
+	 * was taken.
 	 * @return the busy ratio, from 0 to 1
 	 */
 	public double getBusyRatio() {
@@ -161,8 +164,9 @@ public final class KnockKnock implements AutoCloseable {
 	}
 
 	/**
-	 * Knocks that threw instead of getting through (for example an executor that rejected the
-	 * knock); the knocker carries on and logs the first. Same as {@code snapshot().failedKnocks()}.
+	 * Knocks that threw instead of getting through (for example an executor that rejected
+	 * the knock); the knocker carries on and logs the first. Same as
+	 * {@code snapshot().failedKnocks()}.
 	 * @return the number of failed knocks since the knocker was built
 	 */
 	public long getFailedKnocks() {
@@ -170,14 +174,16 @@ public final class KnockKnock implements AutoCloseable {
 	}
 
 	/**
-	 * Starts the contention metric and busy ratio over from now. The snapshot counters go on.
+	 * Starts the contention metric and busy ratio over from now. The snapshot counters go
+	 * on.
 	 */
 	public void resetContentionMetric() {
 		this.resetPoint = snapshot();
 	}
 
 	/**
-	 * The monotonic counters now, a knock still waiting and the window still open included.
+	 * The monotonic counters now, a knock still waiting and the window still open
+	 * included.
 	 * @return a snapshot of the counters
 	 */
 	public KnockSnapshot snapshot() {
@@ -185,8 +191,8 @@ public final class KnockKnock implements AutoCloseable {
 	}
 
 	/**
-	 * Opens a private window on this knocker's contention; until the last open window closes, the
-	 * knocker samples without its sleeping gap.
+	 * Opens a private window on this knocker's contention; until the last open window
+	 * closes, the knocker samples without its sleeping gap.
 	 * @return the open window, to close when the measured stretch ends
 	 */
 	public KnockWindow open() {
@@ -289,7 +295,8 @@ public final class KnockKnock implements AutoCloseable {
 		}
 
 		/**
-		 * Names the knocker, for its thread, meters and endpoint; letters, digits, '.', '_', '-'.
+		 * Names the knocker, for its thread, meters and endpoint; letters, digits, '.',
+		 * '_', '-'.
 		 * @param name the name, {@code jvm} by default
 		 * @return this builder
 		 */
@@ -352,8 +359,8 @@ public final class KnockKnock implements AutoCloseable {
 		/**
 		 * Builds the knocker, not yet started.
 		 * @return the knocker
-		 * @throws InvalidSettingException (an IllegalArgumentException) naming the setting and its
-		 * value, if one is invalid
+		 * @throws InvalidSettingException (an IllegalArgumentException) naming the
+		 * setting and its value, if one is invalid
 		 */
 		public KnockKnock build() {
 			if (this.name == null || !NAME.matcher(this.name).matches()) {

@@ -6,10 +6,10 @@ import java.util.List;
 import java.util.concurrent.locks.LockSupport;
 
 /**
- * The one thread that knocks every door of the JVM, named {@code knocker}: it wakes when a
- * {@link Schedule} has something due, knocks every door that is due, and parks again. It runs
- * while any knocker runs and ends when the last one stops. Doors never block it (see
- * {@link Door#knock}), so a stuck door never delays the others' knocks.
+ * The one thread that knocks every door of the JVM, named {@code knocker}: it wakes when
+ * a {@link Schedule} has something due, knocks every door that is due, and parks again.
+ * It runs while any knocker runs and ends when the last one stops. Doors never block it
+ * (see {@link Door#knock}), so a stuck door never delays the others' knocks.
  */
 final class KnockLoop implements Runnable {
 
@@ -60,8 +60,9 @@ final class KnockLoop implements Runnable {
 	}
 
 	/**
-	 * Takes the knocker off the schedules and waits, at most until the deadline, for a pass of the
-	 * loop under way to end, so that nothing knocks the door once this returns.
+	 * Takes the knocker off the schedules and waits, at most until the deadline, for a
+	 * pass of the loop under way to end, so that nothing knocks the door once this
+	 * returns.
 	 */
 	void leave(KnockKnock knocker, long deadlineNanos) {
 		long passes;
@@ -85,7 +86,10 @@ final class KnockLoop implements Runnable {
 		wake();
 	}
 
-	/** Wakes the loop early, so that it looks at its schedules again (a window was opened). */
+	/**
+	 * Wakes the loop early, so that it looks at its schedules again (a window was
+	 * opened).
+	 */
 	void wake() {
 		Thread thread = this.thread;
 		if (thread != null) {
@@ -125,7 +129,8 @@ final class KnockLoop implements Runnable {
 			if (left > 0) {
 				LockSupport.parkNanos(this, left);
 			}
-			// Nobody may interrupt the shared loop; a stray interrupt must not make parks return at once.
+			// Nobody may interrupt the shared loop; a stray interrupt must not make parks
+			// return at once.
 			Thread.interrupted();
 		}
 	}

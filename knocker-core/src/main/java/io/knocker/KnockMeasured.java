@@ -8,12 +8,12 @@ import java.lang.annotation.RetentionPolicy;
 import java.lang.annotation.Target;
 
 /**
- * Measures the contention on a door during each call of the annotated method, or of every public
- * method of the annotated class: each call opens its own {@link KnockWindow}. Needs the Knocker
- * Spring Boot starter (or another integration) to take effect.
+ * Measures the contention on a door during each call of the annotated method, or of every
+ * public method of the annotated class: each call opens its own {@link KnockWindow}.
+ * Needs the Knocker Spring Boot starter (or another integration) to take effect.
  *
  * <pre>{@code
- * @KnockMeasured(value = "checkout", door = "inventory-lock")
+ * &#64;KnockMeasured(value = "checkout", door = "inventory-lock")
  * public Order placeOrder(Cart cart) { ... }
  * }</pre>
  */

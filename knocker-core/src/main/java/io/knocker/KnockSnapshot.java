@@ -3,17 +3,17 @@ package io.knocker;
 import java.time.Duration;
 
 /**
- * A knocker's monotonic counters at one moment. They are never reset, so the contention between
- * any two snapshots is exact, whatever resets happened in between.
+ * A knocker's monotonic counters at one moment. They are never reset, so the contention
+ * between any two snapshots is exact, whatever resets happened in between.
  *
  * @param knocks knocks made since the knocker was built
  * @param busyKnocks knocks that could not get through at once
  * @param contendedNanos nanoseconds the knocks waited, a knock still waiting included
- * @param sampledNanos nanoseconds sampled, the window still open included (for the JVM door, all
- * the time it ran: its sleeps are accounted for too)
+ * @param sampledNanos nanoseconds sampled, the window still open included (for the JVM
+ * door, all the time it ran: its sleeps are accounted for too)
  * @param failedKnocks knocks that threw instead of getting through (a rejecting executor)
- * @param gcPauseNanos nanoseconds of stop-the-world pauses the JVM reported while the JVM door ran,
- * each counted once, in {@code contendedNanos} too; 0 for other doors
+ * @param gcPauseNanos nanoseconds of stop-the-world pauses the JVM reported while the JVM
+ * door ran, each counted once, in {@code contendedNanos} too; 0 for other doors
  * @param gcPauses how many such pauses
  */
 public record KnockSnapshot(long knocks, long busyKnocks, long contendedNanos, long sampledNanos, long failedKnocks,
@@ -23,8 +23,8 @@ public record KnockSnapshot(long knocks, long busyKnocks, long contendedNanos, l
 	public static final KnockSnapshot ZERO = new KnockSnapshot(0, 0, 0, 0, 0, 0, 0);
 
 	/**
-	 * The contention between an earlier snapshot and this one: the time knocks waited over the
-	 * time sampled, from 0 to 1; 0 when nothing was sampled in between.
+	 * The contention between an earlier snapshot and this one: the time knocks waited
+	 * over the time sampled, from 0 to 1; 0 when nothing was sampled in between.
 	 * @param earlier a snapshot of the same knocker taken before this one
 	 * @return the contention in between
 	 */
@@ -33,8 +33,9 @@ public record KnockSnapshot(long knocks, long busyKnocks, long contendedNanos, l
 	}
 
 	/**
-	 * The share of knocks between an earlier snapshot and this one that found the door taken;
-	 * with knocks spaced at random, an estimate of the door's utilisation. 0 with no knocks.
+	 * The share of knocks between an earlier snapshot and this one that found the door
+	 * taken; with knocks spaced at random, an estimate of the door's utilisation. 0 with
+	 * no knocks.
 	 * @param earlier a snapshot of the same knocker taken before this one
 	 * @return the busy ratio in between
 	 */

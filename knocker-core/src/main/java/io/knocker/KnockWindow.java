@@ -1,9 +1,10 @@
 package io.knocker;
 
 /**
- * A private view of one knocker's contention over a stretch of time, such as one method call.
- * While any window is open the knocker samples without its sleeping gap. Windows never reset the
- * knocker's metric or each other. Close it when the stretch ends; closing twice does nothing.
+ * A private view of one knocker's contention over a stretch of time, such as one method
+ * call. While any window is open the knocker samples without its sleeping gap. Windows
+ * never reset the knocker's metric or each other. Close it when the stretch ends; closing
+ * twice does nothing.
  *
  * <pre>{@code
  * try (KnockWindow window = knocker.open()) {
@@ -26,8 +27,8 @@ public final class KnockWindow implements AutoCloseable {
 	}
 
 	/**
-	 * The contention from opening to closing (or to now, while open), from 0 to 1; 0 when nothing
-	 * was sampled, see {@link #isSampled()}.
+	 * The contention from opening to closing (or to now, while open), from 0 to 1; 0 when
+	 * nothing was sampled, see {@link #isSampled()}.
 	 * @return the window's contention
 	 */
 	public double contention() {
@@ -35,7 +36,8 @@ public final class KnockWindow implements AutoCloseable {
 	}
 
 	/**
-	 * Whether the knocker sampled at all while the window was open (it does unless stopped).
+	 * Whether the knocker sampled at all while the window was open (it does unless
+	 * stopped).
 	 * @return whether the window's contention was measured
 	 */
 	public boolean isSampled() {

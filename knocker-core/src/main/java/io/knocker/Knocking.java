@@ -3,9 +3,9 @@ package io.knocker;
 import java.util.concurrent.atomic.AtomicInteger;
 
 /**
- * One start of a {@link KnockKnock} on the knock loop: its door, its generation of the ledger,
- * and whether a knock is still under way. The loop's {@link Schedule} says when to knock and when
- * windows begin and end; this books it.
+ * One start of a {@link KnockKnock} on the knock loop: its door, its generation of the
+ * ledger, and whether a knock is still under way. The loop's {@link Schedule} says when
+ * to knock and when windows begin and end; this books it.
  */
 final class Knocking implements Door.Knock {
 
@@ -54,7 +54,10 @@ final class Knocking implements Door.Knock {
 		return this.inWindow;
 	}
 
-	/** Whether this start has yet to sample: it should not wait out a sleep of the others'. */
+	/**
+	 * Whether this start has yet to sample: it should not wait out a sleep of the
+	 * others'.
+	 */
 	boolean isNew() {
 		return !this.sampledOnce;
 	}
@@ -75,7 +78,10 @@ final class Knocking implements Door.Knock {
 		}
 	}
 
-	/** Knocks, due at {@code due}; if the last knock still waits, this one finds the door busy. */
+	/**
+	 * Knocks, due at {@code due}; if the last knock still waits, this one finds the door
+	 * busy.
+	 */
 	void knock(long due) {
 		if (!this.inWindow) {
 			return;
@@ -122,8 +128,10 @@ final class Knocking implements Door.Knock {
 
 	@Override
 	public void failed(Throwable failure) {
+		// A failure is no wait: booked as such before the first one is logged, which
+		// takes a while.
+		this.ledger.knocked(this.generation, true, true);
 		this.knocker.knockFailed(failure);
-		this.ledger.knocked(this.generation, false, true);
 		this.pending = false;
 	}
 

@@ -3,16 +3,17 @@ package io.knocker;
 import java.util.concurrent.atomic.AtomicLong;
 
 /**
- * A knocker's counters: a sequence lock, so that readers never block the knocking. Concurrency:
- * writers are the knock loop, the thread a door waits on (or an executor's thread running a
- * probe) and the thread calling {@code stop()}; each write takes the version odd with a CAS, so
- * writes are serialised, and readers retry while it is odd. Both back off alike.
+ * A knocker's counters: a sequence lock, so that readers never block the knocking.
+ * Concurrency: writers are the knock loop, the thread a door waits on (or an executor's
+ * thread running a probe) and the thread calling {@code stop()}; each write takes the
+ * version odd with a CAS, so writes are serialised, and readers retry while it is odd.
+ * Both back off alike.
  * <p>
- * The knock still waiting and the window still open count up to the moment of reading, so a stuck
- * door reads as stuck, and every write takes its time stamp inside the write so that the counters
- * never go back. Each start writes under a generation; once a generation is retired, whatever its
- * threads still try to write is refused, so a thread stuck past {@code stop()} never touches the
- * counters of the next start.
+ * The knock still waiting and the window still open count up to the moment of reading, so
+ * a stuck door reads as stuck, and every write takes its time stamp inside the write so
+ * that the counters never go back. Each start writes under a generation; once a
+ * generation is retired, whatever its threads still try to write is refused, so a thread
+ * stuck past {@code stop()} never touches the counters of the next start.
  */
 final class Ledger {
 
@@ -81,7 +82,8 @@ final class Ledger {
 				if (this.version.get() == before) {
 					if (waiting && now > waitingSince) {
 						contended += now - waitingSince;
-						// The knock under way is one knock, and a busy one once it has waited long enough.
+						// The knock under way is one knock, and a busy one once it has
+						// waited long enough.
 						knocks++;
 						if (now - waitingSince > busyThreshold) {
 							busyKnocks++;
@@ -120,7 +122,10 @@ final class Ledger {
 		}
 	}
 
-	/** The knock in progress waits from {@code nanoTime} on; busy if longer than the threshold. */
+	/**
+	 * The knock in progress waits from {@code nanoTime} on; busy if longer than the
+	 * threshold.
+	 */
 	boolean waitingSince(long generation, long nanoTime, long busyThresholdNanos) {
 		long odd = beginWrite();
 		try {
@@ -137,7 +142,10 @@ final class Ledger {
 		}
 	}
 
-	/** Books the knock that just got through (or failed); one that got straight through waited nothing. */
+	/**
+	 * Books the knock that just got through (or failed); one that got straight through
+	 * waited nothing.
+	 */
 	void knocked(long generation, boolean straightThrough, boolean failed) {
 		long odd = beginWrite();
 		try {
@@ -178,7 +186,10 @@ final class Ledger {
 		}
 	}
 
-	/** Books a knock that fell due while the previous one still waited: it would have found the door busy. */
+	/**
+	 * Books a knock that fell due while the previous one still waited: it would have
+	 * found the door busy.
+	 */
 	void missed(long generation) {
 		long odd = beginWrite();
 		try {
@@ -211,9 +222,9 @@ final class Ledger {
 	}
 
 	/**
-	 * Ends a sampling window; with {@code continueSampling} the time until the next one is sampled
-	 * too. A knock still waiting keeps the window open until it gets through, as a knocker blocked
-	 * on the door would: its whole wait is sampled time.
+	 * Ends a sampling window; with {@code continueSampling} the time until the next one
+	 * is sampled too. A knock still waiting keeps the window open until it gets through,
+	 * as a knocker blocked on the door would: its whole wait is sampled time.
 	 */
 	boolean endWindow(long generation, boolean continueSampling) {
 		long odd = beginWrite();
@@ -239,8 +250,8 @@ final class Ledger {
 	}
 
 	/**
-	 * Books what is in flight up to now and retires the generation: its threads may write no more.
-	 * Does nothing if the generation is already retired.
+	 * Books what is in flight up to now and retires the generation: its threads may write
+	 * no more. Does nothing if the generation is already retired.
 	 */
 	void retire(long generation) {
 		long odd = beginWrite();

@@ -3,8 +3,9 @@ package io.knocker;
 import java.util.concurrent.locks.Lock;
 
 /**
- * A {@link Lock}: a knock is {@code tryLock()} then {@code unlock()} on the knock loop; when the
- * lock is taken, {@code lockInterruptibly()} then {@code unlock()} on the door's {@link Waiter}.
+ * A {@link Lock}: a knock is {@code tryLock()} then {@code unlock()} on the knock loop;
+ * when the lock is taken, {@code lockInterruptibly()} then {@code unlock()} on the door's
+ * {@link Waiter}.
  */
 final class LockDoor extends Door {
 

@@ -1,15 +1,19 @@
 package io.knocker;
 
 /**
- * A plain object's monitor: a knock is {@code synchronized (monitor) {}}. A monitor has no
- * try-enter, so every knock is made on the door's {@link Waiter}, and it got straight through when
- * entering took no longer than an uncontended enter ever does, timed tightly around the enter.
- * Entering a monitor cannot be interrupted: a knock stuck on a monitor held forever stays stuck,
- * though {@link KnockKnock#stop()} still returns within its timeout and other doors go on.
+ * A plain object's monitor: a knock is {@code synchronized (monitor) {}}. A monitor has
+ * no try-enter, so every knock is made on the door's {@link Waiter}, and it got straight
+ * through when entering took no longer than an uncontended enter ever does, timed tightly
+ * around the enter. Entering a monitor cannot be interrupted: a knock stuck on a monitor
+ * held forever stays stuck, though {@link KnockKnock#stop()} still returns within its
+ * timeout and other doors go on.
  */
 final class MonitorDoor extends Door {
 
-	/** An uncontended enter takes tens of nanoseconds; a contended one at least microseconds. */
+	/**
+	 * An uncontended enter takes tens of nanoseconds; a contended one at least
+	 * microseconds.
+	 */
 	private static final long UNCONTENDED_ENTER_NANOS = 1_000;
 
 	private final Object monitor;

@@ -4,12 +4,13 @@ import java.util.Arrays;
 import java.util.concurrent.ThreadLocalRandom;
 
 /**
- * gilknocker's cycle, shared by every knocker with the same intervals: a sampling window with
- * knocks at random (Poisson) moments, a polling interval apart on average, then a sleep. At each
- * knock time every member knocks, so a member's knocks stay Poisson (busy knocks over knocks
- * estimates the share of time its door is taken) while one wake-up serves them all. A member with
- * an open {@link KnockWindow}, or a sleeping interval of zero, skips the sleeps.
- * Used by the knock loop's thread only, apart from the members array.
+ * gilknocker's cycle, shared by every knocker with the same intervals: a sampling window
+ * with knocks at random (Poisson) moments, a polling interval apart on average, then a
+ * sleep. At each knock time every member knocks, so a member's knocks stay Poisson (busy
+ * knocks over knocks estimates the share of time its door is taken) while one wake-up
+ * serves them all. A member with an open {@link KnockWindow}, or a sleeping interval of
+ * zero, skips the sleeps. Used by the knock loop's thread only, apart from the members
+ * array.
  */
 final class Schedule {
 
@@ -92,7 +93,8 @@ final class Schedule {
 				member.knock(this.nextKnock);
 			}
 			this.nextKnock += gap();
-			// Knock times missed while the loop was late are skipped, for every member alike.
+			// Knock times missed while the loop was late are skipped, for every member
+			// alike.
 			while (now - this.nextKnock >= 0) {
 				this.nextKnock += gap();
 			}

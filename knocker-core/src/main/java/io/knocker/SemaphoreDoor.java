@@ -3,8 +3,9 @@ package io.knocker;
 import java.util.concurrent.Semaphore;
 
 /**
- * A {@link Semaphore}: a knock is {@code tryAcquire()} then {@code release()} on the knock loop;
- * when no permit is left, {@code acquire()} then {@code release()} on the door's {@link Waiter}.
+ * A {@link Semaphore}: a knock is {@code tryAcquire()} then {@code release()} on the
+ * knock loop; when no permit is left, {@code acquire()} then {@code release()} on the
+ * door's {@link Waiter}.
  */
 final class SemaphoreDoor extends Door {
 

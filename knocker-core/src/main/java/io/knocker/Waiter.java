@@ -3,10 +3,11 @@ package io.knocker;
 import java.util.concurrent.locks.LockSupport;
 
 /**
- * The thread a door waits on when a knock cannot get through at once, so that the shared knock
- * loop never blocks. Parked while there is nothing to wait for, started at the first knock that
- * waits, named {@code knocker-<name>}. One per start of a knocker: a thread stuck past
- * {@code stop()} ends when it gets through and never takes another knock.
+ * The thread a door waits on when a knock cannot get through at once, so that the shared
+ * knock loop never blocks. Parked while there is nothing to wait for, started at the
+ * first knock that waits, named {@code knocker-<name>}. One per start of a knocker: a
+ * thread stuck past {@code stop()} ends when it gets through and never takes another
+ * knock.
  */
 final class Waiter implements Runnable {
 
@@ -72,7 +73,9 @@ final class Waiter implements Runnable {
 		}
 	}
 
-	/** Ends the thread, waiting for it at most until the deadline; whether it has ended. */
+	/**
+	 * Ends the thread, waiting for it at most until the deadline; whether it has ended.
+	 */
 	boolean close(long deadlineNanos) {
 		this.closed = true;
 		Thread thread = this.thread;

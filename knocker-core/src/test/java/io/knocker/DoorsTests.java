@@ -23,11 +23,9 @@ class DoorsTests {
 	@ValueSource(doubles = { 0.25, 0.5, 0.75 })
 	void busyRatioFollowsTheHoldersDutyCycle(double duty) throws Exception {
 		ReentrantLock lock = new ReentrantLock();
-		// A short sleeping gap, so that the knocks are many and spread over the holder's cycles.
-		KnockKnock knocker = KnockKnock.builder()
-			.door(Doors.lock(lock))
-			.sleepingInterval(Duration.ofMillis(1))
-			.build();
+		// A short sleeping gap, so that the knocks are many and spread over the holder's
+		// cycles.
+		KnockKnock knocker = KnockKnock.builder().door(Doors.lock(lock)).sleepingInterval(Duration.ofMillis(1)).build();
 		try (knocker; Workload holder = Workload.dutyCycle(lock, duty, 37_000_000)) {
 			Workload.sleepMillis(100);
 			knocker.start();
@@ -47,7 +45,7 @@ class DoorsTests {
 		Thread holder = new Thread(() -> {
 			synchronized (monitor) {
 				held.countDown();
-				awaitQuietly(release);
+				Workload.awaitQuietly(release);
 			}
 		});
 		holder.start();
@@ -75,14 +73,19 @@ class DoorsTests {
 		KnockKnock busy = KnockKnock.builder().door(Doors.monitor(monitor)).build();
 		KnockKnock free = KnockKnock.builder().door(Doors.monitor(new Object())).build();
 		try (busy; free; Workload hammer = Workload.onMonitor(monitor, 4, 500_000)) {
+			ParkControl control = new ParkControl();
 			busy.start();
 			free.start();
 			Workload.sleepMillis(1000);
+			double noise = control.reading();
 			System.out.printf("monitor: hammered %.3f (busyRatio %.3f), free %.4f (busyRatio %.3f)%n",
 					busy.getContentionMetric(), busy.getBusyRatio(), free.getContentionMetric(), free.getBusyRatio());
 			assertThat(busy.getContentionMetric()).isGreaterThan(0.6);
 			assertThat(free.getContentionMetric()).isLessThan(0.01);
-			assertThat(free.getBusyRatio()).isLessThan(0.05);
+			// A free monitor's enter is slow only when its thread is preempted mid-enter,
+			// as often as
+			// the machine's load delays a bare park loop beside it.
+			assertThat(free.getBusyRatio()).isLessThan(0.05 + 5 * noise);
 		}
 	}
 
@@ -97,8 +100,10 @@ class DoorsTests {
 			Workload.sleepMillis(1000);
 			System.out.printf("semaphore: exhausted %.3f (busyRatio %.3f), free %.4f%n", busy.getContentionMetric(),
 					busy.getBusyRatio(), free.getContentionMetric());
-			// Permits are always taken (busy ratio ~1), but a queued knock gets one within about a
-			// holder's 0.5 ms and then rests a random gap: the time-weighted metric reads 0.6-0.9 here.
+			// Permits are always taken (busy ratio ~1), but a queued knock gets one
+			// within about a
+			// holder's 0.5 ms and then rests a random gap: the time-weighted metric reads
+			// 0.6-0.9 here.
 			assertThat(busy.getBusyRatio()).isGreaterThan(0.8);
 			assertThat(busy.getContentionMetric()).isGreaterThan(0.3);
 			assertThat(free.getContentionMetric()).isEqualTo(0.0);
@@ -121,7 +126,8 @@ class DoorsTests {
 			System.out.printf("executor: backed up %.3f, idle %.4f%n", busy.getContentionMetric(),
 					free.getContentionMetric());
 			assertThat(busy.getContentionMetric()).isGreaterThan(0.9);
-			// The idle pool's hand-off time is the baseline subtracted; what is left is its noise.
+			// The idle pool's hand-off time is the baseline subtracted; what is left is
+			// its noise.
 			assertThat(free.getContentionMetric()).isLessThan(0.1);
 		}
 		finally {
@@ -157,7 +163,8 @@ class DoorsTests {
 			await().atMost(Duration.ofSeconds(5)).until(() -> knocker.getFailedKnocks() > 5);
 			assertThat(knocker.isRunning()).isTrue();
 			assertThat(Threads.named("knocker")).isNotNull();
-			assertThat(knocker.getContentionMetric()).isBetween(0.0, 1.0);
+			// A rejected knock is a failure, not a wait: it never reads as contention.
+			assertThat(knocker.getContentionMetric()).isLessThan(0.05);
 			assertThat(records).filteredOn((record) -> record.getMessage().contains("failed to knock")).hasSize(1);
 		}
 		finally {
@@ -166,9 +173,49 @@ class DoorsTests {
 	}
 
 	@Test
+	void aProbeLeftQueuedByAStoppedRunNeverEndsAKnockOfTheNextOne() throws Exception {
+		ExecutorService single = Executors.newSingleThreadExecutor();
+		CountDownLatch first = new CountDownLatch(1);
+		CountDownLatch second = new CountDownLatch(1);
+		// Short windows and a long sleep: a knock that ended early would leave the
+		// knocker asleep.
+		KnockKnock knocker = KnockKnock.builder()
+			.name("restarted")
+			.door(Doors.executor(single))
+			.samplingInterval(Duration.ofMillis(5))
+			.sleepingInterval(Duration.ofSeconds(2))
+			.build();
+		try (knocker) {
+			single.execute(() -> Workload.awaitQuietly(first));
+			knocker.start();
+			// The first knock's no-op queues behind the blocked task.
+			await().atMost(Duration.ofSeconds(5)).until(() -> knocker.snapshot().knocks() > 0);
+			knocker.stop();
+			single.execute(() -> Workload.awaitQuietly(second));
+			long stopped = knocker.snapshot().knocks();
+			knocker.start();
+			await().atMost(Duration.ofSeconds(5)).until(() -> knocker.snapshot().knocks() > stopped);
+			// The queue: the stopped run's no-op, a task that blocks, this run's no-op.
+			// Releasing the
+			// first task runs the old no-op; this run's knock must go on waiting behind
+			// the second.
+			first.countDown();
+			Workload.sleepMillis(50);
+			KnockSnapshot released = knocker.snapshot();
+			Workload.sleepMillis(200);
+			long waited = knocker.snapshot().contendedNanos() - released.contendedNanos();
+			System.out.printf("after restart: waited %d ms of 200%n", waited / 1_000_000);
+			assertThat(waited).isGreaterThan(150_000_000);
+		}
+		finally {
+			second.countDown();
+			single.shutdownNow();
+		}
+	}
+
+	@Test
 	void theKnockLoopAllocatesNothingInSteadyState() {
-		com.sun.management.ThreadMXBean threads = (com.sun.management.ThreadMXBean) ManagementFactory
-			.getThreadMXBean();
+		com.sun.management.ThreadMXBean threads = (com.sun.management.ThreadMXBean) ManagementFactory.getThreadMXBean();
 		KnockKnock jvm = KnockKnock.builder().name("alloc-jvm").pollingInterval(Duration.ofNanos(100_000)).build();
 		KnockKnock lock = KnockKnock.builder()
 			.name("alloc-lock")
@@ -188,15 +235,6 @@ class DoorsTests {
 			System.out.printf("knock loop: %d bytes over %d knocks%n", allocated, knocked);
 			assertThat(knocked).isGreaterThan(200);
 			assertThat(allocated).isZero();
-		}
-	}
-
-	private static void awaitQuietly(CountDownLatch latch) {
-		try {
-			latch.await();
-		}
-		catch (InterruptedException ex) {
-			Thread.currentThread().interrupt();
 		}
 	}
 

@@ -2,7 +2,9 @@ package io.knocker;
 
 import java.util.concurrent.locks.ReentrantLock;
 
-/** Starts knockers and returns from main without stopping them: the JVM must still exit. */
+/**
+ * Starts knockers and returns from main without stopping them: the JVM must still exit.
+ */
 public final class ExitProbe {
 
 	private ExitProbe() {

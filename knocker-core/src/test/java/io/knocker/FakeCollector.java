@@ -5,7 +5,10 @@ import java.util.concurrent.atomic.AtomicLong;
 
 import javax.management.ObjectName;
 
-/** A collector bean whose pauses a test reports, so the accounting of a pause can be checked exactly. */
+/**
+ * A collector bean whose pauses a test reports, so the accounting of a pause can be
+ * checked exactly.
+ */
 final class FakeCollector implements GarbageCollectorMXBean {
 
 	private final String name;

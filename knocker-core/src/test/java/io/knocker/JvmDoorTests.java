@@ -18,8 +18,8 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
 /**
- * The JVM door reads near zero when idle, and counts the JVM's stop-the-world pauses once and
- * whole, whether they fall in its sampling windows or in the sleeps between them.
+ * The JVM door reads near zero when idle, and counts the JVM's stop-the-world pauses once
+ * and whole, whether they fall in its sampling windows or in the sleeps between them.
  */
 class JvmDoorTests {
 
@@ -33,8 +33,10 @@ class JvmDoorTests {
 			double noise = control.reading();
 			System.out.printf("idle jvm door: contention %.4f busyRatio %.4f over %d knocks; bare park loop %.4f%n",
 					metric, knocker.getBusyRatio(), knocker.snapshot().knocks(), noise);
-			// Without the idle baseline a 1 ms park reads 0.05-0.1 here; with it, the timer's and the
-			// machine's noise, which the bare loop beside it measures in the same conditions.
+			// Without the idle baseline a 1 ms park reads 0.05-0.1 here; with it, the
+			// timer's and the
+			// machine's noise, which the bare loop beside it measures in the same
+			// conditions.
 			assertThat(metric).isLessThan(3 * noise + 0.01);
 			// The defaults' duty cycle: 10 knocks per 110 ms, not a thousand a second.
 			assertThat(knocker.snapshot().knocks()).isBetween(100L, 400L);
@@ -62,11 +64,13 @@ class JvmDoorTests {
 				.until(() -> (knocker.snapshot().gcPauseNanos() - before.gcPauseNanos()) / 1_000_000 >= gcMillis - 5);
 			KnockSnapshot after = knocker.snapshot();
 			double contendedMillis = (after.contendedNanos() - before.contendedNanos()) / 1e6;
-			System.out.printf("jvm door (sleeping %d ms) under System.gc(): contended %.1f ms, GC pauses %d ms (%.2f)%n",
+			System.out.printf(
+					"jvm door (sleeping %d ms) under System.gc(): contended %.1f ms, GC pauses %d ms (%.2f)%n",
 					sleepingMillis, contendedMillis, gcMillis, contendedMillis / gcMillis);
 			assertThat(gcMillis).isGreaterThan(50);
 			assertThat(after.gcPauses() - before.gcPauses()).isGreaterThanOrEqualTo(5);
-			// Counted twice would read 2.0. The band allows for other work on two shared cores holding
+			// Counted twice would read 2.0. The band allows for other work on two shared
+			// cores holding
 			// the knocker up around the pauses, which it rightly counts as starvation.
 			assertThat(contendedMillis).isBetween(gcMillis * 0.8, gcMillis * 1.5);
 		}
@@ -86,7 +90,8 @@ class JvmDoorTests {
 			knocker.start();
 			Workload.sleepMillis(100);
 			KnockSnapshot before = knocker.snapshot();
-			// Nearly all of a cycle is sleep: a pause the JVM reports lands there, unseen by any knock.
+			// Nearly all of a cycle is sleep: a pause the JVM reports lands there, unseen
+			// by any knock.
 			collector.paused(80);
 			cycles.paused(5000);
 			await().atMost(Duration.ofSeconds(5)).until(() -> knocker.snapshot().gcPauses() > before.gcPauses());
@@ -95,7 +100,8 @@ class JvmDoorTests {
 			System.out.printf("reported 80 ms pause: contended %.1f ms%n", contendedMillis);
 			assertThat(after.gcPauseNanos() - before.gcPauseNanos()).isEqualTo(80_000_000);
 			assertThat(after.gcPauses() - before.gcPauses()).isEqualTo(1);
-			// 80 ms plus what starvation the window before it read; a cycles bean never counts.
+			// 80 ms plus what starvation the window before it read; a cycles bean never
+			// counts.
 			assertThat(contendedMillis).isBetween(80.0, 120.0);
 		}
 	}
@@ -117,21 +123,23 @@ class JvmDoorTests {
 		long contended = Long.parseLong(probe.group(1));
 		long cycles = Long.parseLong(probe.group(3));
 		assertThat(cycles).isGreaterThan(30);
-		// ZGC's pauses are well under a millisecond; its concurrent threads may still starve the
+		// ZGC's pauses are well under a millisecond; its concurrent threads may still
+		// starve the
 		// knocker on two cores, which counts, but the cycles' whole length must not.
 		assertThat(contended).isLessThan((long) (cycles * 0.8));
 	}
 
 	private static Matcher runPauseProbe(String collectorFlag) throws Exception {
 		String java = Path.of(System.getProperty("java.home"), "bin", "java").toString();
-		Process process = new ProcessBuilder(java, collectorFlag, "-Xmx1g", "-cp", System.getProperty("java.class.path"),
-				PauseProbe.class.getName())
+		Process process = new ProcessBuilder(java, collectorFlag, "-Xmx1g", "-cp",
+				System.getProperty("java.class.path"), PauseProbe.class.getName())
 			.redirectErrorStream(true)
 			.start();
 		assertThat(process.waitFor(60, TimeUnit.SECONDS)).isTrue();
 		String output = new String(process.getInputStream().readAllBytes());
 		System.out.printf("%s: %s", collectorFlag, output);
-		Matcher matcher = Pattern.compile("contended=(\\d+) pauses=(\\d+) cycles=(\\d+) counted=(\\d+)").matcher(output);
+		Matcher matcher = Pattern.compile("contended=(\\d+) pauses=(\\d+) cycles=(\\d+) counted=(\\d+)")
+			.matcher(output);
 		assertThat(matcher.find()).as(output).isTrue();
 		return matcher;
 	}

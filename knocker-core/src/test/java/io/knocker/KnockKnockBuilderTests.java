@@ -15,8 +15,7 @@ import static org.assertj.core.api.Assertions.assertThatIllegalArgumentException
 class KnockKnockBuilderTests {
 
 	static Stream<Arguments> invalidSettings() {
-		return Stream.of(
-				invalid("pollingInterval", "PT0S", (b) -> b.pollingInterval(Duration.ZERO)),
+		return Stream.of(invalid("pollingInterval", "PT0S", (b) -> b.pollingInterval(Duration.ZERO)),
 				invalid("pollingInterval", "PT-0.001S", (b) -> b.pollingInterval(Duration.ofMillis(-1))),
 				invalid("pollingInterval", "null", (b) -> b.pollingInterval(null)),
 				invalid("samplingInterval", "PT0S", (b) -> b.samplingInterval(Duration.ZERO)),

@@ -12,8 +12,8 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
 /**
- * gilknocker's tests, ported: a busy door reads high, a free one low, mixed in between; the
- * metric cools down when the work stops, resets to zero, and survives stop.
+ * gilknocker's tests, ported: a busy door reads high, a free one low, mixed in between;
+ * the metric cools down when the work stops, resets to zero, and survives stop.
  */
 class KnockKnockTests {
 
@@ -46,13 +46,13 @@ class KnockKnockTests {
 
 	@Test
 	void mixedWorkReadsInBetween() throws Exception {
-		try (KnockKnock knocker = lockKnocker();
-				Workload work = Workload.onLock(this.lock, 2, 200_000, 800_000)) {
+		try (KnockKnock knocker = lockKnocker(); Workload work = Workload.onLock(this.lock, 2, 200_000, 800_000)) {
 			knocker.start();
 			Workload.sleepMillis(1500);
 			double metric = knocker.getContentionMetric();
 			System.out.printf("mixed: contention %.3f busyRatio %.3f%n", metric, knocker.getBusyRatio());
-			// Two threads holding the lock 20% of their time each: taken about 40% of the time.
+			// Two threads holding the lock 20% of their time each: taken about 40% of the
+			// time.
 			assertThat(metric).isBetween(0.02, 0.6);
 			assertThat(knocker.getBusyRatio()).isBetween(0.15, 0.7);
 		}
@@ -84,7 +84,8 @@ class KnockKnockTests {
 			try (Workload work = Workload.onLock(this.lock, 4, 500_000, 0)) {
 				Workload.sleepMillis(500);
 			}
-			// Lets the last busy knock get through: its wake-up would otherwise count after the reset.
+			// Lets the last busy knock get through: its wake-up would otherwise count
+			// after the reset.
 			Workload.sleepMillis(50);
 			KnockSnapshot before = knocker.snapshot();
 			knocker.resetContentionMetric();
@@ -111,6 +112,7 @@ class KnockKnockTests {
 		double metric = knocker.getContentionMetric();
 		KnockSnapshot snapshot = knocker.snapshot();
 		knocker.stop();
+		// A stretch in which a knocker still running would have knocked about ten times.
 		Workload.sleepMillis(100);
 		assertThat(knocker.isRunning()).isFalse();
 		assertThat(metric).isGreaterThan(0.3);
@@ -122,13 +124,12 @@ class KnockKnockTests {
 	void restartsAfterStop() {
 		KnockKnock knocker = KnockKnock.builder().build();
 		knocker.start();
-		Workload.sleepMillis(50);
+		await().atMost(Duration.ofSeconds(5)).until(() -> knocker.snapshot().knocks() > 0);
 		knocker.stop();
 		long knocks = knocker.snapshot().knocks();
 		knocker.start();
-		Workload.sleepMillis(50);
+		await().atMost(Duration.ofSeconds(5)).until(() -> knocker.snapshot().knocks() > knocks);
 		knocker.stop();
-		assertThat(knocker.snapshot().knocks()).isGreaterThan(knocks);
 	}
 
 	@Test
@@ -218,12 +219,7 @@ class KnockKnockTests {
 		Thread holder = new Thread(() -> {
 			synchronized (monitor) {
 				held.countDown();
-				try {
-					release.await();
-				}
-				catch (InterruptedException ex) {
-					Thread.currentThread().interrupt();
-				}
+				Workload.awaitQuietly(release);
 			}
 		});
 		holder.start();
@@ -240,7 +236,8 @@ class KnockKnockTests {
 					stuck.getContentionMetric(), free.snapshot().knocks(), free.getContentionMetric(),
 					jvm.getContentionMetric());
 			assertThat(stuck.getContentionMetric()).isGreaterThan(0.9);
-			// About 100 knocks in 1.1 s at the defaults; a loop blocked on the monitor would make one.
+			// About 100 knocks in 1.1 s at the defaults; a loop blocked on the monitor
+			// would make one.
 			assertThat(free.snapshot().knocks()).isGreaterThan(50);
 			assertThat(free.getContentionMetric()).isLessThan(0.01);
 			assertThat(jvm.getContentionMetric()).isLessThan(0.2);

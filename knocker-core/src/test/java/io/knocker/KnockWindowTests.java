@@ -23,7 +23,7 @@ class KnockWindowTests {
 			CompletableFuture<Double> busy = CompletableFuture.supplyAsync(() -> {
 				try (KnockWindow window = knocker.open()) {
 					busyWindowOpen.countDown();
-					awaitQuietly(hammerDone);
+					Workload.awaitQuietly(hammerDone);
 					window.close();
 					return window.contention();
 				}
@@ -44,7 +44,8 @@ class KnockWindowTests {
 			System.out.printf("windows: busy %.3f idle %.3f%n", busy.get(), idle.get());
 			assertThat(busy.get()).isGreaterThan(0.6);
 			assertThat(idle.get()).isLessThan(0.05);
-			// Nothing reset the knocker: its metric is still the whole run's, only cooled by idle time.
+			// Nothing reset the knocker: its metric is still the whole run's, only cooled
+			// by idle time.
 			double metricAfter = knocker.getContentionMetric();
 			assertThat(metricAfter).isGreaterThan(0.2).isLessThanOrEqualTo(metricBefore);
 			assertThat(knocker.getContentionMetric()).isEqualTo(knocker.snapshot().contentionSince(KnockSnapshot.ZERO),
@@ -66,7 +67,8 @@ class KnockWindowTests {
 			Workload.sleepMillis(500);
 			window.close();
 			long sampled = window.end().sampledNanos() - window.opened().sampledNanos();
-			// Without the window the knocker would have slept through it all but one 10 ms window.
+			// Without the window the knocker would have slept through it all but one 10
+			// ms window.
 			assertThat(sampled).isGreaterThan(400_000_000L);
 			assertThat(window.isSampled()).isTrue();
 			assertThat(window.contention()).isZero();
@@ -83,15 +85,6 @@ class KnockWindowTests {
 			assertThat(window.contention()).isZero();
 		}
 		assertThat(knocker.getOpenWindows()).isZero();
-	}
-
-	private static void awaitQuietly(CountDownLatch latch) {
-		try {
-			latch.await();
-		}
-		catch (InterruptedException ex) {
-			Thread.currentThread().interrupt();
-		}
 	}
 
 }

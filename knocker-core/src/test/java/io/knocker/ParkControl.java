@@ -4,9 +4,10 @@ import java.util.Arrays;
 import java.util.concurrent.locks.LockSupport;
 
 /**
- * A bare loop of 1 ms parks beside a test, measuring what the JVM door would read from timer noise
- * and CPU starvation alone in the same conditions: its lateness beyond its own median, over the
- * time it ran. On a quiet machine it reads about 0.002; on a loaded one, what the load costs.
+ * A bare loop of 1 ms parks beside a test, measuring what the JVM door would read from
+ * timer noise and CPU starvation alone in the same conditions: its lateness beyond its
+ * own median, over the time it ran. On a quiet machine it reads about 0.002; on a loaded
+ * one, what the load costs.
  */
 final class ParkControl implements AutoCloseable {
 

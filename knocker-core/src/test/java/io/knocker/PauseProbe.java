@@ -6,9 +6,9 @@ import java.util.ArrayList;
 import java.util.List;
 
 /**
- * Run in a JVM of its own with a collector's flag: a JVM door at the defaults while explicit full
- * GCs over a large live heap fall mostly between its windows. Prints what the door counted and
- * what the collector's pause and cycle beans report.
+ * Run in a JVM of its own with a collector's flag: a JVM door at the defaults while
+ * explicit full GCs over a large live heap fall mostly between its windows. Prints what
+ * the door counted and what the collector's pause and cycle beans report.
  */
 public final class PauseProbe {
 

@@ -6,7 +6,10 @@ import java.util.concurrent.Semaphore;
 import java.util.concurrent.locks.Lock;
 import java.util.concurrent.locks.LockSupport;
 
-/** Threads that keep a door busy (or not) for a test, the way gilknocker's tests hold the GIL. */
+/**
+ * Threads that keep a door busy (or not) for a test, the way gilknocker's tests hold the
+ * GIL.
+ */
 final class Workload implements AutoCloseable {
 
 	private final List<Thread> threads = new ArrayList<>();
@@ -15,7 +18,10 @@ final class Workload implements AutoCloseable {
 
 	static volatile long sink;
 
-	/** Threads that each take the lock, compute for {@code heldNanos}, let go and compute for {@code freeNanos}. */
+	/**
+	 * Threads that each take the lock, compute for {@code heldNanos}, let go and compute
+	 * for {@code freeNanos}.
+	 */
 	static Workload onLock(Lock lock, int threads, long heldNanos, long freeNanos) {
 		return repeat(threads, () -> {
 			lock.lock();
@@ -29,7 +35,10 @@ final class Workload implements AutoCloseable {
 		});
 	}
 
-	/** Threads that each enter the monitor and compute for {@code heldNanos}, over and over. */
+	/**
+	 * Threads that each enter the monitor and compute for {@code heldNanos}, over and
+	 * over.
+	 */
 	static Workload onMonitor(Object monitor, int threads, long heldNanos) {
 		return repeat(threads, () -> {
 			synchronized (monitor) {
@@ -38,7 +47,9 @@ final class Workload implements AutoCloseable {
 		});
 	}
 
-	/** Threads that each take a permit and compute for {@code heldNanos}, over and over. */
+	/**
+	 * Threads that each take a permit and compute for {@code heldNanos}, over and over.
+	 */
 	static Workload onSemaphore(Semaphore semaphore, int threads, long heldNanos) {
 		return repeat(threads, () -> {
 			semaphore.acquireUninterruptibly();
@@ -51,7 +62,10 @@ final class Workload implements AutoCloseable {
 		});
 	}
 
-	/** One thread that holds the lock for {@code duty} of every {@code periodNanos}, sleeping throughout. */
+	/**
+	 * One thread that holds the lock for {@code duty} of every {@code periodNanos},
+	 * sleeping throughout.
+	 */
 	static Workload dutyCycle(Lock lock, double duty, long periodNanos) {
 		long held = (long) (duty * periodNanos);
 		return repeat(1, () -> {
@@ -96,6 +110,16 @@ final class Workload implements AutoCloseable {
 		long left;
 		while ((left = end - System.nanoTime()) > 0) {
 			LockSupport.parkNanos(left);
+		}
+	}
+
+	/** Waits for the latch; an interrupt ends the wait and is kept. */
+	static void awaitQuietly(java.util.concurrent.CountDownLatch latch) {
+		try {
+			latch.await();
+		}
+		catch (InterruptedException ex) {
+			Thread.currentThread().interrupt();
 		}
 	}
 

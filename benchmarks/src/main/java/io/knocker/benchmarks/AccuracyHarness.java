@@ -19,11 +19,13 @@ import io.knocker.KnockKnock;
 import io.knocker.KnockSnapshot;
 
 /**
- * Knocker's readings against ground truth, printed as Markdown tables: the JVM door's contended
- * time against the collectors' own pause time under {@code System.gc()}, the lock door's busy
- * ratio against a holder's duty cycle, and every door's reading when idle.
+ * Knocker's readings against ground truth, printed as Markdown tables: the JVM door's
+ * contended time against the collectors' own pause time under {@code System.gc()}, the
+ * lock door's busy ratio against a holder's duty cycle, and every door's reading when
+ * idle.
  * <p>
- * Run: {@code java -Xmx4g -cp benchmarks/target/benchmarks.jar io.knocker.benchmarks.AccuracyHarness};
+ * Run:
+ * {@code java -Xmx4g -cp benchmarks/target/benchmarks.jar io.knocker.benchmarks.AccuracyHarness};
  * with the argument {@code quick}, a smoke run a tenth as long on a smaller heap.
  */
 public final class AccuracyHarness {
@@ -42,6 +44,52 @@ public final class AccuracyHarness {
 		gcPauses();
 		dutyCycles();
 		idle();
+		saturated();
+	}
+
+	/**
+	 * The jvm door at the defaults against the same door knocking all the time, on a JVM
+	 * whose cores four spinning threads saturate: the sleeps' starvation, estimated from
+	 * the windows, should read as what continuous knocking measures.
+	 */
+	static void saturated() throws InterruptedException {
+		List<Thread> spinners = new ArrayList<>();
+		for (int i = 0; i < 4; i++) {
+			Thread spinner = new Thread(() -> {
+				long sink = 0;
+				while (!Thread.currentThread().isInterrupted()) {
+					sink += System.nanoTime() % 7;
+				}
+				if (sink == 42) {
+					System.out.print("");
+				}
+			});
+			spinner.setDaemon(true);
+			spinners.add(spinner);
+			spinner.start();
+		}
+		try (KnockKnock cycling = KnockKnock.builder().name("cycling").build();
+				KnockKnock continuous = KnockKnock.builder()
+					.name("continuous")
+					.sleepingInterval(Duration.ZERO)
+					.build()) {
+			cycling.start();
+			continuous.start();
+			sleep(Duration.ofMillis((long) (10_000 * scale)));
+			System.out.println("| jvm door, 4 spinning threads on " + Runtime.getRuntime().availableProcessors()
+					+ " cores | contentionMetric | knocks |");
+			System.out.println("|---|---:|---:|");
+			System.out.printf("| defaults (sleeping 100 ms) | %.3f | %d |%n", cycling.getContentionMetric(),
+					cycling.snapshot().knocks());
+			System.out.printf("| sleeping 0 | %.3f | %d |%n", continuous.getContentionMetric(),
+					continuous.snapshot().knocks());
+			System.out.printf("%nRatio duty-cycled / continuous: %.2f%n%n",
+					cycling.getContentionMetric() / Math.max(1e-9, continuous.getContentionMetric()));
+		}
+		for (Thread spinner : spinners) {
+			spinner.interrupt();
+			spinner.join();
+		}
 	}
 
 	/** The JVM door's contended time against GarbageCollectorMXBean's collection time. */
@@ -120,7 +168,8 @@ public final class AccuracyHarness {
 		doors.forEach((name, door) -> knockers.add(KnockKnock.builder().name(name).door(door).build()));
 		knockers.forEach(KnockKnock::start);
 		sleep(Duration.ofMillis((long) (10_000 * scale)));
-		System.out.println("| door (idle, " + Math.round(10 * scale) + " s, all five at once) | contentionMetric | busyRatio | knocks |");
+		System.out.println("| door (idle, " + Math.round(10 * scale)
+				+ " s, all five at once) | contentionMetric | busyRatio | knocks |");
 		System.out.println("|---|---:|---:|---:|");
 		for (KnockKnock knocker : knockers) {
 			knocker.stop();
@@ -134,7 +183,9 @@ public final class AccuracyHarness {
 	private static long collectionMillis() {
 		long total = 0;
 		for (GarbageCollectorMXBean gc : ManagementFactory.getGarbageCollectorMXBeans()) {
-			total += Math.max(0, gc.getCollectionTime());
+			if (!gc.getName().endsWith("Cycles")) {
+				total += Math.max(0, gc.getCollectionTime());
+			}
 		}
 		return total;
 	}

@@ -33,8 +33,9 @@ import org.springframework.context.annotation.Configuration;
 import org.springframework.context.annotation.EnableAspectJAutoProxy;
 
 /**
- * What {@code @KnockMeasured} costs per call, next to an unannotated call and Micrometer's
- * {@code @Timed}, each a trivial method of a Spring bean, with meters recorded in both cases.
+ * What {@code @KnockMeasured} costs per call, next to an unannotated call and
+ * Micrometer's {@code @Timed}, each a trivial method of a Spring bean, with meters
+ * recorded in both cases.
  */
 @BenchmarkMode(Mode.AverageTime)
 @OutputTimeUnit(TimeUnit.NANOSECONDS)

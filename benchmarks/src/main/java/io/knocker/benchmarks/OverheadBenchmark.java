@@ -22,10 +22,10 @@ import org.openjdk.jmh.annotations.Warmup;
 import org.openjdk.jmh.infra.Blackhole;
 
 /**
- * gilknocker's overhead table on the JVM: three workloads, run by four threads, with no knocker,
- * and with a knocker on the JVM door or on the workload's own monitor at four polling intervals.
- * The figure of merit is each configuration's time per operation over the same workload's time
- * with no knocker.
+ * gilknocker's overhead table on the JVM: three workloads, run by four threads, with no
+ * knocker, and with a knocker on the JVM door or on the workload's own monitor at four
+ * polling intervals. The figure of merit is each configuration's time per operation over
+ * the same workload's time with no knocker.
  */
 @BenchmarkMode(Mode.AverageTime)
 @OutputTimeUnit(TimeUnit.MICROSECONDS)
@@ -42,7 +42,10 @@ public class OverheadBenchmark {
 	/** The share of {@link #WORK} that {@code someLock} does holding the lock. */
 	private static final int SOME = WORK / 10;
 
-	/** {@code none}, or the door and polling interval, such as {@code jvm@1ms} or {@code lock@100us}. */
+	/**
+	 * {@code none}, or the door and polling interval, such as {@code jvm@1ms} or
+	 * {@code lock@100us}.
+	 */
 	@Param({ "none", "jvm@10us", "jvm@100us", "jvm@1ms", "jvm@10ms", "lock@10us", "lock@100us", "lock@1ms",
 			"lock@10ms" })
 	public String knocker;

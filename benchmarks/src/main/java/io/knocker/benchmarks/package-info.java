@@ -1,4 +1,5 @@
 /**
- * JMH benchmarks of Knocker's overhead and the annotation's cost, and an accuracy harness.
+ * JMH benchmarks of Knocker's overhead and the annotation's cost, and an accuracy
+ * harness.
  */
 package io.knocker.benchmarks;

@@ -14,9 +14,9 @@ import org.springframework.boot.context.properties.EnableConfigurationProperties
 import org.springframework.context.annotation.Bean;
 
 /**
- * Auto-configuration for Knocker's knockers: the {@code jvm} {@link KnockKnock} (unless the
- * application defines its own), one per {@code knocker.doors} entry, and {@link Knockers} that
- * starts and stops them all with the context.
+ * Auto-configuration for Knocker's knockers: the {@code jvm} {@link KnockKnock} (unless
+ * the application defines its own), one per {@code knocker.doors} entry, and
+ * {@link Knockers} that starts and stops them all with the context.
  */
 @AutoConfiguration
 @ConditionalOnBooleanProperty(name = "knocker.enabled", matchIfMissing = true)

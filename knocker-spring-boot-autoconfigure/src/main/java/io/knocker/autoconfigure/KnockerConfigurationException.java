@@ -1,9 +1,9 @@
 package io.knocker.autoconfigure;
 
 /**
- * Knocker's configuration cannot work: names where (a property, or an annotated method), the
- * value, what is wrong and how to fix it. {@link KnockerFailureAnalyzer} turns it into Spring
- * Boot's "APPLICATION FAILED TO START" report.
+ * Knocker's configuration cannot work: names where (a property, or an annotated method),
+ * the value, what is wrong and how to fix it. {@link KnockerFailureAnalyzer} turns it
+ * into Spring Boot's "APPLICATION FAILED TO START" report.
  */
 public class KnockerConfigurationException extends RuntimeException {
 

@@ -35,7 +35,9 @@ final class KnockerFactory {
 				properties.getSleepingInterval(), properties.getTimeout());
 	}
 
-	/** One knocker for each entry of {@code knocker.doors}, knocking on the bean it names. */
+	/**
+	 * One knocker for each entry of {@code knocker.doors}, knocking on the bean it names.
+	 */
 	static List<KnockKnock> doors(KnockerProperties properties, BeanFactory beans) {
 		KnockKnock jvm = jvm(properties);
 		List<KnockKnock> knockers = new ArrayList<>();
@@ -82,7 +84,8 @@ final class KnockerFactory {
 		}
 		if (bean instanceof CharSequence || bean instanceof Number || bean instanceof Boolean
 				|| bean instanceof Character || bean instanceof Enum<?> || bean instanceof KnockKnock) {
-			// Values like these are shared or interned: nobody queues for their monitor on purpose.
+			// Values like these are shared or interned: nobody queues for their monitor
+			// on purpose.
 			throw new KnockerConfigurationException(property, beanName,
 					"bean '" + beanName + "' is a " + bean.getClass().getName() + ", which no thread waits on",
 					"Point " + property + " at " + DOOR_TYPES + ".");

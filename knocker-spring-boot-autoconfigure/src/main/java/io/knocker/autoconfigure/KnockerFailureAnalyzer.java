@@ -4,8 +4,8 @@ import org.springframework.boot.diagnostics.AbstractFailureAnalyzer;
 import org.springframework.boot.diagnostics.FailureAnalysis;
 
 /**
- * Reports a {@link KnockerConfigurationException} as Spring Boot's "APPLICATION FAILED TO START",
- * naming the property and its value and saying what to change.
+ * Reports a {@link KnockerConfigurationException} as Spring Boot's "APPLICATION FAILED TO
+ * START", naming the property and its value and saying what to change.
  */
 class KnockerFailureAnalyzer extends AbstractFailureAnalyzer<KnockerConfigurationException> {
 

@@ -7,15 +7,15 @@ import java.util.Map;
 import org.springframework.boot.context.properties.ConfigurationProperties;
 
 /**
- * Configuration properties for Knocker: the {@code jvm} knocker's intervals, and the doors to
- * knock on besides it.
+ * Configuration properties for Knocker: the {@code jvm} knocker's intervals, and the
+ * doors to knock on besides it.
  */
 @ConfigurationProperties("knocker")
 public class KnockerProperties {
 
 	/**
-	 * Whether to measure contention: the knockers, the @KnockMeasured interceptor, the endpoint
-	 * and the meters.
+	 * Whether to measure contention: the knockers, the @KnockMeasured interceptor, the
+	 * endpoint and the meters.
 	 */
 	private boolean enabled = true;
 
@@ -35,8 +35,8 @@ public class KnockerProperties {
 	private Duration sleepingInterval;
 
 	/**
-	 * Longest a knocker's stop waits for its thread. Defaults to the longer of the sampling and
-	 * sleeping intervals plus 1ms.
+	 * Longest a knocker's stop waits for its thread. Defaults to the longer of the
+	 * sampling and sleeping intervals plus 1ms.
 	 */
 	private Duration timeout;
 
@@ -95,8 +95,8 @@ public class KnockerProperties {
 	public static class DoorProperties {
 
 		/**
-		 * Name of the bean to knock on: a Lock, Semaphore, Executor, or any other object, whose
-		 * monitor is knocked on.
+		 * Name of the bean to knock on: a Lock, Semaphore, Executor, or any other object,
+		 * whose monitor is knocked on.
 		 */
 		private String bean;
 

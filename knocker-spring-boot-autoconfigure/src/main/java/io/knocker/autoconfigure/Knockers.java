@@ -12,10 +12,10 @@ import org.springframework.beans.factory.DisposableBean;
 import org.springframework.context.SmartLifecycle;
 
 /**
- * Every knocker of the application, by name: the {@code jvm} knocker, one per configured door,
- * and any {@link KnockKnock} bean of the application's own. Starts them with the context (before
- * the web server takes requests) and stops them when it closes (after the web server stops), each
- * stop bounded by its knocker's timeout.
+ * Every knocker of the application, by name: the {@code jvm} knocker, one per configured
+ * door, and any {@link KnockKnock} bean of the application's own. Starts them with the
+ * context (before the web server takes requests) and stops them when it closes (after the
+ * web server stops), each stop bounded by its knocker's timeout.
  */
 public class Knockers implements SmartLifecycle, DisposableBean {
 
@@ -88,7 +88,8 @@ public class Knockers implements SmartLifecycle, DisposableBean {
 
 	@Override
 	public int getPhase() {
-		// Web servers start late and stop early (phases near Integer.MAX_VALUE): knock around them.
+		// Web servers start late and stop early (phases near Integer.MAX_VALUE): knock
+		// around them.
 		return 0;
 	}
 

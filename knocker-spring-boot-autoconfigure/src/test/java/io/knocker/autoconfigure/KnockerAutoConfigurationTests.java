@@ -65,16 +65,19 @@ class KnockerAutoConfigurationTests {
 
 	@Test
 	void aZeroSleepingIntervalMeansKnockingAllTheTime() {
-		this.contextRunner.withPropertyValues("knocker.sleeping-interval=0ms", "knocker.doors.pool.bean=connectionPermits")
+		this.contextRunner
+			.withPropertyValues("knocker.sleeping-interval=0ms", "knocker.doors.pool.bean=connectionPermits")
 			.run((context) -> {
 				assertThat(context).hasNotFailed();
 				Knockers knockers = context.getBean(Knockers.class);
 				assertThat(knockers.get("jvm").getSleepingInterval()).isZero();
 				assertThat(knockers.get("pool").getSleepingInterval()).isZero();
-				// With no sleeps every moment is sampled: 300 ms of running samples most of it.
+				// With no sleeps every moment is sampled: 300 ms of running samples most
+				// of it.
 				long started = System.nanoTime();
 				Thread.sleep(300);
-				assertThat(knockers.get("pool").snapshot().sampledNanos()).isGreaterThan((System.nanoTime() - started) / 2);
+				assertThat(knockers.get("pool").snapshot().sampledNanos())
+					.isGreaterThan((System.nanoTime() - started) / 2);
 			});
 	}
 
@@ -121,17 +124,18 @@ class KnockerAutoConfigurationTests {
 	}
 
 	@ParameterizedTest(name = "{0}={1}")
-	@CsvSource(delimiter = '|', textBlock = """
-			knocker.polling-interval                 | 0ms           | knocker.polling-interval       | must be a positive duration
-			knocker.polling-interval                 | -1ms          | knocker.polling-interval       | must be a positive duration
-			knocker.sampling-interval                | 0s            | knocker.sampling-interval      | must be a positive duration
-			knocker.sampling-interval                | 500us         | knocker.sampling-interval      | must be at least pollingInterval
-			knocker.sleeping-interval                | -5ms          | knocker.sleeping-interval      | must be zero or a positive duration
-			knocker.timeout                          | 0ms           | knocker.timeout                | must be a positive duration
-			knocker.doors.pool.polling-interval      | -1ms          | knocker.doors.pool.polling-interval | must be a positive duration
-			knocker.doors.pool.polling-interval      | 50ms          | knocker.doors.pool.sampling-interval | must be at least pollingInterval
-			knocker.doors.pool.timeout               | 0ms           | knocker.doors.pool.timeout     | must be a positive duration
-			""")
+	@CsvSource(delimiter = '|',
+			textBlock = """
+					knocker.polling-interval                 | 0ms           | knocker.polling-interval       | must be a positive duration
+					knocker.polling-interval                 | -1ms          | knocker.polling-interval       | must be a positive duration
+					knocker.sampling-interval                | 0s            | knocker.sampling-interval      | must be a positive duration
+					knocker.sampling-interval                | 500us         | knocker.sampling-interval      | must be at least pollingInterval
+					knocker.sleeping-interval                | -5ms          | knocker.sleeping-interval      | must be zero or a positive duration
+					knocker.timeout                          | 0ms           | knocker.timeout                | must be a positive duration
+					knocker.doors.pool.polling-interval      | -1ms          | knocker.doors.pool.polling-interval | must be a positive duration
+					knocker.doors.pool.polling-interval      | 50ms          | knocker.doors.pool.sampling-interval | must be at least pollingInterval
+					knocker.doors.pool.timeout               | 0ms           | knocker.doors.pool.timeout     | must be a positive duration
+					""")
 	void anInvalidIntervalFailsStartupNamingTheProperty(String property, String value, String named, String problem) {
 		this.contextRunner.withPropertyValues("knocker.doors.pool.bean=connectionPermits", property + "=" + value)
 			.run((context) -> {

@@ -13,7 +13,9 @@ import org.springframework.context.annotation.Configuration;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatException;
 
-/** A real application start: the analyzer is registered and prints Spring Boot's report. */
+/**
+ * A real application start: the analyzer is registered and prints Spring Boot's report.
+ */
 @ExtendWith(OutputCaptureExtension.class)
 class KnockerFailureAnalyzerTests {
 

@@ -17,7 +17,10 @@ import org.springframework.context.annotation.Configuration;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
-/** Knockers come and go with the context, and never hold its closing up past their timeout. */
+/**
+ * Knockers come and go with the context, and never hold its closing up past their
+ * timeout.
+ */
 public class KnockerLifecycleTests {
 
 	private final ApplicationContextRunner contextRunner = new ApplicationContextRunner()
@@ -64,14 +67,16 @@ public class KnockerLifecycleTests {
 				closing[0] = System.nanoTime();
 			});
 		long closeMillis = TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - closing[0]);
-		// One knocker's timeout (101 ms) is spent on the stuck door; the margin covers a slow machine.
+		// One knocker's timeout (101 ms) is spent on the stuck door; the margin covers a
+		// slow machine.
 		assertThat(closeMillis).isLessThan(101 + 500);
 		release.countDown();
 		holder.join();
-		await().atMost(Duration.ofSeconds(5)).until(() -> Thread.getAllStackTraces()
-			.keySet()
-			.stream()
-			.noneMatch((thread) -> thread.getName().equals("knocker-ledger")));
+		await().atMost(Duration.ofSeconds(5))
+			.until(() -> Thread.getAllStackTraces()
+				.keySet()
+				.stream()
+				.noneMatch((thread) -> thread.getName().equals("knocker-ledger")));
 	}
 
 	public static long knockerThreads() {

@@ -18,7 +18,10 @@ public class InventoryService {
 		this.inventoryLock = inventoryLock;
 	}
 
-	/** Reserves stock, holding the inventory lock for about two milliseconds of bookkeeping. */
+	/**
+	 * Reserves stock, holding the inventory lock for about two milliseconds of
+	 * bookkeeping.
+	 */
 	@KnockMeasured(value = "checkout", door = "inventory-lock")
 	public Reservation reserve(String sku, int quantity) {
 		this.inventoryLock.lock();

@@ -15,7 +15,8 @@ public class ReportService {
 		Node head = null;
 		for (int i = 0; i < nodes; i++) {
 			head = new Node(i, head);
-			// Garbage alongside the live list, so collections come often and have much to copy.
+			// Garbage alongside the live list, so collections come often and have much to
+			// copy.
 			byte[] scratch = new byte[256];
 			scratch[0] = (byte) i;
 		}

@@ -7,8 +7,9 @@ import org.springframework.boot.autoconfigure.SpringBootApplication;
 import org.springframework.context.annotation.Bean;
 
 /**
- * A small shop: checkout queues on the inventory lock, the catalog works lock-free, and reports
- * put the heap under pressure. Knocker shows the contention where each one causes it.
+ * A small shop: checkout queues on the inventory lock, the catalog works lock-free, and
+ * reports put the heap under pressure. Knocker shows the contention where each one causes
+ * it.
  */
 @SpringBootApplication
 public class SampleApplication {

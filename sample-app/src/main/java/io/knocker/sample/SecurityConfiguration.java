@@ -12,9 +12,9 @@ import org.springframework.security.web.SecurityFilterChain;
 
 /**
  * Reads stay open (the app binds 127.0.0.1); changing the knockers through
- * {@code POST /actuator/contention} takes the role ADMIN, over HTTP Basic. The two users are for
- * the demo only: set {@code shop.users.monitor-password} and {@code shop.users.admin-password},
- * or better, bring your own user store.
+ * {@code POST /actuator/contention} takes the role ADMIN, over HTTP Basic. The two users
+ * are for the demo only: set {@code shop.users.monitor-password} and
+ * {@code shop.users.admin-password}, or better, bring your own user store.
  */
 @Configuration(proxyBeanMethods = false)
 class SecurityConfiguration {
@@ -32,7 +32,8 @@ class SecurityConfiguration {
 			.anyRequest()
 			.permitAll())
 			.httpBasic(Customizer.withDefaults())
-			// A stateless API authenticated per request: no session, so no cross-site request to forge.
+			// A stateless API authenticated per request: no session, so no cross-site
+			// request to forge.
 			.csrf((csrf) -> csrf.ignoringRequestMatchers("/actuator/**", "/checkout"));
 		return http.build();
 	}

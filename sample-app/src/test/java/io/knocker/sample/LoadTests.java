@@ -26,8 +26,8 @@ import org.springframework.boot.test.web.server.LocalServerPort;
 import static org.assertj.core.api.Assertions.assertThat;
 
 /**
- * 64 connections on the measured endpoints for 30 seconds: no errors, every completed request
- * counted exactly once, and the heap back near where it started.
+ * 64 connections on the measured endpoints for 30 seconds: no errors, every completed
+ * request counted exactly once, and the heap back near where it started.
  */
 @SpringBootTest(webEnvironment = WebEnvironment.RANDOM_PORT)
 class LoadTests {
@@ -58,7 +58,8 @@ class LoadTests {
 		try {
 			List<Future<?>> running = new ArrayList<>();
 			for (int i = 0; i < CONNECTIONS; i++) {
-				// Mostly checkout and catalog; every eighth connection asks for small reports.
+				// Mostly checkout and catalog; every eighth connection asks for small
+				// reports.
 				int endpoint = (i % 8 == 7) ? 2 : i % 2;
 				running.add(connections.submit(() -> {
 					HttpRequest request = HttpRequest
@@ -96,7 +97,8 @@ class LoadTests {
 		System.gc();
 		long heapAfter = memory.getHeapMemoryUsage().getUsed();
 		System.out.printf("heap after GC: before %d MB, after %d MB%n", heapBefore >> 20, heapAfter >> 20);
-		// Tomcat, the client and the JIT keep some of what the load made; a leak per request would not fit.
+		// Tomcat, the client and the JIT keep some of what the load made; a leak per
+		// request would not fit.
 		assertThat(heapAfter).isLessThan(heapBefore + 48 * 1024 * 1024);
 	}
 

@@ -54,8 +54,10 @@ class SampleApplicationTests {
 		System.out.printf("checkout %.3f, catalog %.3f%n", checkout, catalog);
 		assertThat(map(methods, "checkout")).containsEntry("door", "inventory-lock");
 		assertThat(map(methods, "catalog")).containsEntry("door", "jvm");
-		// Four clients queue for a lock held 2 ms per checkout: it is taken nearly all the time.
-		// The catalog's calls see only CPU starvation on the jvm door (this machine has two cores).
+		// Four clients queue for a lock held 2 ms per checkout: it is taken nearly all
+		// the time.
+		// The catalog's calls see only CPU starvation on the jvm door (this machine has
+		// two cores).
 		assertThat(checkout).isGreaterThan(0.4);
 		assertThat(checkout).isGreaterThan(catalog + 0.2);
 	}

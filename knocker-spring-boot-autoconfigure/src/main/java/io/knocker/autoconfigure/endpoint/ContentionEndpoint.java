@@ -21,8 +21,9 @@ import org.springframework.boot.actuate.endpoint.annotation.Selector;
 import org.springframework.boot.actuate.endpoint.annotation.WriteOperation;
 
 /**
- * {@link Endpoint @Endpoint} that shows the contention on every door and in every measured
- * method, and resets, starts or stops the knockers. Read-only unless access is raised.
+ * {@link Endpoint @Endpoint} that shows the contention on every door and in every
+ * measured method, and resets, starts or stops the knockers. Read-only unless access is
+ * raised.
  */
 @Endpoint(id = "contention", defaultAccess = Access.READ_ONLY)
 public class ContentionEndpoint {
@@ -91,7 +92,8 @@ public class ContentionEndpoint {
 	 * One door's knocker.
 	 *
 	 * @param running whether it is knocking
-	 * @param contentionMetric time the knocks waited over time sampled, since start or reset
+	 * @param contentionMetric time the knocks waited over time sampled, since start or
+	 * reset
 	 * @param recentContentionMetric the same over the last complete sampling window
 	 * @param busyRatio share of knocks since start or reset that found the door taken
 	 * @param knocks knocks made, ever
@@ -102,9 +104,10 @@ public class ContentionEndpoint {
 	 * @param sleepingInterval sleep between sampling windows
 	 * @param timeout longest a stop waits
 	 * @param failedKnocks knocks that threw instead of getting through, ever
-	 * @param gcPauseSeconds stop-the-world pause time counted, ever; {@code null} (left out of the
-	 * JSON by the actuator's mapper) but on the {@code jvm} door
-	 * @param gcPauses stop-the-world pauses counted, ever; {@code null} but on the {@code jvm} door
+	 * @param gcPauseSeconds stop-the-world pause time counted, ever; {@code null} (left
+	 * out of the JSON by the actuator's mapper) but on the {@code jvm} door
+	 * @param gcPauses stop-the-world pauses counted, ever; {@code null} but on the
+	 * {@code jvm} door
 	 */
 	public record DoorDescriptor(boolean running, String kind, double contentionMetric, double recentContentionMetric,
 			double busyRatio, long knocks, double contendedSeconds, double sampledSeconds, String pollingInterval,
@@ -135,8 +138,8 @@ public class ContentionEndpoint {
 	 * @param meanContention mean contention of the sampled calls
 	 * @param maxContention largest contention of a sampled call
 	 */
-	public record MethodDescriptor(String door, long calls, long failedCalls, long sampledCalls,
-			double lastContention, double meanContention, double maxContention) implements OperationResponseBody {
+	public record MethodDescriptor(String door, long calls, long failedCalls, long sampledCalls, double lastContention,
+			double meanContention, double maxContention) implements OperationResponseBody {
 
 		static MethodDescriptor of(MethodContention method) {
 			return new MethodDescriptor(method.getDoor(), method.getCalls(), method.getFailedCalls(),

@@ -20,8 +20,8 @@ import org.springframework.context.annotation.Configuration;
 import org.springframework.web.filter.OncePerRequestFilter;
 
 /**
- * Auto-configuration for the {@link ContentionEndpoint}, when it is available (exposed and not
- * disabled).
+ * Auto-configuration for the {@link ContentionEndpoint}, when it is available (exposed
+ * and not disabled).
  */
 @AutoConfiguration(after = { KnockerAutoConfiguration.class, KnockMeasuredAutoConfiguration.class })
 @ConditionalOnClass(ConditionalOnAvailableEndpoint.class)

@@ -10,8 +10,9 @@ import jakarta.servlet.http.HttpServletResponse;
 import org.springframework.web.filter.OncePerRequestFilter;
 
 /**
- * Refuses a write to the contention endpoint whose body is larger than any valid one (an action
- * is a few dozen bytes), before anything reads it: 413, or 411 when the length is not given.
+ * Refuses a write to the contention endpoint whose body is larger than any valid one (an
+ * action is a few dozen bytes), before anything reads it: 413, or 411 when the length is
+ * not given.
  */
 public class ContentionRequestSizeFilter extends OncePerRequestFilter {
 

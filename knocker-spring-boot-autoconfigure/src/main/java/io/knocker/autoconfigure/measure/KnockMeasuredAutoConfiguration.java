@@ -12,8 +12,9 @@ import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Role;
 
 /**
- * Auto-configuration for {@link io.knocker.KnockMeasured @KnockMeasured}: the post-processor that
- * advises annotated beans, and the {@link MeasuredMethods} it reports to.
+ * Auto-configuration for {@link io.knocker.KnockMeasured @KnockMeasured}: the
+ * post-processor that advises annotated beans, and the {@link MeasuredMethods} it reports
+ * to.
  */
 @AutoConfiguration(after = KnockerAutoConfiguration.class)
 @ConditionalOnBooleanProperty(name = "knocker.enabled", matchIfMissing = true)

@@ -13,10 +13,10 @@ import org.springframework.beans.factory.ObjectProvider;
 import org.springframework.beans.factory.SmartInitializingSingleton;
 
 /**
- * Proxies beans with {@link KnockMeasured @KnockMeasured} on the class or on methods, advising
- * them with a {@link KnockMeasuredInterceptor}: plain Spring AOP, no AspectJ weaver. Once every
- * singleton exists, checks that each annotation names a door that exists, so that a typo fails
- * startup rather than a call.
+ * Proxies beans with {@link KnockMeasured @KnockMeasured} on the class or on methods,
+ * advising them with a {@link KnockMeasuredInterceptor}: plain Spring AOP, no AspectJ
+ * weaver. Once every singleton exists, checks that each annotation names a door that
+ * exists, so that a typo fails startup rather than a call.
  */
 @SuppressWarnings("serial")
 public class KnockMeasuredBeanPostProcessor extends AbstractBeanFactoryAwareAdvisingPostProcessor

@@ -11,10 +11,10 @@ import org.apache.commons.logging.LogFactory;
 import org.springframework.aop.support.AopUtils;
 
 /**
- * Opens a {@link KnockWindow} around each call of a measured method and books its contention
- * when the call ends (a {@link CompletionStage} result: when it completes). The call's result and
- * exceptions pass through unchanged; a failure to measure is logged once and never reaches the
- * caller.
+ * Opens a {@link KnockWindow} around each call of a measured method and books its
+ * contention when the call ends (a {@link CompletionStage} result: when it completes).
+ * The call's result and exceptions pass through unchanged; a failure to measure is logged
+ * once and never reaches the caller.
  */
 final class KnockMeasuredInterceptor implements MethodInterceptor {
 

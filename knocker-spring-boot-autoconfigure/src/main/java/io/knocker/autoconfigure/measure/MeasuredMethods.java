@@ -22,9 +22,10 @@ import org.springframework.util.ReflectionUtils;
 import org.springframework.util.StringUtils;
 
 /**
- * The {@link KnockMeasured @KnockMeasured} methods of the application and their contention, by
- * name. A method annotated itself takes its own annotation; otherwise a public method of an
- * annotated class takes the class's, its value (if any) prefixing the method's name.
+ * The {@link KnockMeasured @KnockMeasured} methods of the application and their
+ * contention, by name. A method annotated itself takes its own annotation; otherwise a
+ * public method of an annotated class takes the class's, its value (if any) prefixing the
+ * method's name.
  */
 public final class MeasuredMethods {
 
@@ -56,9 +57,13 @@ public final class MeasuredMethods {
 		this.listeners.add(listener);
 	}
 
-	/** Finds every measured method of a class, so that they are known before their first call. */
+	/**
+	 * Finds every measured method of a class, so that they are known before their first
+	 * call.
+	 */
 	void registerAll(Class<?> targetClass) {
-		for (Method method : ReflectionUtils.getUniqueDeclaredMethods(targetClass, ReflectionUtils.USER_DECLARED_METHODS)) {
+		for (Method method : ReflectionUtils.getUniqueDeclaredMethods(targetClass,
+				ReflectionUtils.USER_DECLARED_METHODS)) {
 			find(targetClass, method);
 		}
 	}
@@ -83,9 +88,13 @@ public final class MeasuredMethods {
 		this.knockers = knockers;
 	}
 
-	/** The method's contention and knocker, or {@code null} when it is not measured (or not yet). */
+	/**
+	 * The method's contention and knocker, or {@code null} when it is not measured (or
+	 * not yet).
+	 */
 	Entry find(Class<?> targetClass, Method method) {
-		// Plain gets first: this runs on every measured call, and computeIfAbsent may lock a bin.
+		// Plain gets first: this runs on every measured call, and computeIfAbsent may
+		// lock a bin.
 		Map<Method, Entry> methods = this.byClass.get(targetClass);
 		if (methods == null) {
 			methods = this.byClass.computeIfAbsent(targetClass, (key) -> new ConcurrentHashMap<>());

@@ -7,9 +7,9 @@ import java.util.concurrent.atomic.LongAdder;
 import io.knocker.KnockWindow;
 
 /**
- * The contention seen by the calls of one measured method: how many, how many were sampled, and
- * the last, mean and largest contention of a sampled call. Lock-free: calls never wait on each
- * other to record.
+ * The contention seen by the calls of one measured method: how many, how many were
+ * sampled, and the last, mean and largest contention of a sampled call. Lock-free: calls
+ * never wait on each other to record.
  */
 public final class MethodContention {
 

@@ -17,10 +17,10 @@ import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.binder.MeterBinder;
 
 /**
- * Knocker's meters: per door, {@code knocker.contention} (gauge, since reset) and the monotonic
- * {@code knocker.contended} and {@code knocker.sampled} seconds, whose rates divide into the
- * contention over any range, exactly across scrapes and resets; per measured method,
- * {@code knocker.method.contention}, one value per sampled call.
+ * Knocker's meters: per door, {@code knocker.contention} (gauge, since reset) and the
+ * monotonic {@code knocker.contended} and {@code knocker.sampled} seconds, whose rates
+ * divide into the contention over any range, exactly across scrapes and resets; per
+ * measured method, {@code knocker.method.contention}, one value per sampled call.
  */
 public class KnockerMetrics implements MeterBinder, MeasuredMethods.Listener {
 
@@ -56,6 +56,10 @@ public class KnockerMetrics implements MeterBinder, MeasuredMethods.Listener {
 					KnockSnapshot::contendedNanos);
 			counter(registry, "knocker.sampled", "Time the knocker on the door sampled", knocker,
 					KnockSnapshot::sampledNanos);
+			FunctionCounter.builder("knocker.knocks.failed", knocker, (k) -> k.snapshot().failedKnocks())
+				.description("Knocks on the door that threw instead of getting through, such as a rejecting executor's")
+				.tag("door", door)
+				.register(registry);
 		}
 		Map<String, DistributionSummary> summaries = this.summaries.computeIfAbsent(registry,
 				(key) -> new ConcurrentHashMap<>());
@@ -85,11 +89,11 @@ public class KnockerMetrics implements MeterBinder, MeasuredMethods.Listener {
 
 	private static void counter(MeterRegistry registry, String name, String description, KnockKnock knocker,
 			ToLongFunction<KnockSnapshot> nanos) {
-		// A knock's wait is read while under way; the high-water mark keeps every reading monotonic.
+		// A knock's wait is read while under way; the high-water mark keeps every reading
+		// monotonic.
 		AtomicLong highWater = new AtomicLong();
 		FunctionCounter
-			.builder(name, knocker,
-					(k) -> highWater.accumulateAndGet(nanos.applyAsLong(k.snapshot()), Math::max) / 1e9)
+			.builder(name, knocker, (k) -> highWater.accumulateAndGet(nanos.applyAsLong(k.snapshot()), Math::max) / 1e9)
 			.description(description)
 			.baseUnit("seconds")
 			.tag("door", knocker.getName())

@@ -14,8 +14,8 @@ import org.springframework.boot.autoconfigure.condition.ConditionalOnMissingBean
 import org.springframework.context.annotation.Bean;
 
 /**
- * Auto-configuration for {@link KnockerMetrics}, when Micrometer is on the class path; Spring
- * Boot binds it to every meter registry.
+ * Auto-configuration for {@link KnockerMetrics}, when Micrometer is on the class path;
+ * Spring Boot binds it to every meter registry.
  */
 @AutoConfiguration(after = { KnockerAutoConfiguration.class, KnockMeasuredAutoConfiguration.class })
 @ConditionalOnClass(MeterBinder.class)

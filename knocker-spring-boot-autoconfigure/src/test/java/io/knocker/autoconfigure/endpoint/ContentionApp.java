@@ -8,7 +8,10 @@ import org.springframework.boot.SpringBootConfiguration;
 import org.springframework.boot.autoconfigure.EnableAutoConfiguration;
 import org.springframework.context.annotation.Bean;
 
-/** A small application with a measured service and a lock door, for the endpoint's web tests. */
+/**
+ * A small application with a measured service and a lock door, for the endpoint's web
+ * tests.
+ */
 @SpringBootConfiguration(proxyBeanMethods = false)
 @EnableAutoConfiguration
 class ContentionApp {

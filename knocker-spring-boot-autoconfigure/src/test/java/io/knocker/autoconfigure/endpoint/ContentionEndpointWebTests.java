@@ -1,6 +1,7 @@
 package io.knocker.autoconfigure.endpoint;
 
 import java.net.http.HttpResponse;
+import java.time.Duration;
 import java.util.Map;
 
 import io.knocker.autoconfigure.Knockers;
@@ -13,11 +14,14 @@ import org.springframework.boot.test.web.server.LocalServerPort;
 
 import static io.knocker.autoconfigure.endpoint.Http.map;
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
 
-/** {@code /actuator/contention} over real HTTP, with the library's default (read-only) access. */
-@SpringBootTest(classes = ContentionApp.class, webEnvironment = WebEnvironment.RANDOM_PORT,
-		properties = { "management.endpoints.web.exposure.include=contention",
-				"knocker.doors.inventory-lock.bean=inventoryLock" })
+/**
+ * {@code /actuator/contention} over real HTTP, with the library's default (read-only)
+ * access.
+ */
+@SpringBootTest(classes = ContentionApp.class, webEnvironment = WebEnvironment.RANDOM_PORT, properties = {
+		"management.endpoints.web.exposure.include=contention", "knocker.doors.inventory-lock.bean=inventoryLock" })
 class ContentionEndpointWebTests {
 
 	@LocalServerPort
@@ -47,7 +51,9 @@ class ContentionEndpointWebTests {
 			.doesNotContainKeys("gcPauseSeconds", "gcPauses");
 		assertThat(jvm.get("pollingInterval")).isEqualTo("PT0.001S");
 		assertThat(jvm.get("timeout")).isEqualTo("PT0.101S");
-		assertThat(((Number) jvm.get("contentionMetric")).doubleValue()).isBetween(0.0, 1.0);
+		// Nothing pauses or starves this test application for long: the jvm door reads
+		// low.
+		assertThat(((Number) jvm.get("contentionMetric")).doubleValue()).isLessThan(0.5);
 		assertThat(body.get("contentionMetric")).isInstanceOf(Number.class);
 		Map<String, Object> place = map(body, "methods", "Orders.place");
 		assertThat(place).containsKeys("door", "calls", "sampledCalls", "lastContention", "meanContention",
@@ -74,7 +80,8 @@ class ContentionEndpointWebTests {
 		HttpResponse<String> response = http.post("/actuator/contention", "{\"action\":\"stop\"}");
 		assertThat(response.statusCode()).isBetween(400, 499);
 		assertThat(this.knockers.all()).allMatch((knocker) -> knocker.isRunning());
-		assertThat(this.knockers.get("jvm").snapshot().knocks()).isGreaterThanOrEqualTo(knocks);
+		// Not stopped, not even for a moment: it knocks on.
+		await().atMost(Duration.ofSeconds(5)).until(() -> this.knockers.get("jvm").snapshot().knocks() > knocks);
 	}
 
 }

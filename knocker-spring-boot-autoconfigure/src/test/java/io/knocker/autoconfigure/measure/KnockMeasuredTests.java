@@ -40,8 +40,8 @@ class KnockMeasuredTests {
 		this.contextRunner.run((context) -> {
 			MeasuredMethods methods = context.getBean(MeasuredMethods.class);
 			// Known from startup, before any call.
-			assertThat(methods.asMap()).containsOnlyKeys("Inventory.reserve", "checkout", "Inventory.holdIdle", "Reports.daily",
-					"Reports.weekly");
+			assertThat(methods.asMap()).containsOnlyKeys("Inventory.reserve", "checkout", "Inventory.holdIdle",
+					"Reports.daily", "Reports.weekly");
 			assertThat(methods.asMap().get("checkout").getDoor()).isEqualTo("inventory-lock");
 			Inventory inventory = context.getBean(Inventory.class);
 			inventory.reserve(1);
@@ -64,7 +64,8 @@ class KnockMeasuredTests {
 			MeasuredMethods methods = context.getBean(MeasuredMethods.class);
 			ExecutorService callers = Executors.newFixedThreadPool(8);
 			try {
-				// Four calls while the lock is hammered, then four while it is idle, on eight threads.
+				// Four calls while the lock is hammered, then four while it is idle, on
+				// eight threads.
 				List<Future<?>> busy = new ArrayList<>();
 				try (LockHammer hammer = new LockHammer(lock)) {
 					for (int i = 0; i < 4; i++) {
@@ -92,7 +93,8 @@ class KnockMeasuredTests {
 				assertThat(idleCalls.getMaxContention()).isLessThan(0.05);
 				// The idle calls changed nothing of the busy calls' figures.
 				assertThat(busyCalls.getMaxContention()).isEqualTo(busyMax);
-				// Nor did any call reset the door's own metric: it still holds the hammered period.
+				// Nor did any call reset the door's own metric: it still holds the
+				// hammered period.
 				assertThat(door.getContentionMetric())
 					.isEqualTo(door.snapshot().contentionSince(KnockSnapshot.ZERO),
 							org.assertj.core.data.Offset.offset(0.02))

@@ -42,11 +42,44 @@ class KnockerMetricsTests {
 				assertThat(contended).as(door).isNotNull();
 				assertThat(sampled).as(door).isNotNull();
 				assertThat(sampled.getId().getBaseUnit()).isEqualTo("seconds");
-				assertThat(contention.value()).isBetween(0.0, 1.0);
 			}
 			FunctionCounter sampled = registry.find("knocker.sampled").tag("door", "jvm").functionCounter();
 			double before = sampled.count();
 			await().untilAsserted(() -> assertThat(sampled.count()).isGreaterThan(before));
+		});
+	}
+
+	@Test
+	void theContentionGaugeFollowsItsDoor() {
+		this.contextRunner.run((context) -> {
+			MeterRegistry registry = context.getBean(MeterRegistry.class);
+			ReentrantLock lock = context.getBean("inventoryLock", ReentrantLock.class);
+			Gauge held = registry.find("knocker.contention").tag("door", "inventory-lock").gauge();
+			Gauge jvm = registry.find("knocker.contention").tag("door", "jvm").gauge();
+			lock.lock();
+			try {
+				// Held from the start: every knock waits, so the gauge climbs to 1.
+				await().untilAsserted(() -> assertThat(held.value()).isGreaterThan(0.9));
+			}
+			finally {
+				lock.unlock();
+			}
+			assertThat(jvm.value()).isLessThan(0.5);
+		});
+	}
+
+	@Test
+	void countsFailedKnocksPerDoor() {
+		this.contextRunner.withBean("rejecting", java.util.concurrent.Executor.class, () -> (task) -> {
+			throw new java.util.concurrent.RejectedExecutionException("full");
+		}).withPropertyValues("knocker.doors.rejecting.bean=rejecting").run((context) -> {
+			MeterRegistry registry = context.getBean(MeterRegistry.class);
+			FunctionCounter rejected = registry.find("knocker.knocks.failed")
+				.tag("door", "rejecting")
+				.functionCounter();
+			FunctionCounter fine = registry.find("knocker.knocks.failed").tag("door", "jvm").functionCounter();
+			await().untilAsserted(() -> assertThat(rejected.count()).isGreaterThan(3));
+			assertThat(fine.count()).isZero();
 		});
 	}
 
@@ -62,14 +95,26 @@ class KnockerMetricsTests {
 			orders.place();
 			orders.place();
 			assertThat(summary.count()).isEqualTo(2);
-			assertThat(summary.max()).isBetween(0.0, 1.0);
+			// Nobody else takes the lock: both calls read it free.
+			assertThat(summary.max()).isLessThan(0.1);
+			ReentrantLock lock = context.getBean("inventoryLock", ReentrantLock.class);
+			lock.lock();
+			try {
+				orders.place();
+			}
+			finally {
+				lock.unlock();
+			}
+			assertThat(summary.count()).isEqualTo(3);
+			assertThat(summary.max()).isGreaterThan(0.5);
 		});
 	}
 
 	@Test
 	void backsOffWithoutMicrometer() {
 		new ApplicationContextRunner()
-			.withConfiguration(AutoConfigurations.of(KnockerAutoConfiguration.class, KnockerMetricsAutoConfiguration.class))
+			.withConfiguration(
+					AutoConfigurations.of(KnockerAutoConfiguration.class, KnockerMetricsAutoConfiguration.class))
 			.withClassLoader(new FilteredClassLoader("io.micrometer.core"))
 			.run((context) -> {
 				assertThat(context).hasNotFailed();
