@@ -117,7 +117,9 @@ class DoorsTests {
 		KnockKnock busy = KnockKnock.builder().door(Doors.executor(backedUp)).build();
 		KnockKnock free = KnockKnock.builder().door(Doors.executor(idle)).build();
 		try (busy; free) {
-			for (int i = 0; i < 200; i++) {
+			// 2.5 s of backlog on two threads: it outlasts the measurement even on a slow
+			// machine.
+			for (int i = 0; i < 1000; i++) {
 				backedUp.execute(() -> Workload.sleep(5_000_000));
 			}
 			busy.start();
