@@ -20,8 +20,8 @@ public abstract class Door {
 	}
 
 	/**
-	 * What sort of door this is: {@code jvm}, {@code lock}, {@code monitor},
-	 * {@code semaphore} or {@code executor}.
+	 * What sort of door this is: {@code jvm}, {@code lock}, {@code read-write-lock},
+	 * {@code monitor}, {@code semaphore} or {@code executor}.
 	 * @return the kind of door
 	 */
 	public final String kind() {

@@ -3,6 +3,7 @@ package io.knocker;
 import java.util.concurrent.Executor;
 import java.util.concurrent.Semaphore;
 import java.util.concurrent.locks.Lock;
+import java.util.concurrent.locks.ReadWriteLock;
 
 /**
  * The doors a {@link KnockKnock} can knock on. Each call makes a new door: one per
@@ -29,6 +30,18 @@ public final class Doors {
 	 */
 	public static Door lock(Lock lock) {
 		return new LockDoor(required(lock, "lock"));
+	}
+
+	/**
+	 * A read-write lock, knocked on as a reader would: {@code readLock().tryLock()}, else
+	 * {@code readLock().lockInterruptibly()}, then {@code unlock()}. High when writers
+	 * hold it or queue for it; a knock never blocks the application's readers, and holds
+	 * the read lock for nanoseconds when it gets it.
+	 * @param lock the read-write lock to knock on
+	 * @return a new read-write lock door, of kind {@code read-write-lock}
+	 */
+	public static Door readWriteLock(ReadWriteLock lock) {
+		return new LockDoor("read-write-lock", required(lock, "lock").readLock());
 	}
 
 	/**

@@ -29,6 +29,8 @@ public final class KnockKnock implements AutoCloseable {
 
 	private static final System.Logger logger = System.getLogger(KnockKnock.class.getName());
 
+	private static final Duration MIN_POLLING_INTERVAL = Duration.ofNanos(10_000);
+
 	private static final Pattern NAME = Pattern.compile("[A-Za-z0-9][A-Za-z0-9._-]*");
 
 	private final String name;
@@ -142,7 +144,15 @@ public final class KnockKnock implements AutoCloseable {
 	 * @return the contention metric
 	 */
 	public double getContentionMetric() {
-		return snapshot().contentionSince(this.resetPoint);
+		KnockSnapshot resetPoint = this.resetPoint;
+		KnockSnapshot now = snapshot();
+		// Over less than a polling interval the ratio is one knock's noise: right after a
+		// reset it
+		// could read 1.0.
+		if (now.sampledNanos() - resetPoint.sampledNanos() < this.pollingInterval.toNanos()) {
+			return 0.0;
+		}
+		return now.contentionSince(resetPoint);
 	}
 
 	/**
@@ -370,8 +380,13 @@ public final class KnockKnock implements AutoCloseable {
 			if (this.door == null) {
 				throw new InvalidSettingException("door", null, "be one of Doors: jvm(), lock(..), monitor(..), ...");
 			}
-			return new KnockKnock(this.name, this.door, positive("pollingInterval", this.pollingInterval),
-					this.samplingInterval, this.sleepingInterval, this.timeout);
+			Duration polling = positive("pollingInterval", this.pollingInterval);
+			if (polling.compareTo(MIN_POLLING_INTERVAL) < 0) {
+				throw new InvalidSettingException("pollingInterval", polling,
+						"be at least 10us: shorter, the knocks cost a core and measure their own overhead");
+			}
+			return new KnockKnock(this.name, this.door, polling, this.samplingInterval, this.sleepingInterval,
+					this.timeout);
 		}
 
 		private static Duration positive(String setting, Duration value) {

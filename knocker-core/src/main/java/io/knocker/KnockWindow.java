@@ -36,12 +36,17 @@ public final class KnockWindow implements AutoCloseable {
 	}
 
 	/**
-	 * Whether the knocker sampled at all while the window was open (it does unless
-	 * stopped).
+	 * Whether a knock ran, or waited, while the window was open (one does unless the
+	 * knocker is stopped or the window is short against the polling interval).
 	 * @return whether the window's contention was measured
 	 */
 	public boolean isSampled() {
-		return end().sampledSince(this.opened);
+		KnockSnapshot end = end();
+		// A knock ran (or waited on) while the window was open: sampled time alone, with
+		// no knock,
+		// measured nothing.
+		return end.sampledSince(this.opened)
+				&& (end.knocks() > this.opened.knocks() || end.contendedNanos() > this.opened.contendedNanos());
 	}
 
 	/**

@@ -14,7 +14,11 @@ final class LockDoor extends Door {
 	private Waiter waiter;
 
 	LockDoor(Lock lock) {
-		super("lock");
+		this("lock", lock);
+	}
+
+	LockDoor(String kind, Lock lock) {
+		super(kind);
 		this.lock = lock;
 	}
 

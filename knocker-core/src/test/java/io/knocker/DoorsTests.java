@@ -38,6 +38,27 @@ class DoorsTests {
 	}
 
 	@Test
+	void aReadWriteLockReadsTheShareOfTimeAWriterHoldsIt() throws Exception {
+		java.util.concurrent.locks.ReentrantReadWriteLock lock = new java.util.concurrent.locks.ReentrantReadWriteLock();
+		KnockKnock knocker = KnockKnock.builder()
+			.door(Doors.readWriteLock(lock))
+			.sleepingInterval(Duration.ofMillis(1))
+			.build();
+		// Readers taking it all along must not read as contention: only the writer does.
+		try (knocker;
+				Workload writer = Workload.dutyCycle(lock.writeLock(), 0.8, 37_000_000);
+				Workload readers = Workload.onLock(lock.readLock(), 2, 50_000, 500_000)) {
+			knocker.start();
+			// A stretch of about 65 writer cycles.
+			Workload.sleepMillis(2500);
+			System.out.printf("read-write lock, writer 80%%: busyRatio %.3f, contention %.3f%n", knocker.getBusyRatio(),
+					knocker.getContentionMetric());
+			assertThat(knocker.getDoor().kind()).isEqualTo("read-write-lock");
+			assertThat(knocker.getBusyRatio()).isCloseTo(0.8, org.assertj.core.data.Offset.offset(0.12));
+		}
+	}
+
+	@Test
 	void aMonitorHeldForeverReadsStuckAndStopStillReturns() throws Exception {
 		Object monitor = new Object();
 		CountDownLatch release = new CountDownLatch(1);

@@ -18,6 +18,7 @@ class KnockKnockBuilderTests {
 		return Stream.of(invalid("pollingInterval", "PT0S", (b) -> b.pollingInterval(Duration.ZERO)),
 				invalid("pollingInterval", "PT-0.001S", (b) -> b.pollingInterval(Duration.ofMillis(-1))),
 				invalid("pollingInterval", "null", (b) -> b.pollingInterval(null)),
+				invalid("pollingInterval", "PT0.000000001S", (b) -> b.pollingInterval(Duration.ofNanos(1))),
 				invalid("samplingInterval", "PT0S", (b) -> b.samplingInterval(Duration.ZERO)),
 				invalid("samplingInterval", "PT-1S", (b) -> b.samplingInterval(Duration.ofSeconds(-1))),
 				invalid("samplingInterval", "PT0.0005S", (b) -> b.samplingInterval(Duration.ofNanos(500_000))),

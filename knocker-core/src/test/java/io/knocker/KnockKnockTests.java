@@ -100,6 +100,30 @@ class KnockKnockTests {
 	}
 
 	@Test
+	void rightAfterAResetTheMetricReadsZeroNotOneKnocksNoise() {
+		// A long polling interval, so that the reading below comes well within one of the
+		// reset.
+		KnockKnock knocker = KnockKnock.builder()
+			.name("held")
+			.door(Doors.lock(this.lock))
+			.pollingInterval(Duration.ofMillis(50))
+			.build();
+		this.lock.lock();
+		try (knocker) {
+			knocker.start();
+			await().atMost(Duration.ofSeconds(5)).until(() -> knocker.getContentionMetric() > 0.9);
+			knocker.resetContentionMetric();
+			// A knock is waiting on the held lock: over the microseconds since the reset
+			// it reads 1.0.
+			assertThat(knocker.getContentionMetric()).isZero();
+			await().atMost(Duration.ofSeconds(5)).until(() -> knocker.getContentionMetric() > 0.9);
+		}
+		finally {
+			this.lock.unlock();
+		}
+	}
+
+	@Test
 	void stopIsIdempotentAndKeepsTheMetric() throws Exception {
 		KnockKnock knocker = lockKnocker();
 		knocker.start();

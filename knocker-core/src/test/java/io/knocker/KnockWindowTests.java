@@ -76,6 +76,27 @@ class KnockWindowTests {
 	}
 
 	@Test
+	void aWindowNoKnockFellInIsNotSampled() {
+		this.lock.lock();
+		// A knock an hour apart on average: a 50 ms call almost surely sees none.
+		KnockKnock rare = KnockKnock.builder().door(Doors.lock(this.lock)).pollingInterval(Duration.ofHours(1)).build();
+		try (rare) {
+			rare.start();
+			KnockWindow window = rare.open();
+			Workload.sleepMillis(50);
+			window.close();
+			// Sampled time passed, but with no knock the lock's being held went unseen:
+			// not a 0.0 to
+			// average in.
+			assertThat(window.end().sampledNanos()).isGreaterThan(window.opened().sampledNanos());
+			assertThat(window.isSampled()).isFalse();
+		}
+		finally {
+			this.lock.unlock();
+		}
+	}
+
+	@Test
 	void aWindowOnAStoppedKnockerIsNotSampled() {
 		KnockKnock knocker = KnockKnock.builder().build();
 		try (KnockWindow window = knocker.open()) {

@@ -7,6 +7,7 @@ import java.util.Map;
 import java.util.concurrent.Executor;
 import java.util.concurrent.Semaphore;
 import java.util.concurrent.locks.Lock;
+import java.util.concurrent.locks.ReadWriteLock;
 
 import io.knocker.Door;
 import io.knocker.Doors;
@@ -23,7 +24,7 @@ import org.springframework.beans.factory.NoSuchBeanDefinitionException;
  */
 final class KnockerFactory {
 
-	private static final String DOOR_TYPES = "a Lock, Semaphore, Executor, or an object whose monitor the "
+	private static final String DOOR_TYPES = "a Lock, ReadWriteLock, Semaphore, Executor, or an object whose monitor the "
 			+ "application synchronizes on";
 
 	private KnockerFactory() {
@@ -66,6 +67,16 @@ final class KnockerFactory {
 		}
 		Object bean;
 		try {
+			if (!beans.isSingleton(beanName)) {
+				// A prototype (or request, session...) bean gives the knocker an instance
+				// of its own that
+				// no other code ever waits on: it would read 0 forever.
+				throw new KnockerConfigurationException(property, beanName,
+						"bean '" + beanName + "' is not a singleton, so the knocker would get an instance of its own "
+								+ "that nothing else uses",
+						"Knock on a singleton bean: drop its @Scope, or point " + property
+								+ " at the singleton the application shares.");
+			}
 			bean = beans.getBean(beanName);
 		}
 		catch (NoSuchBeanDefinitionException ex) {
@@ -75,6 +86,9 @@ final class KnockerFactory {
 		}
 		if (bean instanceof Lock lock) {
 			return Doors.lock(lock);
+		}
+		if (bean instanceof ReadWriteLock lock) {
+			return Doors.readWriteLock(lock);
 		}
 		if (bean instanceof Semaphore semaphore) {
 			return Doors.semaphore(semaphore);

@@ -5,6 +5,7 @@ import java.util.concurrent.Executors;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Semaphore;
 import java.util.concurrent.locks.ReentrantLock;
+import java.util.concurrent.locks.ReentrantReadWriteLock;
 
 import io.knocker.Doors;
 import io.knocker.KnockKnock;
@@ -14,6 +15,7 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.CsvSource;
 
+import org.springframework.beans.factory.config.BeanDefinition;
 import org.springframework.boot.autoconfigure.AutoConfigurations;
 import org.springframework.boot.diagnostics.FailureAnalysis;
 import org.springframework.boot.test.context.runner.ApplicationContextRunner;
@@ -21,6 +23,7 @@ import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
 
 class KnockerAutoConfigurationTests {
 
@@ -60,6 +63,40 @@ class KnockerAutoConfigurationTests {
 				assertThat(jvm.getSamplingInterval()).isEqualTo(Duration.ofMillis(50));
 				assertThat(jvm.getSleepingInterval()).isEqualTo(Duration.ofSeconds(1));
 				assertThat(jvm.getTimeout()).isEqualTo(Duration.ofSeconds(3));
+			});
+	}
+
+	@Test
+	void aReadWriteLockBeanIsKnockedOnAsAReaderWould() {
+		this.contextRunner.withBean("catalogLock", ReentrantReadWriteLock.class, ReentrantReadWriteLock::new)
+			.withPropertyValues("knocker.doors.catalog.bean=catalogLock")
+			.run((context) -> {
+				KnockKnock catalog = context.getBean(Knockers.class).get("catalog");
+				assertThat(catalog.getDoor().kind()).isEqualTo("read-write-lock");
+				ReentrantReadWriteLock lock = context.getBean(ReentrantReadWriteLock.class);
+				lock.writeLock().lock();
+				try {
+					// A writer holds it: every knock waits, as a reader would.
+					await().until(() -> catalog.getContentionMetric() > 0.9);
+				}
+				finally {
+					lock.writeLock().unlock();
+				}
+			});
+	}
+
+	@Test
+	void aDoorBeanThatIsNotASingletonFailsStartupNamingTheFix() {
+		this.contextRunner
+			.withBean("perCallLock", ReentrantLock.class, ReentrantLock::new,
+					(definition) -> definition.setScope(BeanDefinition.SCOPE_PROTOTYPE))
+			.withPropertyValues("knocker.doors.orders.bean=perCallLock")
+			.run((context) -> {
+				FailureAnalysis analysis = FailureAnalyses.analyze(context.getStartupFailure());
+				assertThat(analysis.getDescription()).contains("knocker.doors.orders.bean")
+					.contains("perCallLock")
+					.contains("not a singleton");
+				assertThat(analysis.getAction()).contains("singleton");
 			});
 	}
 
@@ -126,16 +163,17 @@ class KnockerAutoConfigurationTests {
 	@ParameterizedTest(name = "{0}={1}")
 	@CsvSource(delimiter = '|',
 			textBlock = """
-					knocker.polling-interval                 | 0ms           | knocker.polling-interval       | must be a positive duration
-					knocker.polling-interval                 | -1ms          | knocker.polling-interval       | must be a positive duration
-					knocker.sampling-interval                | 0s            | knocker.sampling-interval      | must be a positive duration
-					knocker.sampling-interval                | 500us         | knocker.sampling-interval      | must be at least pollingInterval
-					knocker.sleeping-interval                | -5ms          | knocker.sleeping-interval      | must be zero or a positive duration
-					knocker.timeout                          | 0ms           | knocker.timeout                | must be a positive duration
-					knocker.doors.pool.polling-interval      | -1ms          | knocker.doors.pool.polling-interval | must be a positive duration
-					knocker.doors.pool.polling-interval      | 50ms          | knocker.doors.pool.sampling-interval | must be at least pollingInterval
-					knocker.doors.pool.timeout               | 0ms           | knocker.doors.pool.timeout     | must be a positive duration
-					""")
+							knocker.polling-interval                 | 0ms           | knocker.polling-interval       | must be a positive duration
+							knocker.polling-interval                 | -1ms          | knocker.polling-interval       | must be a positive duration
+					knocker.polling-interval                 | 1ns           | knocker.polling-interval       | must be at least 10us
+							knocker.sampling-interval                | 0s            | knocker.sampling-interval      | must be a positive duration
+							knocker.sampling-interval                | 500us         | knocker.sampling-interval      | must be at least pollingInterval
+							knocker.sleeping-interval                | -5ms          | knocker.sleeping-interval      | must be zero or a positive duration
+							knocker.timeout                          | 0ms           | knocker.timeout                | must be a positive duration
+							knocker.doors.pool.polling-interval      | -1ms          | knocker.doors.pool.polling-interval | must be a positive duration
+							knocker.doors.pool.polling-interval      | 50ms          | knocker.doors.pool.sampling-interval | must be at least pollingInterval
+							knocker.doors.pool.timeout               | 0ms           | knocker.doors.pool.timeout     | must be a positive duration
+							""")
 	void anInvalidIntervalFailsStartupNamingTheProperty(String property, String value, String named, String problem) {
 		this.contextRunner.withPropertyValues("knocker.doors.pool.bean=connectionPermits", property + "=" + value)
 			.run((context) -> {

@@ -10,6 +10,7 @@ import org.springframework.boot.autoconfigure.condition.ConditionalOnBooleanProp
 import org.springframework.boot.autoconfigure.condition.ConditionalOnMissingBean;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Role;
+import org.springframework.core.env.Environment;
 
 /**
  * Auto-configuration for {@link io.knocker.KnockMeasured @KnockMeasured}: the
@@ -31,8 +32,9 @@ public final class KnockMeasuredAutoConfiguration {
 	@ConditionalOnMissingBean
 	@Role(BeanDefinition.ROLE_INFRASTRUCTURE)
 	static KnockMeasuredBeanPostProcessor knockMeasuredBeanPostProcessor(MeasuredMethods measuredMethods,
-			ObjectProvider<Knockers> knockers) {
-		return new KnockMeasuredBeanPostProcessor(measuredMethods, knockers);
+			ObjectProvider<Knockers> knockers, Environment environment) {
+		return new KnockMeasuredBeanPostProcessor(measuredMethods, knockers,
+				environment.getProperty("spring.aop.proxy-target-class", Boolean.class, true));
 	}
 
 }

@@ -1,9 +1,13 @@
 package io.knocker.autoconfigure.measure;
 
+import java.lang.reflect.Modifier;
+
 import io.knocker.KnockMeasured;
+import io.knocker.autoconfigure.KnockerConfigurationException;
 import io.knocker.autoconfigure.Knockers;
 
 import org.springframework.aop.Pointcut;
+import org.springframework.aop.framework.ProxyFactory;
 import org.springframework.aop.framework.autoproxy.AbstractBeanFactoryAwareAdvisingPostProcessor;
 import org.springframework.aop.support.AopUtils;
 import org.springframework.aop.support.ComposablePointcut;
@@ -11,6 +15,7 @@ import org.springframework.aop.support.DefaultPointcutAdvisor;
 import org.springframework.aop.support.annotation.AnnotationMatchingPointcut;
 import org.springframework.beans.factory.ObjectProvider;
 import org.springframework.beans.factory.SmartInitializingSingleton;
+import org.springframework.util.ClassUtils;
 
 /**
  * Proxies beans with {@link KnockMeasured @KnockMeasured} on the class or on methods,
@@ -32,10 +37,23 @@ public class KnockMeasuredBeanPostProcessor extends AbstractBeanFactoryAwareAdvi
 	 * @param knockers the knockers the methods measure on
 	 */
 	public KnockMeasuredBeanPostProcessor(MeasuredMethods methods, ObjectProvider<Knockers> knockers) {
+		this(methods, knockers, true);
+	}
+
+	/**
+	 * Creates the post-processor.
+	 * @param methods where the measured methods are kept
+	 * @param knockers the knockers the methods measure on
+	 * @param proxyTargetClass whether to proxy classes rather than interfaces, as
+	 * {@code spring.aop.proxy-target-class} says (a final class is proxied by its
+	 * interfaces whatever this says)
+	 */
+	public KnockMeasuredBeanPostProcessor(MeasuredMethods methods, ObjectProvider<Knockers> knockers,
+			boolean proxyTargetClass) {
 		this.methods = methods;
 		this.knockers = knockers;
 		setBeforeExistingAdvisors(true);
-		setProxyTargetClass(true);
+		setProxyTargetClass(proxyTargetClass);
 		Pointcut onClass = new AnnotationMatchingPointcut(KnockMeasured.class, true);
 		Pointcut onMethod = new AnnotationMatchingPointcut(null, KnockMeasured.class, true);
 		this.advisor = new DefaultPointcutAdvisor(new ComposablePointcut(onClass).union(onMethod),
@@ -46,9 +64,36 @@ public class KnockMeasuredBeanPostProcessor extends AbstractBeanFactoryAwareAdvi
 	public Object postProcessAfterInitialization(Object bean, String beanName) {
 		Object result = super.postProcessAfterInitialization(bean, beanName);
 		if (result != bean || isEligible(bean, beanName)) {
-			this.methods.registerAll(AopUtils.getTargetClass(bean));
+			this.methods.registerAll(AopUtils.getTargetClass(bean), AopUtils.isJdkDynamicProxy(result));
 		}
 		return result;
+	}
+
+	@Override
+	protected ProxyFactory prepareProxyFactory(Object bean, String beanName) {
+		ProxyFactory proxyFactory = super.prepareProxyFactory(bean, beanName);
+		Class<?> targetClass = AopUtils.getTargetClass(bean);
+		if (Modifier.isFinal(targetClass.getModifiers())) {
+			// No class proxy can subclass it: its interfaces are the only way in.
+			if (!hasProxiableInterface(targetClass)) {
+				throw new KnockerConfigurationException("@KnockMeasured on " + targetClass.getName(), beanName,
+						"the class is final and implements no interface, so no proxy can measure its methods",
+						"Make " + targetClass.getSimpleName()
+								+ " non-final, or have it implement an interface that declares the measured methods.");
+			}
+			proxyFactory.setProxyTargetClass(false);
+		}
+		return proxyFactory;
+	}
+
+	private boolean hasProxiableInterface(Class<?> targetClass) {
+		for (Class<?> ifc : ClassUtils.getAllInterfacesForClassAsSet(targetClass)) {
+			if (!isConfigurationCallbackInterface(ifc) && !isInternalLanguageInterface(ifc)
+					&& ifc.getMethods().length > 0) {
+				return true;
+			}
+		}
+		return false;
 	}
 
 	@Override

@@ -5,6 +5,7 @@ import java.lang.reflect.Modifier;
 import java.util.Collections;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ConcurrentSkipListMap;
 import java.util.concurrent.CopyOnWriteArrayList;
@@ -13,6 +14,9 @@ import io.knocker.KnockKnock;
 import io.knocker.KnockMeasured;
 import io.knocker.autoconfigure.KnockerConfigurationException;
 import io.knocker.autoconfigure.Knockers;
+import org.apache.commons.logging.Log;
+import org.apache.commons.logging.LogFactory;
+import org.jspecify.annotations.Nullable;
 
 import org.springframework.aop.support.AopUtils;
 import org.springframework.core.BridgeMethodResolver;
@@ -29,6 +33,8 @@ import org.springframework.util.StringUtils;
  */
 public final class MeasuredMethods {
 
+	private static final Log logger = LogFactory.getLog(MeasuredMethods.class);
+
 	private static final Entry NOT_MEASURED = new Entry(null, null);
 
 	private final Map<Class<?>, Map<Method, Entry>> byClass = new ConcurrentHashMap<>();
@@ -38,6 +44,8 @@ public final class MeasuredMethods {
 	private final Map<String, String> declaredAt = new ConcurrentHashMap<>();
 
 	private final List<Listener> listeners = new CopyOnWriteArrayList<>();
+
+	private final Set<String> warned = ConcurrentHashMap.newKeySet();
 
 	private volatile Knockers knockers;
 
@@ -61,11 +69,51 @@ public final class MeasuredMethods {
 	 * Finds every measured method of a class, so that they are known before their first
 	 * call.
 	 */
-	void registerAll(Class<?> targetClass) {
+	void registerAll(Class<?> targetClass, boolean interfaceProxy) {
 		for (Method method : ReflectionUtils.getUniqueDeclaredMethods(targetClass,
 				ReflectionUtils.USER_DECLARED_METHODS)) {
-			find(targetClass, method);
+			String unreachable = unreachable(targetClass, method, interfaceProxy);
+			if (unreachable == null) {
+				find(targetClass, method);
+				continue;
+			}
+			// Never in the endpoint with calls: 0 forever; said once, at startup.
+			this.byClass.computeIfAbsent(targetClass, (key) -> new ConcurrentHashMap<>()).put(method, NOT_MEASURED);
+			String where = ClassUtils.getUserClass(targetClass).getName() + "." + method.getName() + "()";
+			if (this.warned.add(where)) {
+				logger.warn("@KnockMeasured on " + where + " is never measured: the method is " + unreachable
+						+ ". A proxy sees only public, non-final, non-static methods called from outside the bean "
+						+ "(as for @Transactional); make it one, or move the annotation to one.");
+			}
 		}
+	}
+
+	/**
+	 * Why a proxy can never see calls of an annotated method, or {@code null} if it is
+	 * not so.
+	 */
+	private static @Nullable String unreachable(Class<?> targetClass, Method method, boolean interfaceProxy) {
+		int modifiers = method.getModifiers();
+		boolean annotated = AnnotatedElementUtils.hasAnnotation(method, KnockMeasured.class);
+		if (!annotated && (!Modifier.isPublic(modifiers)
+				|| !AnnotatedElementUtils.hasAnnotation(ClassUtils.getUserClass(targetClass), KnockMeasured.class))) {
+			return null;
+		}
+		if (Modifier.isStatic(modifiers)) {
+			return annotated ? "static" : null;
+		}
+		if (Modifier.isPrivate(modifiers)) {
+			return "private";
+		}
+		if (interfaceProxy) {
+			for (Class<?> ifc : ClassUtils.getAllInterfacesForClassAsSet(targetClass)) {
+				if (ClassUtils.hasMethod(ifc, method.getName(), method.getParameterTypes())) {
+					return null;
+				}
+			}
+			return "not declared by an interface of the bean, which is proxied by its interfaces";
+		}
+		return Modifier.isFinal(modifiers) ? "final" : null;
 	}
 
 	/**
