@@ -7,21 +7,35 @@ package io.knocker;
  * <p>
  * Every door of an application is knocked by one shared thread, so a door says how it is
  * knocked without ever blocking that thread: a door that can try (a lock, a semaphore)
- * tries, and hands a knock that must wait to a waiting thread of its own
- * ({@link Waiter}); an executor hands the knock to the executor; the JVM door's knock is
- * the shared thread's own lateness.
+ * tries, and hands a knock that must wait to a waiting thread of its own; an executor
+ * hands the knock to the executor; the JVM door's knock is the shared thread's own
+ * lateness.
+ * <p>
+ * A door of your own (a connection pool, a rate limiter) is an extension point: extend
+ * {@link WaitingDoor} when a knock can try and, failing that, wait; extend this class
+ * directly when the door completes knocks by itself, as an executor does. In Spring Boot,
+ * a {@code Door} bean is knocked on as a door named after the bean.
  */
 public abstract class Door {
 
 	private final String kind;
 
-	Door(String kind) {
+	/**
+	 * Creates a door.
+	 * @param kind what sort of door this is, shown by the endpoint, such as
+	 * {@code connection-pool}
+	 */
+	protected Door(String kind) {
+		if (kind == null || kind.isBlank()) {
+			throw new IllegalArgumentException("kind must not be blank");
+		}
 		this.kind = kind;
 	}
 
 	/**
 	 * What sort of door this is: {@code jvm}, {@code lock}, {@code read-write-lock},
-	 * {@code monitor}, {@code semaphore} or {@code executor}.
+	 * {@code monitor}, {@code semaphore}, {@code executor}, {@code virtual-threads}, or a
+	 * door of your own's.
 	 * @return the kind of door
 	 */
 	public final String kind() {
@@ -29,26 +43,32 @@ public abstract class Door {
 	}
 
 	/**
-	 * Knocks once, on the shared knock loop, which must never block. A door that gets
-	 * straight through calls {@link Knock#gotThrough(boolean) knock.gotThrough(true)}
-	 * before returning; one that must wait calls {@link Knock#waitingSince(long, long)}
-	 * and then, from whatever thread does the waiting, {@code gotThrough(false)} (or
-	 * {@link Knock#failed(Throwable)}) once.
+	 * Knocks once, on the shared knock loop, which this method must never block: every
+	 * door's knocks wait for it. A door that gets straight through calls
+	 * {@link Knock#gotThrough(boolean) knock.gotThrough(true)} before returning; one that
+	 * must wait calls {@link Knock#waitingSince(long, long)} and then, from whatever
+	 * thread does the waiting, {@code gotThrough(false)} (or
+	 * {@link Knock#failed(Throwable)}) exactly once. The loop makes no new knock on this
+	 * door until then; knocks that fall due meanwhile count as busy. An exception thrown
+	 * here counts as a failed knock.
+	 * @param knock the knock under way
 	 */
-	abstract void knock(Knock knock);
+	protected abstract void knock(Knock knock);
 
 	/**
 	 * The knocker starts: the door opens what it needs, on the thread that calls start.
+	 * @param knock the handle its knocks will be made through until the knocker stops
 	 */
-	void opened(Knock knock) {
+	protected void opened(Knock knock) {
 	}
 
 	/**
 	 * The knocker stops: the door releases what it opened and waits for its own threads
-	 * until the deadline ({@link System#nanoTime()}).
+	 * until the deadline.
+	 * @param deadlineNanos the {@link System#nanoTime()} to wait until at most
 	 * @return whether everything the door started has ended
 	 */
-	boolean closed(long deadlineNanos) {
+	protected boolean closed(long deadlineNanos) {
 		return true;
 	}
 
@@ -76,42 +96,65 @@ public abstract class Door {
 	}
 
 	/**
-	 * One knocker's side of the knock loop, as a door sees it. Its methods never block.
+	 * One knocker's side of the knock loop, as a door sees it. Its methods never block
+	 * and may be called from any thread.
 	 */
-	interface Knock {
+	public interface Knock {
 
-		/** The knocker's name. */
+		/**
+		 * The knocker's name, for a door that names a thread of its own after it.
+		 * @return the name
+		 */
 		String name();
 
-		/** The mean time between knocks, in nanoseconds. */
+		/**
+		 * The mean time between knocks.
+		 * @return the polling interval in nanoseconds
+		 */
 		long pollingNanos();
 
-		/** When the knock under way was due ({@link System#nanoTime()}). */
+		/**
+		 * When the knock under way fell due.
+		 * @return a {@link System#nanoTime()}
+		 */
 		long dueNanos();
 
 		/**
-		 * The knock under way waits from {@code nanoTime} on; longer than the threshold
-		 * is busy.
+		 * The knock under way waits from {@code nanoTime} on, until it gets through.
+		 * @param nanoTime a {@link System#nanoTime()}, usually now
+		 * @param busyThresholdNanos a wait longer than this makes the knock busy; 0 for
+		 * any wait
 		 */
 		void waitingSince(long nanoTime, long busyThresholdNanos);
 
-		/** The knock under way ends now; from any thread, once. */
+		/**
+		 * The knock under way ends now; from any thread, once.
+		 * @param straightThrough whether it got through without waiting, so that nothing
+		 * published by {@link #waitingSince} counts
+		 */
 		void gotThrough(boolean straightThrough);
 
 		/**
-		 * The knock under way threw instead of getting through; from any thread, once.
+		 * The knock under way threw instead of getting through; from any thread, once. It
+		 * counts as a failed knock, not as a wait.
+		 * @param failure what it threw
 		 */
 		void failed(Throwable failure);
 
 		/**
-		 * A whole knock that waited from {@code nanoTime} until now (the JVM door's
-		 * lateness).
+		 * Books a whole knock that waited from {@code nanoTime} until now, for a door
+		 * whose knock is a lateness (the JVM door's).
+		 * @param nanoTime when the wait began
+		 * @param busyThresholdNanos a wait longer than this makes the knock busy
 		 */
 		void knockedAfter(long nanoTime, long busyThresholdNanos);
 
 		/**
-		 * Time contended outside the knocks: pauses the JVM reports, starvation in a
-		 * sleep.
+		 * Books time contended outside the knocks (the JVM door's pauses and the
+		 * starvation of its sleeps).
+		 * @param nanos contended time
+		 * @param gcPauseNanos of which stop-the-world pauses
+		 * @param gcPauses how many pauses
 		 */
 		void contended(long nanos, long gcPauseNanos, long gcPauses);
 

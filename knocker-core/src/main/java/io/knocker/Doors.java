@@ -1,6 +1,7 @@
 package io.knocker;
 
 import java.util.concurrent.Executor;
+import java.util.concurrent.Executors;
 import java.util.concurrent.Semaphore;
 import java.util.concurrent.locks.Lock;
 import java.util.concurrent.locks.ReadWriteLock;
@@ -29,7 +30,7 @@ public final class Doors {
 	 * @return a new lock door
 	 */
 	public static Door lock(Lock lock) {
-		return new LockDoor(required(lock, "lock"));
+		return new LockDoor("lock", required(lock, "lock"));
 	}
 
 	/**
@@ -70,6 +71,41 @@ public final class Doors {
 	 */
 	public static Door executor(Executor executor) {
 		return new ExecutorDoor(required(executor, "executor"));
+	}
+
+	/**
+	 * The JDK's virtual-thread scheduler (JDK 21 and later): a knock starts a virtual
+	 * thread that does nothing and waits until it runs. High when the carrier threads are
+	 * all busy or pinned, so that ready virtual threads wait for one.
+	 * @return a new door of kind {@code virtual-threads}
+	 * @throws UnsupportedOperationException on a JDK without virtual threads
+	 */
+	public static Door virtualThreads() {
+		Executor perTask;
+		try {
+			// Reached reflectively: Knocker is built for Java 17.
+			perTask = (Executor) Executors.class.getMethod("newVirtualThreadPerTaskExecutor").invoke(null);
+		}
+		catch (NoSuchMethodException ex) {
+			throw new UnsupportedOperationException(
+					"Virtual threads need JDK 21 or later; this is " + Runtime.version());
+		}
+		catch (ReflectiveOperationException ex) {
+			throw new IllegalStateException("Could not make a virtual-thread executor", ex);
+		}
+		// The first virtual thread starts the scheduler, milliseconds once: not a knock's
+		// wait.
+		perTask.execute(() -> {
+		});
+		return new ExecutorDoor("virtual-threads", perTask);
+	}
+
+	/**
+	 * Whether this JDK has virtual threads, so that {@link #virtualThreads()} works.
+	 * @return whether it is JDK 21 or later
+	 */
+	public static boolean hasVirtualThreads() {
+		return Runtime.version().feature() >= 21;
 	}
 
 	private static <T> T required(T value, String name) {

@@ -49,14 +49,14 @@ final class JvmDoor extends Door {
 	}
 
 	@Override
-	void opened(Knock knock) {
+	protected void opened(Knock knock) {
 		this.baseline = new Baseline(Math.max(knock.pollingNanos(), MIN_BASELINE_CEILING_NANOS));
 		this.windowed = false;
 		this.starvationRate = 0;
 	}
 
 	@Override
-	void knock(Knock knock) {
+	protected void knock(Knock knock) {
 		long due = knock.dueNanos();
 		long late = System.nanoTime() - due;
 		long baseline = this.baseline.nanos();

@@ -26,12 +26,12 @@ final class MonitorDoor extends Door {
 	}
 
 	@Override
-	void opened(Knock knock) {
+	protected void opened(Knock knock) {
 		this.waiter = new Waiter(knock.name(), this::await);
 	}
 
 	@Override
-	void knock(Knock knock) {
+	protected void knock(Knock knock) {
 		this.waiter.handOff(knock);
 	}
 
@@ -46,7 +46,7 @@ final class MonitorDoor extends Door {
 	}
 
 	@Override
-	boolean closed(long deadlineNanos) {
+	protected boolean closed(long deadlineNanos) {
 		return this.waiter.close(deadlineNanos);
 	}
 

@@ -5,13 +5,11 @@ import java.util.concurrent.Semaphore;
 /**
  * A {@link Semaphore}: a knock is {@code tryAcquire()} then {@code release()} on the
  * knock loop; when no permit is left, {@code acquire()} then {@code release()} on the
- * door's {@link Waiter}.
+ * door's own thread.
  */
-final class SemaphoreDoor extends Door {
+final class SemaphoreDoor extends WaitingDoor {
 
 	private final Semaphore semaphore;
-
-	private Waiter waiter;
 
 	SemaphoreDoor(Semaphore semaphore) {
 		super("semaphore");
@@ -19,30 +17,18 @@ final class SemaphoreDoor extends Door {
 	}
 
 	@Override
-	void opened(Knock knock) {
-		this.waiter = new Waiter(knock.name(), this::await);
-	}
-
-	@Override
-	void knock(Knock knock) {
+	protected boolean tryKnock() {
 		if (this.semaphore.tryAcquire()) {
 			this.semaphore.release();
-			knock.gotThrough(true);
-			return;
+			return true;
 		}
-		knock.waitingSince(System.nanoTime(), 0);
-		this.waiter.handOff(knock);
-	}
-
-	private boolean await(Knock knock) throws InterruptedException {
-		this.semaphore.acquire();
-		this.semaphore.release();
 		return false;
 	}
 
 	@Override
-	boolean closed(long deadlineNanos) {
-		return this.waiter.close(deadlineNanos);
+	protected void await() throws InterruptedException {
+		this.semaphore.acquire();
+		this.semaphore.release();
 	}
 
 }

@@ -1,7 +1,9 @@
 package io.knocker.autoconfigure;
 
 import java.util.ArrayList;
+import java.util.HashSet;
 import java.util.List;
+import java.util.Set;
 
 import io.knocker.KnockKnock;
 
@@ -12,28 +14,35 @@ import org.springframework.boot.autoconfigure.condition.ConditionalOnBooleanProp
 import org.springframework.boot.autoconfigure.condition.ConditionalOnMissingBean;
 import org.springframework.boot.context.properties.EnableConfigurationProperties;
 import org.springframework.context.annotation.Bean;
+import org.springframework.core.env.Environment;
 
 /**
  * Auto-configuration for Knocker's knockers: the {@code jvm} {@link KnockKnock} (unless
- * the application defines its own), one per {@code knocker.doors} entry, and
- * {@link Knockers} that starts and stops them all with the context.
+ * the application defines a bean named {@code jvm}), the application's own
+ * {@code KnockKnock} beans, one per {@code knocker.doors} entry, one per door the
+ * application already has ({@code knocker.auto-doors}), and {@link Knockers} that starts
+ * and stops them all with the context.
  */
 @AutoConfiguration
 @ConditionalOnBooleanProperty(name = "knocker.enabled", matchIfMissing = true)
 @EnableConfigurationProperties(KnockerProperties.class)
 public final class KnockerAutoConfiguration {
 
-	@Bean
-	@ConditionalOnMissingBean(KnockKnock.class)
+	@Bean(Knockers.JVM)
+	@ConditionalOnMissingBean(name = Knockers.JVM)
 	KnockKnock jvmKnocker(KnockerProperties properties) {
 		return KnockerFactory.jvm(properties);
 	}
 
 	@Bean
 	@ConditionalOnMissingBean
-	Knockers knockers(KnockerProperties properties, ObjectProvider<KnockKnock> beans, ListableBeanFactory beanFactory) {
+	Knockers knockers(KnockerProperties properties, ObjectProvider<KnockKnock> beans, ListableBeanFactory beanFactory,
+			Environment environment) {
 		List<KnockKnock> knockers = new ArrayList<>(beans.orderedStream().toList());
 		knockers.addAll(KnockerFactory.doors(properties, beanFactory));
+		Set<String> taken = new HashSet<>();
+		knockers.forEach((knocker) -> taken.add(knocker.getName()));
+		knockers.addAll(KnockerFactory.autoDoors(properties, beanFactory, environment, taken));
 		return new Knockers(knockers);
 	}
 

@@ -2,8 +2,12 @@ package io.knocker.autoconfigure;
 
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.Collections;
+import java.util.IdentityHashMap;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import java.util.concurrent.Executor;
 import java.util.concurrent.Semaphore;
 import java.util.concurrent.locks.Lock;
@@ -16,7 +20,11 @@ import io.knocker.KnockKnock;
 import io.knocker.autoconfigure.KnockerProperties.DoorProperties;
 
 import org.springframework.beans.factory.BeanFactory;
+import org.springframework.beans.factory.ListableBeanFactory;
 import org.springframework.beans.factory.NoSuchBeanDefinitionException;
+import org.springframework.core.env.Environment;
+import org.springframework.scheduling.concurrent.ThreadPoolTaskExecutor;
+import org.springframework.scheduling.concurrent.ThreadPoolTaskScheduler;
 
 /**
  * Builds knockers from {@link KnockerProperties}, turning every invalid value into a
@@ -60,6 +68,67 @@ final class KnockerFactory {
 		return knockers;
 	}
 
+	/**
+	 * One knocker for each door the application has without configuration: every
+	 * {@link Door} bean, every {@link ThreadPoolTaskExecutor} and
+	 * {@link ThreadPoolTaskScheduler} bean, and the virtual-thread scheduler when virtual
+	 * threads are on. A bean a configured door already knocks on, or a name already
+	 * taken, is left to that door: nothing is knocked on twice.
+	 */
+	static List<KnockKnock> autoDoors(KnockerProperties properties, ListableBeanFactory beans, Environment environment,
+			Set<String> takenNames) {
+		KnockKnock jvm = jvm(properties);
+		Set<Object> knockedOn = Collections.newSetFromMap(new IdentityHashMap<>());
+		for (DoorProperties door : properties.getDoors().values()) {
+			knockedOn.add(beans.getBean(door.getBean()));
+		}
+		Map<String, Door> doors = new LinkedHashMap<>();
+		beans.getBeansOfType(Door.class, false, true).forEach(doors::put);
+		if (properties.getAutoDoors().isTaskExecutors()) {
+			for (Class<?> type : List.of(ThreadPoolTaskExecutor.class, ThreadPoolTaskScheduler.class)) {
+				for (String name : beans.getBeanNamesForType(type, false, true)) {
+					Object executor = beans.getBean(name);
+					if (knockedOn.add(executor)) {
+						doors.put(name, Doors.executor((Executor) executor));
+					}
+				}
+			}
+		}
+		if (properties.getAutoDoors().isVirtualThreads()
+				&& environment.getProperty("spring.threads.virtual.enabled", Boolean.class, false)
+				&& Doors.hasVirtualThreads()) {
+			doors.put("virtual-threads", Doors.virtualThreads());
+		}
+		List<KnockKnock> knockers = new ArrayList<>();
+		doors.forEach((beanName, door) -> {
+			String name = doorName(beanName);
+			if (takenNames.add(name)) {
+				knockers.add(auto(name, door, jvm));
+			}
+		});
+		return knockers;
+	}
+
+	/**
+	 * A knocker on a door found without configuration, with the jvm knocker's intervals.
+	 */
+	static KnockKnock auto(String name, Door door, KnockKnock jvm) {
+		return KnockKnock.builder()
+			.name(name)
+			.door(door)
+			.pollingInterval(jvm.getPollingInterval())
+			.samplingInterval(jvm.getSamplingInterval())
+			.sleepingInterval(jvm.getSleepingInterval())
+			.timeout(jvm.getTimeout())
+			.build();
+	}
+
+	/** A bean's name as a door's: a meter tag and a URL segment. */
+	static String doorName(String beanName) {
+		String name = beanName.replaceAll("[^A-Za-z0-9._-]+", "-");
+		return Character.isLetterOrDigit(name.charAt(0)) ? name : "door" + name;
+	}
+
 	private static Door door(String property, String beanName, BeanFactory beans) {
 		if (beanName == null || beanName.isBlank()) {
 			throw new KnockerConfigurationException(property, beanName, "no bean is named for this door",
@@ -83,6 +152,9 @@ final class KnockerFactory {
 			throw new KnockerConfigurationException(property, beanName, "there is no bean named '" + beanName + "'",
 					"Define a bean named '" + beanName + "' (" + DOOR_TYPES + "), or set " + property
 							+ " to the name of an existing one.");
+		}
+		if (bean instanceof Door door) {
+			return door;
 		}
 		if (bean instanceof Lock lock) {
 			return Doors.lock(lock);

@@ -20,7 +20,7 @@ public class KnockerProperties {
 	private boolean enabled = true;
 
 	/**
-	 * Time between knocks; on doors other than the jvm, the mean of random gaps.
+	 * Mean time between knocks, which come at random moments; at least 10us.
 	 */
 	private Duration pollingInterval = Duration.ofMillis(1);
 
@@ -30,7 +30,8 @@ public class KnockerProperties {
 	private Duration samplingInterval;
 
 	/**
-	 * Sleep between sampling windows. Defaults to 100 polling intervals.
+	 * Sleep between sampling windows; 0 knocks all the time. Defaults to 100 polling
+	 * intervals.
 	 */
 	private Duration sleepingInterval;
 
@@ -44,6 +45,8 @@ public class KnockerProperties {
 	 * Doors to knock on besides the jvm, by name.
 	 */
 	private final Map<String, DoorProperties> doors = new LinkedHashMap<>();
+
+	private final AutoDoors autoDoors = new AutoDoors();
 
 	public boolean isEnabled() {
 		return this.enabled;
@@ -89,14 +92,68 @@ public class KnockerProperties {
 		return this.doors;
 	}
 
+	public AutoDoors getAutoDoors() {
+		return this.autoDoors;
+	}
+
+	/**
+	 * Doors the application already has, knocked on without configuration.
+	 */
+	public static class AutoDoors {
+
+		/**
+		 * Whether to knock on the embedded web server's request thread pool (Tomcat,
+		 * Jetty), as door 'http', from when the server has started.
+		 */
+		private boolean http = true;
+
+		/**
+		 * Whether to knock on every ThreadPoolTaskExecutor and ThreadPoolTaskScheduler
+		 * bean, as a door named after the bean.
+		 */
+		private boolean taskExecutors = true;
+
+		/**
+		 * Whether to knock on the JDK's virtual-thread scheduler, as door
+		 * 'virtual-threads', when spring.threads.virtual.enabled is true (JDK 21 and
+		 * later).
+		 */
+		private boolean virtualThreads = true;
+
+		public boolean isHttp() {
+			return this.http;
+		}
+
+		public void setHttp(boolean http) {
+			this.http = http;
+		}
+
+		public boolean isTaskExecutors() {
+			return this.taskExecutors;
+		}
+
+		public void setTaskExecutors(boolean taskExecutors) {
+			this.taskExecutors = taskExecutors;
+		}
+
+		public boolean isVirtualThreads() {
+			return this.virtualThreads;
+		}
+
+		public void setVirtualThreads(boolean virtualThreads) {
+			this.virtualThreads = virtualThreads;
+		}
+
+	}
+
 	/**
 	 * A door to knock on: a bean, and intervals that default to the jvm knocker's.
 	 */
 	public static class DoorProperties {
 
 		/**
-		 * Name of the bean to knock on: a Lock, Semaphore, Executor, or any other object,
-		 * whose monitor is knocked on.
+		 * Name of the singleton bean to knock on: a Lock, ReadWriteLock, Semaphore,
+		 * Executor, or any other object, whose monitor is knocked on.
 		 */
 		private String bean;
 
@@ -111,7 +168,8 @@ public class KnockerProperties {
 		private Duration samplingInterval;
 
 		/**
-		 * Sleep between sampling windows. Defaults to knocker.sleeping-interval.
+		 * Sleep between sampling windows; 0 knocks all the time. Defaults to
+		 * knocker.sleeping-interval.
 		 */
 		private Duration sleepingInterval;
 

@@ -152,6 +152,18 @@ class KnockerAutoConfigurationTests {
 	}
 
 	@Test
+	void aKnockKnockBeanOfAnotherNameCalledJvmFailsStartupSayingHowToReplaceTheJvmKnocker() {
+		this.contextRunner
+			.withBean("myKnocker", KnockKnock.class,
+					() -> KnockKnock.builder().pollingInterval(Duration.ofMillis(7)).build())
+			.run((context) -> {
+				FailureAnalysis analysis = FailureAnalyses.analyze(context.getStartupFailure());
+				assertThat(analysis.getDescription()).contains("two knockers are named 'jvm'");
+				assertThat(analysis.getAction()).contains("KnockKnock or Door bean");
+			});
+	}
+
+	@Test
 	void canBeDisabled() {
 		this.contextRunner.withPropertyValues("knocker.enabled=false").run((context) -> {
 			assertThat(context).doesNotHaveBean(KnockKnock.class);
@@ -264,7 +276,7 @@ class KnockerAutoConfigurationTests {
 	static class OwnKnocker {
 
 		@Bean
-		KnockKnock myKnocker() {
+		KnockKnock jvm() {
 			return KnockKnock.builder().door(Doors.jvm()).pollingInterval(Duration.ofMillis(7)).build();
 		}
 

@@ -22,7 +22,7 @@ import io.micrometer.core.instrument.binder.MeterBinder;
  * divide into the contention over any range, exactly across scrapes and resets; per
  * measured method, {@code knocker.method.contention}, one value per sampled call.
  */
-public class KnockerMetrics implements MeterBinder, MeasuredMethods.Listener {
+public class KnockerMetrics implements MeterBinder, MeasuredMethods.Listener, Knockers.Listener {
 
 	private final Knockers knockers;
 
@@ -38,6 +38,7 @@ public class KnockerMetrics implements MeterBinder, MeasuredMethods.Listener {
 	public KnockerMetrics(Knockers knockers, MeasuredMethods methods) {
 		this.knockers = knockers;
 		this.methods = methods;
+		knockers.addListener(this);
 		if (methods != null) {
 			methods.addListener(this);
 		}
@@ -45,27 +46,40 @@ public class KnockerMetrics implements MeterBinder, MeasuredMethods.Listener {
 
 	@Override
 	public void bindTo(MeterRegistry registry) {
-		for (KnockKnock knocker : this.knockers.all()) {
-			String door = knocker.getName();
-			Gauge.builder("knocker.contention", knocker, KnockKnock::getContentionMetric)
-				.description("Time the knocks on the door waited over time sampled, since start or reset")
-				.tag("door", door)
-				.strongReference(true)
-				.register(registry);
-			counter(registry, "knocker.contended", "Time the knocks on the door waited", knocker,
-					KnockSnapshot::contendedNanos);
-			counter(registry, "knocker.sampled", "Time the knocker on the door sampled", knocker,
-					KnockSnapshot::sampledNanos);
-			FunctionCounter.builder("knocker.knocks.failed", knocker, (k) -> k.snapshot().failedKnocks())
-				.description("Knocks on the door that threw instead of getting through, such as a rejecting executor's")
-				.tag("door", door)
-				.register(registry);
-		}
+		// Known before the doors are bound, so that a door added meanwhile is bound too
+		// (binding twice finds the meters already there).
 		Map<String, DistributionSummary> summaries = this.summaries.computeIfAbsent(registry,
 				(key) -> new ConcurrentHashMap<>());
+		for (KnockKnock knocker : this.knockers.all()) {
+			bindDoor(registry, knocker);
+		}
 		if (this.methods != null) {
 			this.methods.asMap().values().forEach((method) -> summary(registry, summaries, method));
 		}
+	}
+
+	@Override
+	public void added(KnockKnock knocker) {
+		// A door that appeared late (the http door): meters in every registry bound so
+		// far.
+		this.summaries.keySet().forEach((registry) -> bindDoor(registry, knocker));
+	}
+
+	private static void bindDoor(MeterRegistry registry, KnockKnock knocker) {
+		String door = knocker.getName();
+		Gauge.builder("knocker.contention", knocker, KnockKnock::getContentionMetric)
+			.description("Time the knocks on the door waited over time sampled, since start or reset")
+			.tag("door", door)
+			.strongReference(true)
+			.register(registry);
+		counter(registry, "knocker.contended", "Time the knocks on the door waited", knocker,
+				KnockSnapshot::contendedNanos);
+		counter(registry, "knocker.sampled", "Time the knocker on the door sampled", knocker,
+				KnockSnapshot::sampledNanos);
+		FunctionCounter.builder("knocker.knocks.failed", knocker, (k) -> k.snapshot().failedKnocks())
+			.description("Knocks on the door that threw instead of getting through, such as a rejecting executor's")
+			.tag("door", door)
+			.register(registry);
 	}
 
 	@Override

@@ -39,7 +39,9 @@ class ContentionEndpointWebTests {
 		Map<String, Object> body = new Http(this.port).getJson("/actuator/contention");
 		assertThat(body).containsOnlyKeys("running", "contentionMetric", "doors", "methods");
 		assertThat(body.get("running")).isEqualTo(true);
-		assertThat(map(body, "doors")).containsOnlyKeys("jvm", "inventory-lock");
+		// The configured door, and those the application has: its request pool and task
+		// executor.
+		assertThat(map(body, "doors")).containsOnlyKeys("jvm", "inventory-lock", "http", "applicationTaskExecutor");
 		Map<String, Object> jvm = map(body, "doors", "jvm");
 		assertThat(jvm).containsOnlyKeys("running", "kind", "contentionMetric", "recentContentionMetric", "busyRatio",
 				"knocks", "contendedSeconds", "sampledSeconds", "pollingInterval", "samplingInterval",

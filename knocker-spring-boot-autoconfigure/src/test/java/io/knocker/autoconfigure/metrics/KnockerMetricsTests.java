@@ -146,7 +146,9 @@ class KnockerMetricsTests {
 
 		@KnockMeasured(door = "inventory-lock")
 		public void place() {
-			java.util.concurrent.locks.LockSupport.parkNanos(5_000_000);
+			// Twenty polling intervals: a call this long all but surely sees a knock, so
+			// it is sampled.
+			java.util.concurrent.locks.LockSupport.parkNanos(20_000_000);
 		}
 
 	}

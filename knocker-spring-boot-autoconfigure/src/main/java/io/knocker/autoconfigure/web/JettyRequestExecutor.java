@@ -1,0 +1,23 @@
+package io.knocker.autoconfigure.web;
+
+import java.util.concurrent.Executor;
+
+import org.jspecify.annotations.Nullable;
+
+import org.springframework.boot.jetty.JettyWebServer;
+import org.springframework.boot.web.server.WebServer;
+
+/**
+ * Jetty's request executor: its server's thread pool.
+ */
+final class JettyRequestExecutor implements RequestExecutor {
+
+	@Override
+	public @Nullable Executor find(WebServer server) {
+		if (server instanceof JettyWebServer jetty) {
+			return jetty.getServer().getThreadPool();
+		}
+		return null;
+	}
+
+}
