@@ -143,15 +143,20 @@ class DoorsTests {
 			for (int i = 0; i < 1000; i++) {
 				backedUp.execute(() -> Workload.sleep(5_000_000));
 			}
+			HandOffControl control = new HandOffControl();
 			busy.start();
 			free.start();
 			Workload.sleepMillis(1000);
-			System.out.printf("executor: backed up %.3f, idle %.4f%n", busy.getContentionMetric(),
-					free.getContentionMetric());
+			double noise = control.reading();
+			System.out.printf("executor: backed up %.3f, idle %.4f, bare hand-off loop %.4f%n",
+					busy.getContentionMetric(), free.getContentionMetric(), noise);
 			assertThat(busy.getContentionMetric()).isGreaterThan(0.9);
 			// The idle pool's hand-off time is the baseline subtracted; what is left is
-			// its noise.
-			assertThat(free.getContentionMetric()).isLessThan(0.1);
+			// its noise,
+			// which grows with the machine's load as a bare hand-off loop's beside it
+			// does. A door
+			// without the baseline reads 0.05-0.1 more on a quiet machine.
+			assertThat(free.getContentionMetric()).isLessThan(0.05 + 5 * noise);
 		}
 		finally {
 			backedUp.shutdownNow();
@@ -257,7 +262,10 @@ class DoorsTests {
 			long knocked = jvm.snapshot().knocks() + lock.snapshot().knocks() - knocks;
 			System.out.printf("knock loop: %d bytes over %d knocks%n", allocated, knocked);
 			assertThat(knocked).isGreaterThan(200);
-			assertThat(allocated).isZero();
+			// Zero, or the few hundred bytes a code path's first run may link once (seen
+			// once, on
+			// a loaded machine): one object a knock would be at least 16 bytes each.
+			assertThat(allocated).isLessThan(8 * knocked);
 		}
 	}
 

@@ -17,17 +17,23 @@ public class ShopController {
 
 	private final ReportService reports;
 
-	public ShopController(InventoryService inventory, CatalogService catalog, ReportService reports) {
+	private final ReceiptService receipts;
+
+	public ShopController(InventoryService inventory, CatalogService catalog, ReportService reports,
+			ReceiptService receipts) {
 		this.inventory = inventory;
 		this.catalog = catalog;
 		this.reports = reports;
+		this.receipts = receipts;
 	}
 
 	/** Contended: every checkout queues on the inventory lock. */
 	@PostMapping("/checkout")
 	public InventoryService.Reservation checkout(@RequestParam(defaultValue = "coffee") String sku,
 			@RequestParam(defaultValue = "1") int quantity) {
-		return this.inventory.reserve(sku, quantity);
+		InventoryService.Reservation reservation = this.inventory.reserve(sku, quantity);
+		this.receipts.send(sku);
+		return reservation;
 	}
 
 	/** Free: lock-free work. */

@@ -48,6 +48,11 @@ class SampleApplicationTests {
 			clients.shutdownNow();
 		}
 		Map<String, Object> contention = json(send("GET", "/actuator/contention"));
+		// The doors the shop already has, with no configuration: its request pool and the
+		// pool
+		// that sends receipts.
+		assertThat(map(contention, "doors")).containsOnlyKeys("jvm", "inventory-lock", "http",
+				"applicationTaskExecutor");
 		Map<String, Object> methods = map(contention, "methods");
 		double checkout = number(map(methods, "checkout"), "meanContention");
 		double catalog = number(map(methods, "catalog"), "meanContention");

@@ -1,0 +1,79 @@
+package io.knocker;
+
+import java.util.Arrays;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.locks.LockSupport;
+
+/**
+ * A bare loop beside a test that hands a no-op to an idle pool of its own every
+ * millisecond and times until it starts: what an idle executor door reads from the
+ * machine's load alone (its hand-off time beyond its own 90th percentile, over the time
+ * it ran).
+ */
+final class HandOffControl implements AutoCloseable {
+
+	private final ExecutorService pool = Executors.newFixedThreadPool(2);
+
+	private final long[] handOffs = new long[20_000];
+
+	private final Thread thread;
+
+	private volatile boolean running = true;
+
+	private int count;
+
+	private long started;
+
+	private long ended;
+
+	HandOffControl() {
+		this.thread = new Thread(this::run, "hand-off-control");
+		this.thread.setDaemon(true);
+		this.thread.start();
+	}
+
+	private void run() {
+		this.started = System.nanoTime();
+		while (this.running && this.count < this.handOffs.length) {
+			CountDownLatch ran = new CountDownLatch(1);
+			long[] at = new long[1];
+			long submitted = System.nanoTime();
+			this.pool.execute(() -> {
+				at[0] = System.nanoTime();
+				ran.countDown();
+			});
+			Workload.awaitQuietly(ran);
+			this.handOffs[this.count++] = at[0] - submitted;
+			LockSupport.parkNanos(1_000_000);
+		}
+		this.ended = System.nanoTime();
+	}
+
+	/** Stops the loop and returns its reading, from 0 to 1. */
+	double reading() {
+		close();
+		long[] sorted = Arrays.copyOf(this.handOffs, this.count);
+		Arrays.sort(sorted);
+		long p90 = sorted[(int) (0.9 * (sorted.length - 1))];
+		long beyond = 0;
+		for (long nanos : sorted) {
+			beyond += Math.max(0, nanos - p90);
+		}
+		return (double) beyond / (this.ended - this.started);
+	}
+
+	@Override
+	public void close() {
+		this.running = false;
+		try {
+			this.thread.join();
+		}
+		catch (InterruptedException ex) {
+			Thread.currentThread().interrupt();
+		}
+		this.pool.shutdownNow();
+	}
+
+}
