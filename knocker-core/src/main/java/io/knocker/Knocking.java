@@ -29,6 +29,10 @@ final class Knocking implements Door.Knock {
 
 	private long due;
 
+	private WindowEvent windowEvent;
+
+	private KnockSnapshot windowStart;
+
 	Knocking(KnockKnock knocker, Door door, Ledger ledger, AtomicInteger openWindows) {
 		this.knocker = knocker;
 		this.door = door;
@@ -67,6 +71,13 @@ final class Knocking implements Door.Knock {
 			this.inWindow = true;
 			this.sampledOnce = true;
 			this.door.windowBegan(this, now);
+			if (WindowEvent.isRecorded()) {
+				// Only while a recording wants it: the knock loop allocates nothing
+				// otherwise.
+				this.windowEvent = new WindowEvent();
+				this.windowStart = this.ledger.snapshot();
+				this.windowEvent.begin();
+			}
 		}
 	}
 
@@ -75,6 +86,18 @@ final class Knocking implements Door.Knock {
 			this.inWindow = false;
 			this.door.windowEnded(this, now);
 			this.ledger.endWindow(this.generation, this.door.coversSleeps());
+			WindowEvent event = this.windowEvent;
+			if (event != null) {
+				this.windowEvent = null;
+				event.end();
+				if (event.shouldCommit()) {
+					KnockSnapshot end = this.ledger.snapshot();
+					event.door = this.knocker.getName();
+					event.contention = end.contentionSince(this.windowStart);
+					event.busyRatio = end.busyRatioSince(this.windowStart);
+					event.commit();
+				}
+			}
 		}
 	}
 

@@ -3,6 +3,7 @@ package io.knocker.autoconfigure.measure;
 import java.util.concurrent.CompletionStage;
 
 import io.knocker.KnockWindow;
+import io.knocker.MeasuredCallEvent;
 import org.aopalliance.intercept.MethodInterceptor;
 import org.aopalliance.intercept.MethodInvocation;
 import org.apache.commons.logging.Log;
@@ -32,12 +33,14 @@ final class KnockMeasuredInterceptor implements MethodInterceptor {
 	public Object invoke(MethodInvocation invocation) throws Throwable {
 		MeasuredMethods.Entry entry = null;
 		KnockWindow window = null;
+		MeasuredCallEvent event = null;
 		try {
 			Object target = invocation.getThis();
 			Class<?> targetClass = (target != null) ? AopUtils.getTargetClass(target)
 					: invocation.getMethod().getDeclaringClass();
 			entry = this.methods.find(targetClass, invocation.getMethod());
 			window = (entry != null) ? entry.knocker.open() : null;
+			event = (window != null) ? MeasuredCallEvent.started() : null;
 		}
 		catch (RuntimeException ex) {
 			failedToMeasure(ex);
@@ -50,23 +53,27 @@ final class KnockMeasuredInterceptor implements MethodInterceptor {
 			result = invocation.proceed();
 		}
 		catch (Throwable ex) {
-			record(entry, window, true);
+			record(entry, window, event, true);
 			throw ex;
 		}
 		if (result instanceof CompletionStage<?> stage) {
 			MeasuredMethods.Entry measured = entry;
 			KnockWindow open = window;
-			return stage.whenComplete((value, ex) -> record(measured, open, ex != null));
+			MeasuredCallEvent begun = event;
+			return stage.whenComplete((value, ex) -> record(measured, open, begun, ex != null));
 		}
-		record(entry, window, false);
+		record(entry, window, event, false);
 		return result;
 	}
 
-	private void record(MeasuredMethods.Entry entry, KnockWindow window, boolean failed) {
+	private void record(MeasuredMethods.Entry entry, KnockWindow window, MeasuredCallEvent event, boolean failed) {
 		try {
 			window.close();
 			double contention = entry.contention.record(window, failed);
 			if (contention >= 0) {
+				if (event != null) {
+					event.ended(entry.contention.getName(), entry.contention.getDoor(), contention);
+				}
 				this.methods.measured(entry.contention, contention);
 			}
 		}

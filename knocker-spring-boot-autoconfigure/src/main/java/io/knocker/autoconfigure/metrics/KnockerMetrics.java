@@ -24,6 +24,13 @@ import io.micrometer.core.instrument.binder.MeterBinder;
  */
 public class KnockerMetrics implements MeterBinder, MeasuredMethods.Listener, Knockers.Listener {
 
+	/**
+	 * Fixed histogram buckets over 0-1, every 0.05: the same on every instance, so that
+	 * quantiles aggregate across a fleet ({@code histogram_quantile} over summed
+	 * buckets).
+	 */
+	static final double[] CONTENTION_BUCKETS = buckets();
+
 	private final Knockers knockers;
 
 	private final MeasuredMethods methods;
@@ -56,6 +63,14 @@ public class KnockerMetrics implements MeterBinder, MeasuredMethods.Listener, Kn
 		if (this.methods != null) {
 			this.methods.asMap().values().forEach((method) -> summary(registry, summaries, method));
 		}
+	}
+
+	private static double[] buckets() {
+		double[] buckets = new double[20];
+		for (int i = 0; i < buckets.length; i++) {
+			buckets[i] = (i + 1) / 20.0;
+		}
+		return buckets;
 	}
 
 	@Override
@@ -96,6 +111,7 @@ public class KnockerMetrics implements MeterBinder, MeasuredMethods.Listener, Kn
 						.description("Contention on the door during each sampled call of the method")
 						.tag("method", name)
 						.tag("door", method.getDoor())
+						.serviceLevelObjectives(CONTENTION_BUCKETS)
 						.register(registry));
 		}
 		return summary;

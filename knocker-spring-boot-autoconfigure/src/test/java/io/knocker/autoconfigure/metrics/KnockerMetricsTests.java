@@ -9,6 +9,7 @@ import io.micrometer.core.instrument.DistributionSummary;
 import io.micrometer.core.instrument.FunctionCounter;
 import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.MeterRegistry;
+import io.micrometer.core.instrument.distribution.CountAtBucket;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import org.junit.jupiter.api.Test;
 
@@ -107,6 +108,16 @@ class KnockerMetricsTests {
 			}
 			assertThat(summary.count()).isEqualTo(3);
 			assertThat(summary.max()).isGreaterThan(0.5);
+			// Fixed buckets every 0.05, so that quantiles aggregate across instances: the
+			// two free
+			// calls fall in the first, the held one above 0.5.
+			CountAtBucket[] buckets = summary.takeSnapshot().histogramCounts();
+			assertThat(buckets).hasSize(20);
+			assertThat(buckets[0].bucket()).isEqualTo(0.05);
+			assertThat(buckets[0].count()).isEqualTo(2);
+			assertThat(buckets[9].count()).isEqualTo(2);
+			assertThat(buckets[19].bucket()).isEqualTo(1.0);
+			assertThat(buckets[19].count()).isEqualTo(3);
 		});
 	}
 

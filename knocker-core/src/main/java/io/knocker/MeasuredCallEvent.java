@@ -1,0 +1,70 @@
+package io.knocker;
+
+import jdk.jfr.Category;
+import jdk.jfr.Description;
+import jdk.jfr.Event;
+import jdk.jfr.FlightRecorder;
+import jdk.jfr.Label;
+import jdk.jfr.Name;
+import jdk.jfr.StackTrace;
+
+/**
+ * A JFR event for one measured call: the method, its door, and the contention on the door
+ * while it ran; the event's duration is the call's. Costs nothing while JFR has never
+ * been started in the JVM, and one small object a call while it has but the event is off.
+ */
+@Name("io.knocker.MeasuredCall")
+@Label("Measured Call")
+@Category("Knocker")
+@Description("A @KnockMeasured call: the contention on its door while it ran")
+@StackTrace(false)
+public final class MeasuredCallEvent extends Event {
+
+	@Label("Method")
+	@Description("The name the call is reported under, such as OrderService.placeOrder")
+	String method;
+
+	@Label("Door")
+	@Description("The door the call was measured on")
+	String door;
+
+	@Label("Contention")
+	@Description("Time the knocks on the door waited over the time sampled during the call, 0 to 1")
+	double contention;
+
+	private MeasuredCallEvent() {
+	}
+
+	/**
+	 * An event begun now, if a recording wants it.
+	 * @return the event, or {@code null} when none would be recorded
+	 */
+	public static MeasuredCallEvent started() {
+		if (!FlightRecorder.isInitialized()) {
+			return null;
+		}
+		MeasuredCallEvent event = new MeasuredCallEvent();
+		if (!event.isEnabled()) {
+			return null;
+		}
+		event.begin();
+		return event;
+	}
+
+	/**
+	 * Ends the event now and commits it.
+	 * @param method the name the call is reported under
+	 * @param door the door's name
+	 * @param contention the call's contention
+	 */
+	public void ended(String method, String door, double contention) {
+		end();
+		if (shouldCommit()) {
+			this.method = method;
+			this.door = door;
+			this.contention = contention;
+			commit();
+		}
+	}
+
+}
