@@ -95,6 +95,19 @@ public class KnockerMetrics implements MeterBinder, MeasuredMethods.Listener, Kn
 			.description("Knocks on the door that threw instead of getting through, such as a rejecting executor's")
 			.tag("door", door)
 			.register(registry);
+		FunctionCounter.builder("knocker.knocks", knocker, (k) -> k.snapshot().knocks())
+			.description("Knocks on the door")
+			.tag("door", door)
+			.register(registry);
+		FunctionCounter.builder("knocker.knocks.busy", knocker, (k) -> k.snapshot().busyKnocks())
+			.description("Knocks that found the door taken; over knocks, the door's busy ratio")
+			.tag("door", door)
+			.register(registry);
+		if ("jvm".equals(knocker.getDoor().kind())) {
+			counter(registry, "knocker.gc.pause",
+					"Stop-the-world pause time the JVM reported, counted in knocker.contended", knocker,
+					KnockSnapshot::gcPauseNanos);
+		}
 	}
 
 	@Override

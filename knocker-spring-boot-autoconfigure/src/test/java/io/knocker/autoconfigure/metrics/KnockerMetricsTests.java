@@ -44,6 +44,13 @@ class KnockerMetricsTests {
 				assertThat(sampled).as(door).isNotNull();
 				assertThat(sampled.getId().getBaseUnit()).isEqualTo("seconds");
 			}
+			for (String counter : new String[] { "knocker.knocks", "knocker.knocks.busy", "knocker.knocks.failed" }) {
+				assertThat(registry.find(counter).tag("door", "inventory-lock").functionCounter()).as(counter)
+					.isNotNull();
+			}
+			// Pauses are the jvm door's alone.
+			assertThat(registry.find("knocker.gc.pause").tag("door", "jvm").functionCounter()).isNotNull();
+			assertThat(registry.find("knocker.gc.pause").tag("door", "inventory-lock").functionCounter()).isNull();
 			FunctionCounter sampled = registry.find("knocker.sampled").tag("door", "jvm").functionCounter();
 			double before = sampled.count();
 			await().untilAsserted(() -> assertThat(sampled.count()).isGreaterThan(before));
