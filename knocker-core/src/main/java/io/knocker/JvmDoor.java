@@ -9,10 +9,11 @@ package io.knocker;
  * Accounting, per window and per sleep, each pause counted once: a window books the
  * lateness of its knocks, plus whatever the JVM reports as paused in it beyond that
  * lateness (a pause can fall while the loop is between parks); the lateness beyond the
- * window's pauses is CPU starvation, and its rate over the window's unpaused time is the
- * estimate for the next sleep. A sleep books the pauses reported during it, whole, plus
- * that starvation rate over its unpaused time. A pause across a boundary is reported when
- * it ends, so it falls in exactly one of the two.
+ * window's pauses is CPU starvation, and its rate over the window's unpaused time,
+ * smoothed over the last few windows, is the estimate for the next sleep. A sleep books
+ * the pauses reported during it, whole, plus that starvation rate over its unpaused time.
+ * A pause across a boundary is reported when it ends, so it falls in exactly one of the
+ * two.
  */
 final class JvmDoor extends Door {
 
@@ -20,6 +21,9 @@ final class JvmDoor extends Door {
 	 * Lateness beyond this is never the timer's idle noise, so the baseline ignores it.
 	 */
 	private static final long MIN_BASELINE_CEILING_NANOS = 1_000_000;
+
+	/** Weight of the last window in the starvation rate carried over the sleeps. */
+	private static final double SMOOTHING = 0.25;
 
 	private final GcPauses pauses;
 
@@ -39,6 +43,8 @@ final class JvmDoor extends Door {
 
 	private double starvationRate;
 
+	private boolean rated;
+
 	JvmDoor() {
 		this(GcPauses.ofThisJvm());
 	}
@@ -53,6 +59,7 @@ final class JvmDoor extends Door {
 		this.baseline = new Baseline(Math.max(knock.pollingNanos(), MIN_BASELINE_CEILING_NANOS));
 		this.windowed = false;
 		this.starvationRate = 0;
+		this.rated = false;
 	}
 
 	@Override
@@ -92,7 +99,14 @@ final class JvmDoor extends Door {
 		long paused = pauseNanos - this.pauseNanosMark;
 		long starved = Math.max(0, this.lateNanos - paused);
 		long unpaused = now - this.windowStart - paused;
-		this.starvationRate = (unpaused > 0) ? Math.min(1.0, (double) starved / unpaused) : 0.0;
+		double windowRate = (unpaused > 0) ? Math.min(1.0, (double) starved / unpaused) : 0.0;
+		// Smoothed over the last windows: one late knock in a 10 ms window would
+		// otherwise be
+		// carried over the whole 100 ms sleep. The mean is kept; onset shows within a few
+		// cycles.
+		this.starvationRate = this.rated ? this.starvationRate + SMOOTHING * (windowRate - this.starvationRate)
+				: windowRate;
+		this.rated = true;
 		knock.contended(Math.max(0, paused - this.lateNanos), paused, pauses - this.pausesMark);
 		this.pauseNanosMark = pauseNanos;
 		this.pausesMark = pauses;

@@ -40,6 +40,10 @@ final class Knocking implements Door.Knock {
 		this.generation = ledger.generation();
 		this.pollingNanos = knocker.getPollingInterval().toNanos();
 		this.openWindows = openWindows;
+		// Loads what the first window's JFR check needs here, on the thread that starts
+		// the
+		// knocker: on the knock loop it would read as milliseconds of lateness.
+		WindowEvent.isRecorded();
 	}
 
 	long generation() {
@@ -67,10 +71,13 @@ final class Knocking implements Door.Knock {
 	}
 
 	void windowBegan(long now) {
+		// The door books what it accounts for up to now (the JVM door: the sleep's
+		// pauses) before
+		// the window starts, so that the window's own figures hold only the window.
+		this.door.windowBegan(this, now);
 		if (this.ledger.beginWindow(this.generation)) {
 			this.inWindow = true;
 			this.sampledOnce = true;
-			this.door.windowBegan(this, now);
 			if (WindowEvent.isRecorded()) {
 				// Only while a recording wants it: the knock loop allocates nothing
 				// otherwise.
