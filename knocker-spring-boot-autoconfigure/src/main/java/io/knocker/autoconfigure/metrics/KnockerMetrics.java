@@ -24,18 +24,13 @@ import io.micrometer.core.instrument.binder.MeterBinder;
  */
 public class KnockerMetrics implements MeterBinder, MeasuredMethods.Listener, Knockers.Listener {
 
-	/**
-	 * Fixed histogram buckets over 0-1, every 0.05: the same on every instance, so that
-	 * quantiles aggregate across a fleet ({@code histogram_quantile} over summed
-	 * buckets).
-	 */
-	static final double[] CONTENTION_BUCKETS = buckets();
-
 	private final Knockers knockers;
 
 	private final MeasuredMethods methods;
 
 	private final Map<MeterRegistry, Map<String, DistributionSummary>> summaries = new ConcurrentHashMap<>();
+
+	private final Map<String, ContentionBuckets> buckets = new ConcurrentHashMap<>();
 
 	/**
 	 * Creates the binder.
@@ -63,14 +58,6 @@ public class KnockerMetrics implements MeterBinder, MeasuredMethods.Listener, Kn
 		if (this.methods != null) {
 			this.methods.asMap().values().forEach((method) -> summary(registry, summaries, method));
 		}
-	}
-
-	private static double[] buckets() {
-		double[] buckets = new double[20];
-		for (int i = 0; i < buckets.length; i++) {
-			buckets[i] = (i + 1) / 20.0;
-		}
-		return buckets;
 	}
 
 	@Override
@@ -112,20 +99,28 @@ public class KnockerMetrics implements MeterBinder, MeasuredMethods.Listener, Kn
 
 	@Override
 	public void measured(MethodContention method, double contention) {
+		buckets(method).record(contention);
 		this.summaries.forEach((registry, summaries) -> summary(registry, summaries, method).record(contention));
 	}
 
-	private static DistributionSummary summary(MeterRegistry registry, Map<String, DistributionSummary> summaries,
+	private ContentionBuckets buckets(MethodContention method) {
+		ContentionBuckets buckets = this.buckets.get(method.getName());
+		return (buckets != null) ? buckets
+				: this.buckets.computeIfAbsent(method.getName(), (name) -> new ContentionBuckets());
+	}
+
+	private DistributionSummary summary(MeterRegistry registry, Map<String, DistributionSummary> summaries,
 			MethodContention method) {
 		DistributionSummary summary = summaries.get(method.getName());
 		if (summary == null) {
-			summary = summaries.computeIfAbsent(method.getName(),
-					(name) -> DistributionSummary.builder("knocker.method.contention")
-						.description("Contention on the door during each sampled call of the method")
-						.tag("method", name)
-						.tag("door", method.getDoor())
-						.serviceLevelObjectives(CONTENTION_BUCKETS)
-						.register(registry));
+			summary = summaries.computeIfAbsent(method.getName(), (name) -> {
+				buckets(method).register(registry, name, method.getDoor());
+				return DistributionSummary.builder("knocker.method.contention")
+					.description("Contention on the door during each sampled call of the method")
+					.tag("method", name)
+					.tag("door", method.getDoor())
+					.register(registry);
+			});
 		}
 		return summary;
 	}

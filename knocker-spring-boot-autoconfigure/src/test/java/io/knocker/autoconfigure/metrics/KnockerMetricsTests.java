@@ -9,7 +9,6 @@ import io.micrometer.core.instrument.DistributionSummary;
 import io.micrometer.core.instrument.FunctionCounter;
 import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.MeterRegistry;
-import io.micrometer.core.instrument.distribution.CountAtBucket;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import org.junit.jupiter.api.Test;
 
@@ -115,17 +114,39 @@ class KnockerMetricsTests {
 			}
 			assertThat(summary.count()).isEqualTo(3);
 			assertThat(summary.max()).isGreaterThan(0.5);
-			// Fixed buckets every 0.05, so that quantiles aggregate across instances: the
-			// two free
-			// calls fall in the first, the held one above 0.5.
-			CountAtBucket[] buckets = summary.takeSnapshot().histogramCounts();
-			assertThat(buckets).hasSize(20);
-			assertThat(buckets[0].bucket()).isEqualTo(0.05);
-			assertThat(buckets[0].count()).isEqualTo(2);
-			assertThat(buckets[9].count()).isEqualTo(2);
-			assertThat(buckets[19].bucket()).isEqualTo(1.0);
-			assertThat(buckets[19].count()).isEqualTo(3);
+			// Fixed cumulative buckets every 0.05, so that quantiles aggregate across
+			// instances:
+			// the two free calls at most 0.05, the held one above 0.5.
+			assertThat(bucket(registry, "0.05")).isEqualTo(2);
+			assertThat(bucket(registry, "0.5")).isEqualTo(2);
+			assertThat(bucket(registry, "1.0")).isEqualTo(3);
+			assertThat(bucket(registry, "+Inf")).isEqualTo(3);
 		});
+	}
+
+	@Test
+	void contentionBucketsCountFractionalValuesWhereTheyFall() {
+		// Micrometer's own histograms round values up to whole numbers: 0.32 would count
+		// in 1.0.
+		ContentionBuckets buckets = new ContentionBuckets();
+		for (double contention : new double[] { 0.0, 0.32, 0.32, 0.61, 0.97, 1.0, 0.15 }) {
+			buckets.record(contention);
+		}
+		assertThat(buckets.cumulative(0)).isEqualTo(1);
+		// 0.15 sits on a bound and counts in it.
+		assertThat(buckets.cumulative(2)).isEqualTo(2);
+		assertThat(buckets.cumulative(5)).isEqualTo(2);
+		assertThat(buckets.cumulative(6)).isEqualTo(4);
+		assertThat(buckets.cumulative(12)).isEqualTo(5);
+		assertThat(buckets.cumulative(18)).isEqualTo(5);
+		assertThat(buckets.cumulative(19)).isEqualTo(7);
+	}
+
+	private static double bucket(MeterRegistry registry, String le) {
+		return registry.find("knocker.method.contention.buckets")
+			.tags("method", "Orders.place", "le", le)
+			.functionCounter()
+			.count();
 	}
 
 	@Test
