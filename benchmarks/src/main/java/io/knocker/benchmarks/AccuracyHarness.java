@@ -100,29 +100,73 @@ public final class AccuracyHarness {
 
 	/** The JVM door's contended time against GarbageCollectorMXBean's collection time. */
 	static void gcPauses() {
-		System.out.println("| live objects | System.gc() calls | GC pause (ms) | jvm door contended (ms) | ratio |");
-		System.out.println("|---:|---:|---:|---:|---:|");
+		System.out.println(
+				"| workload | GC pauses | GC pause (ms) | jvm door: pauses counted (ms) | contended (ms) | ratio |");
+		System.out.println("|---|---:|---:|---:|---:|---:|");
 		for (int base : new int[] { 2_000_000, 6_000_000, 12_000_000 }) {
 			int objects = (int) (base * scale);
 			List<long[]> live = new ArrayList<>(objects);
 			for (int i = 0; i < objects; i++) {
 				live.add(new long[] { i });
 			}
-			try (KnockKnock knocker = KnockKnock.builder().build()) {
-				knocker.start();
-				sleep(Duration.ofMillis(300));
-				KnockSnapshot before = knocker.snapshot();
-				long gcBefore = collectionMillis();
+			// Spaced so that most of the full GCs fall between the door's windows.
+			pauseRow(String.format("System.gc() x5, %,d live objects", live.size()), () -> {
 				for (int i = 0; i < 5; i++) {
 					System.gc();
-					sleep(Duration.ofMillis(50));
+					sleep(Duration.ofMillis(70));
 				}
-				long gc = collectionMillis() - gcBefore;
-				double contended = (knocker.snapshot().contendedNanos() - before.contendedNanos()) / 1e6;
-				System.out.printf("| %,d | 5 | %d | %.1f | %.3f |%n", live.size(), gc, contended, contended / gc);
+			});
+		}
+		List<Object> survivors = new ArrayList<>();
+		pauseRow("allocation churn, " + Math.round(5 * scale) + " s (many short young pauses)", () -> {
+			long end = System.nanoTime() + (long) (5e9 * scale);
+			long sink = 0;
+			while (System.nanoTime() < end) {
+				byte[] garbage = new byte[1024];
+				sink += garbage.length;
+				if ((sink & 0xFFFF) == 0) {
+					// A few survivors, so that young collections have something to copy.
+					survivors.add(new long[16]);
+					if (survivors.size() > 20_000) {
+						survivors.clear();
+					}
+				}
+			}
+		});
+		System.out.println();
+	}
+
+	private static void pauseRow(String workload, Runnable work) {
+		try (KnockKnock knocker = KnockKnock.builder().build()) {
+			knocker.start();
+			sleep(Duration.ofMillis(300));
+			KnockSnapshot before = knocker.snapshot();
+			long gcBefore = collectionMillis();
+			long countBefore = collectionCount();
+			work.run();
+			long gc = collectionMillis() - gcBefore;
+			long pauses = collectionCount() - countBefore;
+			// The last sleep's pauses are booked when the next window begins.
+			long deadline = System.nanoTime() + 2_000_000_000L;
+			while ((knocker.snapshot().gcPauses() - before.gcPauses()) < pauses && System.nanoTime() < deadline) {
+				sleep(Duration.ofMillis(20));
+			}
+			KnockSnapshot after = knocker.snapshot();
+			double counted = (after.gcPauseNanos() - before.gcPauseNanos()) / 1e6;
+			double contended = (after.contendedNanos() - before.contendedNanos()) / 1e6;
+			System.out.printf("| %s | %d | %d | %.0f | %.1f | %.3f |%n", workload, pauses, gc, counted, contended,
+					contended / Math.max(1, gc));
+		}
+	}
+
+	private static long collectionCount() {
+		long total = 0;
+		for (GarbageCollectorMXBean gc : ManagementFactory.getGarbageCollectorMXBeans()) {
+			if (!gc.getName().endsWith("Cycles")) {
+				total += Math.max(0, gc.getCollectionCount());
 			}
 		}
-		System.out.println();
+		return total;
 	}
 
 	/** The lock door's busy ratio against the share of time a holder keeps the lock. */
