@@ -72,6 +72,20 @@ public abstract class Door {
 		return true;
 	}
 
+	/**
+	 * The thread that waits on this door for a busy knock, blocked on what the door's
+	 * holder owns, so that the holder can be named; {@code null} for doors without an
+	 * owner.
+	 */
+	Thread holderWaiter() {
+		return null;
+	}
+
+	/** Whether the JVM can name who holds this door: a lock's or a monitor's owner. */
+	boolean samplesHolders() {
+		return false;
+	}
+
 	/** A sampling window begins, on the knock loop. */
 	void windowBegan(Knock knock, long now) {
 	}

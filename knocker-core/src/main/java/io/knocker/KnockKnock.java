@@ -2,6 +2,7 @@ package io.knocker;
 
 import java.lang.System.Logger.Level;
 import java.time.Duration;
+import java.util.List;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.regex.Pattern;
 
@@ -49,6 +50,8 @@ public final class KnockKnock implements AutoCloseable {
 
 	private final AtomicInteger openWindows = new AtomicInteger();
 
+	private final Holders holders;
+
 	private final Object lifecycleMonitor = new Object();
 
 	private volatile Knocking knocking;
@@ -57,10 +60,12 @@ public final class KnockKnock implements AutoCloseable {
 
 	private volatile boolean failureLogged;
 
-	private KnockKnock(String name, Door door, Duration polling, Duration sampling, Duration sleeping,
-			Duration timeout) {
+	private KnockKnock(String name, Door door, Duration polling, Duration sampling, Duration sleeping, Duration timeout,
+			double holderSamplesPerSecond) {
 		this.name = name;
 		this.door = door;
+		this.holders = (holderSamplesPerSecond > 0 && door.samplesHolders()) ? new Holders(holderSamplesPerSecond)
+				: null;
 		this.pollingInterval = polling;
 		this.samplingInterval = Builder.positive("samplingInterval",
 				(sampling != null) ? sampling : polling.multipliedBy(10));
@@ -189,6 +194,23 @@ public final class KnockKnock implements AutoCloseable {
 	 */
 	public void resetContentionMetric() {
 		this.resetPoint = snapshot();
+		if (this.holders != null) {
+			this.holders.reset();
+		}
+	}
+
+	/**
+	 * Who held this lock or monitor door when knocks found it busy, since start or the
+	 * last reset: the top ten holding sites, most sampled first. Empty for other doors,
+	 * or with holder sampling off.
+	 * @return the holding sites
+	 */
+	public List<HolderSite> getHolders() {
+		return (this.holders != null) ? this.holders.top() : List.of();
+	}
+
+	Holders holders() {
+		return this.holders;
 	}
 
 	/**
@@ -301,6 +323,8 @@ public final class KnockKnock implements AutoCloseable {
 
 		private Duration timeout;
 
+		private double holderSamplesPerSecond = 2;
+
 		private Builder() {
 		}
 
@@ -367,6 +391,16 @@ public final class KnockKnock implements AutoCloseable {
 		}
 
 		/**
+		 * Sets how often, at most, to sample who holds a busy lock or monitor door.
+		 * @param perSecond samples a second, 2 by default; 0 turns holder sampling off
+		 * @return this builder
+		 */
+		public Builder holderSamplesPerSecond(double perSecond) {
+			this.holderSamplesPerSecond = perSecond;
+			return this;
+		}
+
+		/**
 		 * Builds the knocker, not yet started.
 		 * @return the knocker
 		 * @throws InvalidSettingException (an IllegalArgumentException) naming the
@@ -385,8 +419,12 @@ public final class KnockKnock implements AutoCloseable {
 				throw new InvalidSettingException("pollingInterval", polling,
 						"be at least 10us: shorter, the knocks cost a core and measure their own overhead");
 			}
+			if (this.holderSamplesPerSecond < 0 || Double.isNaN(this.holderSamplesPerSecond)) {
+				throw new InvalidSettingException("holderSamplesPerSecond", this.holderSamplesPerSecond,
+						"be zero (off) or a positive rate");
+			}
 			return new KnockKnock(this.name, this.door, polling, this.samplingInterval, this.sleepingInterval,
-					this.timeout);
+					this.timeout, this.holderSamplesPerSecond);
 		}
 
 		private static Duration positive(String setting, Duration value) {

@@ -1,5 +1,7 @@
 package io.knocker;
 
+import java.util.List;
+
 import java.util.concurrent.atomic.AtomicInteger;
 
 /**
@@ -118,6 +120,7 @@ final class Knocking implements Door.Knock {
 		}
 		if (this.pending) {
 			this.ledger.missed(this.generation);
+			sampleHolder();
 			return;
 		}
 		this.due = due;
@@ -127,6 +130,21 @@ final class Knocking implements Door.Knock {
 		}
 		catch (RuntimeException | Error ex) {
 			failed(ex);
+		}
+	}
+
+	private void sampleHolder() {
+		Holders holders = this.knocker.holders();
+		Thread waiter = (holders != null) ? this.door.holderWaiter() : null;
+		if (waiter != null) {
+			List<String> site = holders.sample(waiter, System.nanoTime());
+			if (site != null && HolderSampleEvent.isRecorded()) {
+				HolderSampleEvent event = new HolderSampleEvent();
+				event.door = this.knocker.getName();
+				event.thread = holders.lastThread();
+				event.topFrame = site.get(0);
+				event.commit();
+			}
 		}
 	}
 

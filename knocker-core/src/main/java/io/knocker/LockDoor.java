@@ -17,6 +17,19 @@ final class LockDoor extends WaitingDoor {
 	}
 
 	@Override
+	boolean samplesHolders() {
+		return true;
+	}
+
+	@Override
+	Thread holderWaiter() {
+		// A lock's owner is named by the JVM (an exclusive ownable synchronizer); a
+		// read-write
+		// lock's reader waits on its writer.
+		return (this.waiter != null) ? this.waiter.thread() : null;
+	}
+
+	@Override
 	protected boolean tryKnock() {
 		if (this.lock.tryLock()) {
 			this.lock.unlock();

@@ -46,6 +46,16 @@ final class MonitorDoor extends Door {
 	}
 
 	@Override
+	boolean samplesHolders() {
+		return true;
+	}
+
+	@Override
+	Thread holderWaiter() {
+		return (this.waiter != null) ? this.waiter.thread() : null;
+	}
+
+	@Override
 	protected boolean closed(long deadlineNanos) {
 		return this.waiter.close(deadlineNanos);
 	}

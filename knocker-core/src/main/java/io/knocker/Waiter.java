@@ -34,6 +34,11 @@ final class Waiter implements Runnable {
 		this.wait = wait;
 	}
 
+	/** The waiting thread, once started. */
+	Thread thread() {
+		return this.thread;
+	}
+
 	/** Hands a knock over to wait for; called by the knock loop, one knock at a time. */
 	void handOff(Door.Knock knock) {
 		if (this.closed) {

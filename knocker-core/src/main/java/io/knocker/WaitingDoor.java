@@ -9,7 +9,7 @@ package io.knocker;
  */
 public abstract class WaitingDoor extends Door {
 
-	private Waiter waiter;
+	Waiter waiter;
 
 	/**
 	 * Creates a door.

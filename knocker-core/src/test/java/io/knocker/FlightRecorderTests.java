@@ -25,6 +25,7 @@ class FlightRecorderTests {
 		try (Recording recording = new Recording()) {
 			recording.enable("io.knocker.Window");
 			recording.enable("io.knocker.MeasuredCall");
+			recording.enable("io.knocker.HolderSample");
 			recording.start();
 			lock.lock();
 			try (knocker) {
@@ -58,6 +59,14 @@ class FlightRecorderTests {
 			.orElseThrow();
 		assertThat(call.getString("method")).isEqualTo("Orders.place");
 		assertThat(call.getDouble("contention")).isEqualTo(0.75);
+		// The lock was held by this thread all along: holder samples name it.
+		RecordedEvent holder = events.stream()
+			.filter((event) -> event.getEventType().getName().equals("io.knocker.HolderSample"))
+			.findFirst()
+			.orElseThrow();
+		assertThat(holder.getString("door")).isEqualTo("jfr-lock");
+		assertThat(holder.getString("thread")).isEqualTo(Thread.currentThread().getName());
+		assertThat(holder.getString("topFrame")).isNotBlank();
 		assertThat(Files.size(file)).isPositive();
 	}
 

@@ -80,6 +80,20 @@ final class Workload implements AutoCloseable {
 		});
 	}
 
+	/**
+	 * One thread, named, that runs {@code step} over and over with a 1 ms rest between,
+	 * until closed: a holder that holds a door nearly all the time and lets knocks
+	 * through now and then.
+	 */
+	static Workload holding(Runnable step, String threadName) {
+		Workload workload = repeat(1, () -> {
+			step.run();
+			sleep(1_000_000);
+		});
+		workload.threads.get(0).setName(threadName);
+		return workload;
+	}
+
 	/** Threads that each run {@code step} over and over until closed. */
 	private static Workload repeat(int threads, Runnable step) {
 		Workload workload = new Workload();

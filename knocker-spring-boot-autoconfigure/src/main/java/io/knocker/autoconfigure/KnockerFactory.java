@@ -63,7 +63,7 @@ final class KnockerFactory {
 			knockers.add(build(prefix, name, target, orDefault(door.getPollingInterval(), jvm.getPollingInterval()),
 					orDefault(door.getSamplingInterval(), jvm.getSamplingInterval()),
 					orDefault(door.getSleepingInterval(), jvm.getSleepingInterval()),
-					orDefault(door.getTimeout(), jvm.getTimeout())));
+					orDefault(door.getTimeout(), jvm.getTimeout()), holderRate(properties)));
 		}
 		return knockers;
 	}
@@ -107,6 +107,19 @@ final class KnockerFactory {
 			}
 		});
 		return knockers;
+	}
+
+	/** How often to sample a busy lock or monitor door's holder: 0 with sampling off. */
+	static double holderRate(KnockerProperties properties) {
+		KnockerProperties.Holders holders = properties.getHolders();
+		double rate = holders.getMaxSamplesPerSecond();
+		if (rate <= 0 || Double.isNaN(rate)) {
+			throw new KnockerConfigurationException("knocker.holders.max-samples-per-second", rate,
+					"the rate must be positive",
+					"Set knocker.holders.max-samples-per-second to a positive rate, such as 2, or turn holder "
+							+ "sampling off with knocker.holders.enabled=false.");
+		}
+		return holders.isEnabled() ? rate : 0;
 	}
 
 	/**
@@ -181,6 +194,11 @@ final class KnockerFactory {
 
 	private static KnockKnock build(String prefix, String name, Door door, Duration polling, Duration sampling,
 			Duration sleeping, Duration timeout) {
+		return build(prefix, name, door, polling, sampling, sleeping, timeout, 0);
+	}
+
+	private static KnockKnock build(String prefix, String name, Door door, Duration polling, Duration sampling,
+			Duration sleeping, Duration timeout, double holderSamplesPerSecond) {
 		try {
 			return KnockKnock.builder()
 				.name(name)
@@ -189,6 +207,7 @@ final class KnockerFactory {
 				.samplingInterval(sampling)
 				.sleepingInterval(sleeping)
 				.timeout(timeout)
+				.holderSamplesPerSecond(holderSamplesPerSecond)
 				.build();
 		}
 		catch (InvalidSettingException ex) {

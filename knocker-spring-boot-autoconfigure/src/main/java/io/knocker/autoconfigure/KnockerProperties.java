@@ -48,6 +48,8 @@ public class KnockerProperties {
 
 	private final AutoDoors autoDoors = new AutoDoors();
 
+	private final Holders holders = new Holders();
+
 	public boolean isEnabled() {
 		return this.enabled;
 	}
@@ -94,6 +96,43 @@ public class KnockerProperties {
 
 	public AutoDoors getAutoDoors() {
 		return this.autoDoors;
+	}
+
+	public Holders getHolders() {
+		return this.holders;
+	}
+
+	/**
+	 * Sampling who holds a busy lock or monitor door.
+	 */
+	public static class Holders {
+
+		/**
+		 * Whether to sample who holds a lock or monitor door when a knock finds it busy.
+		 */
+		private boolean enabled = true;
+
+		/**
+		 * Most holder samples a second, per door; each is a thread dump of two threads.
+		 */
+		private double maxSamplesPerSecond = 2;
+
+		public boolean isEnabled() {
+			return this.enabled;
+		}
+
+		public void setEnabled(boolean enabled) {
+			this.enabled = enabled;
+		}
+
+		public double getMaxSamplesPerSecond() {
+			return this.maxSamplesPerSecond;
+		}
+
+		public void setMaxSamplesPerSecond(double maxSamplesPerSecond) {
+			this.maxSamplesPerSecond = maxSamplesPerSecond;
+		}
+
 	}
 
 	/**

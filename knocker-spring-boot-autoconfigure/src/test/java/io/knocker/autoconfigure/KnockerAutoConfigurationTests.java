@@ -101,6 +101,27 @@ class KnockerAutoConfigurationTests {
 	}
 
 	@Test
+	void holderSamplingCanBeTurnedOff() {
+		this.contextRunner.withPropertyValues("knocker.doors.inventory-lock.bean=inventoryLock")
+			.withPropertyValues("knocker.holders.enabled=false")
+			.run((context) -> {
+				KnockKnock door = context.getBean(Knockers.class).get("inventory-lock");
+				ReentrantLock lock = context.getBean("inventoryLock", ReentrantLock.class);
+				lock.lock();
+				try {
+					// Busy for a second: at two samples a second, sampling on would have
+					// some.
+					await().until(() -> door.snapshot().busyKnocks() > 50);
+					Thread.sleep(1000);
+					assertThat(door.getHolders()).isEmpty();
+				}
+				finally {
+					lock.unlock();
+				}
+			});
+	}
+
+	@Test
 	void aZeroSleepingIntervalMeansKnockingAllTheTime() {
 		this.contextRunner
 			.withPropertyValues("knocker.sleeping-interval=0ms", "knocker.doors.pool.bean=connectionPermits")
@@ -175,17 +196,18 @@ class KnockerAutoConfigurationTests {
 	@ParameterizedTest(name = "{0}={1}")
 	@CsvSource(delimiter = '|',
 			textBlock = """
-							knocker.polling-interval                 | 0ms           | knocker.polling-interval       | must be a positive duration
-							knocker.polling-interval                 | -1ms          | knocker.polling-interval       | must be a positive duration
-					knocker.polling-interval                 | 1ns           | knocker.polling-interval       | must be at least 10us
-							knocker.sampling-interval                | 0s            | knocker.sampling-interval      | must be a positive duration
-							knocker.sampling-interval                | 500us         | knocker.sampling-interval      | must be at least pollingInterval
-							knocker.sleeping-interval                | -5ms          | knocker.sleeping-interval      | must be zero or a positive duration
-							knocker.timeout                          | 0ms           | knocker.timeout                | must be a positive duration
-							knocker.doors.pool.polling-interval      | -1ms          | knocker.doors.pool.polling-interval | must be a positive duration
-							knocker.doors.pool.polling-interval      | 50ms          | knocker.doors.pool.sampling-interval | must be at least pollingInterval
-							knocker.doors.pool.timeout               | 0ms           | knocker.doors.pool.timeout     | must be a positive duration
-							""")
+									knocker.polling-interval                 | 0ms           | knocker.polling-interval       | must be a positive duration
+									knocker.polling-interval                 | -1ms          | knocker.polling-interval       | must be a positive duration
+							knocker.polling-interval                 | 1ns           | knocker.polling-interval       | must be at least 10us
+									knocker.sampling-interval                | 0s            | knocker.sampling-interval      | must be a positive duration
+									knocker.sampling-interval                | 500us         | knocker.sampling-interval      | must be at least pollingInterval
+									knocker.sleeping-interval                | -5ms          | knocker.sleeping-interval      | must be zero or a positive duration
+									knocker.timeout                          | 0ms           | knocker.timeout                | must be a positive duration
+									knocker.doors.pool.polling-interval      | -1ms          | knocker.doors.pool.polling-interval | must be a positive duration
+									knocker.doors.pool.polling-interval      | 50ms          | knocker.doors.pool.sampling-interval | must be at least pollingInterval
+									knocker.doors.pool.timeout               | 0ms           | knocker.doors.pool.timeout     | must be a positive duration
+					knocker.holders.max-samples-per-second   | -1            | knocker.holders.max-samples-per-second | the rate must be positive
+									""")
 	void anInvalidIntervalFailsStartupNamingTheProperty(String property, String value, String named, String problem) {
 		this.contextRunner.withPropertyValues("knocker.doors.pool.bean=connectionPermits", property + "=" + value)
 			.run((context) -> {

@@ -1,10 +1,12 @@
 package io.knocker.autoconfigure.endpoint;
 
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.function.Consumer;
 
+import io.knocker.HolderSite;
 import io.knocker.KnockKnock;
 import io.knocker.KnockSnapshot;
 import io.knocker.autoconfigure.Knockers;
@@ -57,7 +59,7 @@ public class ContentionEndpoint {
 	public @Nullable OperationResponseBody contentionOf(@Selector String name) {
 		KnockKnock knocker = this.knockers.get(name);
 		if (knocker != null) {
-			return DoorDescriptor.of(knocker);
+			return DoorDescriptor.withHolders(knocker);
 		}
 		MethodContention method = this.methods.asMap().get(name);
 		return (method != null) ? MethodDescriptor.of(method) : null;
@@ -108,13 +110,26 @@ public class ContentionEndpoint {
 	 * out of the JSON by the actuator's mapper) but on the {@code jvm} door
 	 * @param gcPauses stop-the-world pauses counted, ever; {@code null} but on the
 	 * {@code jvm} door
+	 * @param holders the top holding sites of a lock or monitor door since the last
+	 * reset; only when the door is asked for by name ({@code null} otherwise)
 	 */
 	public record DoorDescriptor(boolean running, String kind, double contentionMetric, double recentContentionMetric,
 			double busyRatio, long knocks, double contendedSeconds, double sampledSeconds, String pollingInterval,
 			String samplingInterval, String sleepingInterval, String timeout, long failedKnocks,
-			@Nullable Double gcPauseSeconds, @Nullable Long gcPauses) implements OperationResponseBody {
+			@Nullable Double gcPauseSeconds, @Nullable Long gcPauses,
+			@Nullable List<HolderSite> holders) implements OperationResponseBody {
 
 		static DoorDescriptor of(KnockKnock knocker) {
+			return of(knocker, null);
+		}
+
+		static DoorDescriptor withHolders(KnockKnock knocker) {
+			String kind = knocker.getDoor().kind();
+			boolean owned = "lock".equals(kind) || "monitor".equals(kind) || "read-write-lock".equals(kind);
+			return of(knocker, owned ? knocker.getHolders() : null);
+		}
+
+		private static DoorDescriptor of(KnockKnock knocker, @Nullable List<HolderSite> holders) {
 			KnockSnapshot snapshot = knocker.snapshot();
 			boolean jvm = "jvm".equals(knocker.getDoor().kind());
 			return new DoorDescriptor(knocker.isRunning(), knocker.getDoor().kind(), knocker.getContentionMetric(),
@@ -122,7 +137,7 @@ public class ContentionEndpoint {
 					snapshot.contendedNanos() / 1e9, snapshot.sampledNanos() / 1e9,
 					knocker.getPollingInterval().toString(), knocker.getSamplingInterval().toString(),
 					knocker.getSleepingInterval().toString(), knocker.getTimeout().toString(), snapshot.failedKnocks(),
-					jvm ? snapshot.gcPauseNanos() / 1e9 : null, jvm ? snapshot.gcPauses() : null);
+					jvm ? snapshot.gcPauseNanos() / 1e9 : null, jvm ? snapshot.gcPauses() : null, holders);
 		}
 
 	}

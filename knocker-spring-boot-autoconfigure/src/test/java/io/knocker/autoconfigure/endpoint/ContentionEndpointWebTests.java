@@ -2,7 +2,10 @@ package io.knocker.autoconfigure.endpoint;
 
 import java.net.http.HttpResponse;
 import java.time.Duration;
+import java.util.List;
 import java.util.Map;
+import java.util.concurrent.locks.LockSupport;
+import java.util.concurrent.locks.ReentrantLock;
 
 import io.knocker.autoconfigure.Knockers;
 import org.junit.jupiter.api.Test;
@@ -32,6 +35,9 @@ class ContentionEndpointWebTests {
 
 	@Autowired
 	private Knockers knockers;
+
+	@Autowired
+	private ReentrantLock inventoryLock;
 
 	@Test
 	void readsTheContractsJsonAfterAMeasuredCall() throws Exception {
@@ -73,6 +79,49 @@ class ContentionEndpointWebTests {
 			.containsEntry("pollingInterval", "PT0.001S");
 		assertThat(http.getJson("/actuator/contention/Orders.place")).containsEntry("door", "jvm");
 		assertThat(http.get("/actuator/contention/no-such-door").statusCode()).isEqualTo(404);
+	}
+
+	@Test
+	void aLockDoorByNameSaysWhoHoldsIt() throws Exception {
+		ReentrantLock lock = this.inventoryLock;
+		Thread holder = new Thread(() -> {
+			long end = System.nanoTime() + 8_000_000_000L;
+			while (System.nanoTime() < end && !Thread.currentThread().isInterrupted()) {
+				lock.lock();
+				try {
+					reserveStock();
+				}
+				finally {
+					lock.unlock();
+				}
+				LockSupport.parkNanos(1_000_000);
+			}
+		}, "stock-keeper");
+		holder.start();
+		try {
+			Http http = new Http(this.port);
+			await().atMost(Duration.ofSeconds(8))
+				.until(() -> !((List<?>) http.getJson("/actuator/contention/inventory-lock").get("holders")).isEmpty());
+			Map<String, Object> door = http.getJson("/actuator/contention/inventory-lock");
+			@SuppressWarnings("unchecked")
+			Map<String, Object> top = ((List<Map<String, Object>>) door.get("holders")).get(0);
+			assertThat(top).containsOnlyKeys("frames", "samples", "share", "threads");
+			assertThat((List<?>) top.get("frames")).anyMatch((frame) -> frame.toString().contains("reserveStock("));
+			assertThat(top.get("threads")).isEqualTo(List.of("stock-keeper"));
+			// The overview stays small: no holders there.
+			assertThat(map(http.getJson("/actuator/contention"), "doors", "inventory-lock"))
+				.doesNotContainKey("holders");
+			// Nor on doors that have no owner to name.
+			assertThat(http.getJson("/actuator/contention/jvm")).doesNotContainKey("holders");
+		}
+		finally {
+			holder.interrupt();
+			holder.join();
+		}
+	}
+
+	static void reserveStock() {
+		LockSupport.parkNanos(20_000_000);
 	}
 
 	@Test

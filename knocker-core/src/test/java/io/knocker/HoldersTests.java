@@ -1,0 +1,175 @@
+package io.knocker;
+
+import java.time.Duration;
+import java.util.List;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.locks.LockSupport;
+import java.util.concurrent.locks.ReentrantLock;
+
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.condition.EnabledForJreRange;
+import org.junit.jupiter.api.condition.JRE;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
+/**
+ * Who holds a busy door: the holder's site, sampled at a bounded rate, cleared by reset.
+ */
+class HoldersTests {
+
+	@Test
+	void aLockHeldByAKnownThreadInAKnownMethodTopsTheHolders() throws Exception {
+		ReentrantLock lock = new ReentrantLock();
+		KnockKnock knocker = KnockKnock.builder()
+			.name("held-lock")
+			.door(Doors.lock(lock))
+			.holderSamplesPerSecond(50)
+			.build();
+		try (knocker; Workload holder = Workload.holding(() -> {
+			lock.lock();
+			try {
+				reserveStock();
+			}
+			finally {
+				lock.unlock();
+			}
+		}, "stock-keeper")) {
+			knocker.start();
+			await().atMost(Duration.ofSeconds(10)).until(() -> samples(knocker) >= 20);
+			HolderSite top = knocker.getHolders().get(0);
+			System.out.printf("lock holders: %s%n", knocker.getHolders());
+			assertThat(top.frames()).anyMatch((frame) -> frame.contains("HoldersTests.reserveStock("));
+			assertThat(top.share()).isGreaterThan(0.8);
+			assertThat(top.threads()).containsExactly("stock-keeper");
+			assertThat(top.frames()).hasSizeLessThanOrEqualTo(Holders.DEPTH);
+		}
+	}
+
+	@Test
+	void aMonitorHeldByAKnownThreadInAKnownMethodTopsTheHolders() throws Exception {
+		Object ledger = new Object();
+		KnockKnock knocker = KnockKnock.builder()
+			.name("held-monitor")
+			.door(Doors.monitor(ledger))
+			.holderSamplesPerSecond(50)
+			.build();
+		try (knocker; Workload holder = Workload.holding(() -> {
+			synchronized (ledger) {
+				postEntries();
+			}
+		}, "bookkeeper")) {
+			knocker.start();
+			await().atMost(Duration.ofSeconds(10)).until(() -> samples(knocker) >= 20);
+			HolderSite top = knocker.getHolders().get(0);
+			System.out.printf("monitor holders: %s%n", knocker.getHolders());
+			assertThat(top.frames()).anyMatch((frame) -> frame.contains("HoldersTests.postEntries("));
+			assertThat(top.share()).isGreaterThan(0.8);
+			assertThat(top.threads()).containsExactly("bookkeeper");
+		}
+	}
+
+	@Test
+	void theRateLimitHoldsOnADoorBusyAllTheTimeAndResetClears() throws Exception {
+		ReentrantLock lock = new ReentrantLock();
+		CountDownLatch release = new CountDownLatch(1);
+		CountDownLatch held = new CountDownLatch(1);
+		Thread holder = new Thread(() -> {
+			lock.lock();
+			try {
+				held.countDown();
+				Workload.awaitQuietly(release);
+			}
+			finally {
+				lock.unlock();
+			}
+		}, "forever");
+		holder.start();
+		held.await();
+		// At the default of two a second.
+		KnockKnock knocker = KnockKnock.builder().name("always-busy").door(Doors.lock(lock)).build();
+		try (knocker) {
+			knocker.start();
+			long started = System.nanoTime();
+			// A stretch of two seconds: about a thousand busy knocks, at most five
+			// samples.
+			Workload.sleepMillis(2000);
+			long samples = samples(knocker);
+			double seconds = (System.nanoTime() - started) / 1e9;
+			assertThat(samples).isBetween(1L, (long) (2 * seconds) + 1);
+			assertThat(knocker.getHolders().get(0).threads()).containsExactly("forever");
+			knocker.resetContentionMetric();
+			assertThat(knocker.getHolders()).isEmpty();
+		}
+		finally {
+			release.countDown();
+			holder.join();
+		}
+	}
+
+	@Test
+	void otherDoorsAndAFreeLockHaveNoHolders() {
+		KnockKnock free = KnockKnock.builder().name("free").door(Doors.lock(new ReentrantLock())).build();
+		KnockKnock jvm = KnockKnock.builder().name("jvm-holders").build();
+		try (free; jvm) {
+			free.start();
+			jvm.start();
+			await().until(() -> free.snapshot().knocks() > 20 && jvm.snapshot().knocks() > 20);
+			assertThat(free.getHolders()).isEmpty();
+			assertThat(jvm.getHolders()).isEmpty();
+		}
+	}
+
+	@Test
+	@EnabledForJreRange(min = JRE.JAVA_21)
+	void aVirtualThreadHolderIsUnknownOrItselfNeverSomeoneElse() throws Exception {
+		ReentrantLock lock = new ReentrantLock();
+		KnockKnock knocker = KnockKnock.builder()
+			.name("virtual-holder")
+			.door(Doors.lock(lock))
+			.holderSamplesPerSecond(50)
+			.build();
+		Thread virtual = (Thread) Thread.class.getMethod("startVirtualThread", Runnable.class)
+			.invoke(null, (Runnable) () -> {
+				long end = System.nanoTime() + 3_000_000_000L;
+				while (System.nanoTime() < end) {
+					lock.lock();
+					try {
+						reserveStock();
+					}
+					finally {
+						lock.unlock();
+					}
+					LockSupport.parkNanos(1_000_000);
+				}
+			});
+		try (knocker) {
+			knocker.start();
+			await().atMost(Duration.ofSeconds(10)).until(() -> samples(knocker) >= 10);
+			System.out.printf("virtual-thread holders: %s%n", knocker.getHolders());
+			for (HolderSite site : knocker.getHolders()) {
+				assertThat(site.frames().equals(HolderSite.UNKNOWN)
+						|| site.frames().stream().anyMatch((frame) -> frame.contains("reserveStock")))
+					.as(site.toString())
+					.isTrue();
+			}
+		}
+		finally {
+			virtual.join();
+		}
+	}
+
+	private static long samples(KnockKnock knocker) {
+		List<HolderSite> holders = knocker.getHolders();
+		return holders.stream().mapToLong(HolderSite::samples).sum();
+	}
+
+	static void reserveStock() {
+		LockSupport.parkNanos(20_000_000);
+	}
+
+	static void postEntries() {
+		LockSupport.parkNanos(20_000_000);
+	}
+
+}
