@@ -61,22 +61,28 @@ final class Holders {
 		this.lastSample = now;
 		this.sampledOnce = true;
 		long ownerId = waiting.getLockOwnerId();
-		ThreadInfo owner = (ownerId >= 0) ? threads.getThreadInfo(ownerId, DEPTH) : null;
-		List<String> frames;
-		String name;
-		if (owner == null || owner.getStackTrace().length == 0) {
-			// No owner, or one the JVM does not name (a virtual thread): never a guess.
-			frames = HolderSite.UNKNOWN;
-			name = null;
-		}
-		else {
-			frames = new ArrayList<>(DEPTH);
-			for (StackTraceElement frame : owner.getStackTrace()) {
-				frames.add(frame(frame));
+		List<String> frames = HolderSite.UNKNOWN;
+		String name = null;
+		if (ownerId >= 0) {
+			// Both threads in one snapshot, so that the owner's stack is the one it had
+			// while the
+			// waiter was blocked on it: an owner that let go in between would be named
+			// falsely.
+			ThreadInfo[] both = threads.getThreadInfo(new long[] { waiter.getId(), ownerId }, DEPTH);
+			if (both[0] == null || both[0].getLockOwnerId() != ownerId) {
+				return null;
 			}
-			frames = List.copyOf(frames);
-			name = owner.getThreadName();
+			ThreadInfo owner = both[1];
+			if (owner != null && owner.getStackTrace().length > 0) {
+				List<String> named = new ArrayList<>(DEPTH);
+				for (StackTraceElement frame : owner.getStackTrace()) {
+					named.add(frame(frame));
+				}
+				frames = List.copyOf(named);
+				name = owner.getThreadName();
+			}
 		}
+		// No owner, or one the JVM does not name (a virtual thread): never a guess.
 		this.lastThread = (name != null) ? name : "(unknown)";
 		synchronized (this) {
 			Site site = this.sites.computeIfAbsent(frames, (key) -> new Site());
