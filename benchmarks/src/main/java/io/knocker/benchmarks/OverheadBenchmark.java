@@ -44,7 +44,8 @@ public class OverheadBenchmark {
 
 	/**
 	 * {@code none}, or the door and polling interval, such as {@code jvm@1ms} or
-	 * {@code lock@100us}.
+	 * {@code lock@100us}; {@code lock-noholders@1ms} is the monitor door with holder
+	 * sampling off (the others sample at the default two a second).
 	 */
 	@Param({ "none", "jvm@10us", "jvm@100us", "jvm@1ms", "jvm@10ms", "lock@10us", "lock@100us", "lock@1ms",
 			"lock@10ms" })
@@ -63,6 +64,7 @@ public class OverheadBenchmark {
 		this.knock = KnockKnock.builder()
 			.door("jvm".equals(doorAndPolling[0]) ? Doors.jvm() : Doors.monitor(this.monitor))
 			.pollingInterval(parse(doorAndPolling[1]))
+			.holderSamplesPerSecond("lock-noholders".equals(doorAndPolling[0]) ? 0 : 2)
 			.build();
 		this.knock.start();
 	}
