@@ -9,17 +9,28 @@ import org.aopalliance.intercept.MethodInvocation;
 import org.apache.commons.logging.Log;
 import org.apache.commons.logging.LogFactory;
 
+import org.jspecify.annotations.Nullable;
+
 import org.springframework.aop.support.AopUtils;
+import org.springframework.util.ClassUtils;
 
 /**
  * Opens a {@link KnockWindow} around each call of a measured method and books its
- * contention when the call ends (a {@link CompletionStage} result: when it completes).
- * The call's result and exceptions pass through unchanged; a failure to measure is logged
- * once and never reaches the caller.
+ * contention when the call ends (a {@link CompletionStage} result: when it completes; a
+ * {@code Mono}, {@code Flux} or other reactive result: from each subscription to its
+ * completion, error or cancellation). The call's result and exceptions pass through
+ * unchanged; a failure to measure is logged once and never reaches the caller.
  */
 final class KnockMeasuredInterceptor implements MethodInterceptor {
 
 	private static final Log logger = LogFactory.getLog(KnockMeasuredInterceptor.class);
+
+	/**
+	 * Reactive results are measured per subscription where Reactor is; nothing of it
+	 * loads otherwise.
+	 */
+	private static final boolean REACTOR_PRESENT = ClassUtils.isPresent("reactor.core.publisher.Flux",
+			KnockMeasuredInterceptor.class.getClassLoader());
 
 	private final MeasuredMethods methods;
 
@@ -62,8 +73,32 @@ final class KnockMeasuredInterceptor implements MethodInterceptor {
 			MeasuredCallEvent begun = event;
 			return stage.whenComplete((value, ex) -> record(measured, open, begun, ex != null));
 		}
+		if (REACTOR_PRESENT && result != null) {
+			Object reactive = measureReactive(entry, result);
+			if (reactive != null) {
+				// Measured per subscription instead: the call only assembled it.
+				window.close();
+				return reactive;
+			}
+		}
 		record(entry, window, event, false);
 		return result;
+	}
+
+	private @Nullable Object measureReactive(MeasuredMethods.Entry entry, Object result) {
+		try {
+			return ReactiveMeasuring.measure(result,
+					() -> new Subscription(entry.knocker.open(), MeasuredCallEvent.started()),
+					(subscription, failed) -> record(entry, subscription.window, subscription.event, failed));
+		}
+		catch (RuntimeException ex) {
+			failedToMeasure(ex);
+			return null;
+		}
+	}
+
+	/** One subscription's window on the door. */
+	private record Subscription(KnockWindow window, @Nullable MeasuredCallEvent event) {
 	}
 
 	private void record(MeasuredMethods.Entry entry, KnockWindow window, MeasuredCallEvent event, boolean failed) {
