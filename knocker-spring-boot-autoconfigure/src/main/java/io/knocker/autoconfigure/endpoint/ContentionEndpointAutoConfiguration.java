@@ -53,4 +53,18 @@ public final class ContentionEndpointAutoConfiguration {
 
 	}
 
+	@Configuration(proxyBeanMethods = false)
+	@ConditionalOnWebApplication(type = ConditionalOnWebApplication.Type.REACTIVE)
+	@ConditionalOnClass(name = { "org.springframework.web.server.WebFilter", "reactor.core.publisher.Mono" })
+	static class ReactiveRequestSizeConfiguration {
+
+		@Bean
+		ContentionRequestSizeWebFilter contentionRequestSizeWebFilter(ObjectProvider<PathMappedEndpoints> endpoints) {
+			PathMappedEndpoints mapped = endpoints.getIfAvailable();
+			String path = (mapped != null) ? mapped.getPath(EndpointId.of("contention")) : null;
+			return new ContentionRequestSizeWebFilter((path != null) ? path : "/actuator/contention");
+		}
+
+	}
+
 }
