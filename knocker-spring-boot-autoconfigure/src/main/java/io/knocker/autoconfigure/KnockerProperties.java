@@ -159,6 +159,20 @@ public class KnockerProperties {
 		 */
 		private boolean virtualThreads = true;
 
+		/**
+		 * Whether to knock on the Reactor Netty server's event loops, as door
+		 * 'event-loop', in a WebFlux application.
+		 */
+		private boolean eventLoop = true;
+
+		public boolean isEventLoop() {
+			return this.eventLoop;
+		}
+
+		public void setEventLoop(boolean eventLoop) {
+			this.eventLoop = eventLoop;
+		}
+
 		public boolean isHttp() {
 			return this.http;
 		}

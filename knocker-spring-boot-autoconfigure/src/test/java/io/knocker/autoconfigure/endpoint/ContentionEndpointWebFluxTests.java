@@ -11,13 +11,17 @@ import org.springframework.beans.factory.annotation.Autowired;
 import org.springframework.boot.test.context.SpringBootTest;
 import org.springframework.boot.test.context.SpringBootTest.WebEnvironment;
 import org.springframework.boot.test.web.server.LocalServerPort;
+import org.springframework.boot.web.server.context.WebServerApplicationContext;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
 /** The endpoint's write limits on WebFlux (Reactor Netty), as on servlet servers. */
 @SpringBootTest(classes = ContentionApp.class, webEnvironment = WebEnvironment.RANDOM_PORT, properties = {
-		"spring.main.web-application-type=reactive", "management.endpoints.web.exposure.include=contention",
-		"management.endpoint.contention.access=unrestricted", "knocker.doors.inventory-lock.bean=inventoryLock" })
+		"spring.main.web-application-type=reactive",
+		// Reactor Netty, not the reactive Jetty or Tomcat the test classpath also has.
+		"spring.autoconfigure.exclude=org.springframework.boot.jetty.autoconfigure.reactive.JettyReactiveWebServerAutoConfiguration,org.springframework.boot.tomcat.autoconfigure.reactive.TomcatReactiveWebServerAutoConfiguration",
+		"management.endpoints.web.exposure.include=contention", "management.endpoint.contention.access=unrestricted",
+		"knocker.doors.inventory-lock.bean=inventoryLock" })
 class ContentionEndpointWebFluxTests {
 
 	@LocalServerPort
@@ -25,6 +29,14 @@ class ContentionEndpointWebFluxTests {
 
 	@Autowired
 	private Knockers knockers;
+
+	@Autowired
+	private WebServerApplicationContext context;
+
+	@Test
+	void runsOnReactorNetty() {
+		assertThat(this.context.getWebServer().getClass().getSimpleName()).isEqualTo("NettyWebServer");
+	}
 
 	@Test
 	void anOversizedBodyIsRefusedUnreadAndChangesNothing() throws Exception {

@@ -64,7 +64,7 @@ class HttpDoorTests {
 					http.getBusyRatio());
 			// Idle workers take a no-op in tens of microseconds; the band leaves room for
 			// a busy machine.
-			assertThat(rest).isLessThan(0.1);
+			assertThat(rest).isLessThan(0.25);
 			assertThat(saturated).isGreaterThan(0.5);
 		}
 		finally {

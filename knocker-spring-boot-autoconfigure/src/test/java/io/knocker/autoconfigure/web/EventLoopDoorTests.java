@@ -1,0 +1,78 @@
+package io.knocker.autoconfigure.web;
+
+import java.time.Duration;
+import java.util.concurrent.locks.LockSupport;
+
+import io.knocker.KnockKnock;
+import io.knocker.autoconfigure.Knockers;
+import io.netty.channel.EventLoopGroup;
+import org.junit.jupiter.api.Test;
+import reactor.netty.resources.LoopResources;
+
+import org.springframework.boot.builder.SpringApplicationBuilder;
+import org.springframework.boot.web.server.context.WebServerApplicationContext;
+import org.springframework.context.ConfigurableApplicationContext;
+import org.springframework.http.client.ReactorResourceFactory;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
+/**
+ * The event-loop door on a real Reactor Netty server: low at rest, high while a loop is
+ * blocked.
+ */
+class EventLoopDoorTests {
+
+	@Test
+	void aBlockedEventLoopReadsHighAndIdleLoopsLow() throws Exception {
+		ConfigurableApplicationContext context = new SpringApplicationBuilder(SlowApp.class).run("--server.port=0",
+				"--server.address=127.0.0.1", "--spring.main.web-application-type=reactive",
+				// Reactor Netty, not the reactive Jetty or Tomcat the test classpath also
+				// has.
+				"--spring.autoconfigure.exclude=org.springframework.boot.jetty.autoconfigure.reactive.JettyReactiveWebServerAutoConfiguration,org.springframework.boot.tomcat.autoconfigure.reactive.TomcatReactiveWebServerAutoConfiguration");
+		try {
+			Knockers knockers = context.getBean(Knockers.class);
+			await().atMost(Duration.ofSeconds(5)).until(() -> knockers.get("event-loop") != null);
+			assertThat(((WebServerApplicationContext) context).getWebServer().getClass().getSimpleName())
+				.isEqualTo("NettyWebServer");
+			KnockKnock door = knockers.get("event-loop");
+			assertThat(door.getDoor().kind()).isEqualTo("executor");
+			// At rest: about ten windows of idle loops taking a no-op.
+			Thread.sleep(1200);
+			double rest = door.getContentionMetric();
+			door.resetContentionMetric();
+			EventLoopGroup loops = context.getBean(ReactorResourceFactory.class)
+				.getLoopResources()
+				.onServer(LoopResources.DEFAULT_NATIVE);
+			// A blocking call on one event loop for a second and a half.
+			loops.execute(() -> LockSupport.parkNanos(1_500_000_000L));
+			Thread.sleep(1200);
+			double blocked = door.getContentionMetric();
+			System.out.printf("event-loop door: rest %.4f, one loop blocked %.3f%n", rest, blocked);
+			// An idle loop wakes from its selector in tens of microseconds; room for a
+			// busy machine.
+			assertThat(rest).isLessThan(0.25);
+			// A knock that lands on the blocked loop waits for it, and later knocks count
+			// busy.
+			assertThat(blocked).isGreaterThan(0.5);
+		}
+		finally {
+			context.close();
+		}
+	}
+
+	@Test
+	void onAServletServerThereIsNoEventLoopDoor() {
+		ConfigurableApplicationContext context = new SpringApplicationBuilder(SlowApp.class).run("--server.port=0",
+				"--server.address=127.0.0.1");
+		try {
+			Knockers knockers = context.getBean(Knockers.class);
+			await().atMost(Duration.ofSeconds(5)).until(() -> knockers.get("http") != null);
+			assertThat(knockers.get("event-loop")).isNull();
+		}
+		finally {
+			context.close();
+		}
+	}
+
+}
