@@ -24,9 +24,7 @@ final class HandOffControl implements AutoCloseable {
 
 	private int count;
 
-	private long started;
-
-	private long ended;
+	private long windows;
 
 	HandOffControl() {
 		this.thread = new Thread(this::run, "hand-off-control");
@@ -35,20 +33,23 @@ final class HandOffControl implements AutoCloseable {
 	}
 
 	private void run() {
-		this.started = System.nanoTime();
 		while (this.running && this.count < this.handOffs.length) {
-			CountDownLatch ran = new CountDownLatch(1);
-			long[] at = new long[1];
-			long submitted = System.nanoTime();
-			this.pool.execute(() -> {
-				at[0] = System.nanoTime();
-				ran.countDown();
-			});
-			Workload.awaitQuietly(ran);
-			this.handOffs[this.count++] = at[0] - submitted;
-			LockSupport.parkNanos(1_000_000);
+			long windowStart = System.nanoTime();
+			for (int i = 0; i < 10 && this.count < this.handOffs.length; i++) {
+				CountDownLatch ran = new CountDownLatch(1);
+				long[] at = new long[1];
+				long submitted = System.nanoTime();
+				this.pool.execute(() -> {
+					at[0] = System.nanoTime();
+					ran.countDown();
+				});
+				Workload.awaitQuietly(ran);
+				this.handOffs[this.count++] = at[0] - submitted;
+				LockSupport.parkNanos(1_000_000);
+			}
+			this.windows += System.nanoTime() - windowStart;
+			LockSupport.parkNanos(100_000_000);
 		}
-		this.ended = System.nanoTime();
 	}
 
 	/** Stops the loop and returns its reading, from 0 to 1. */
@@ -61,7 +62,7 @@ final class HandOffControl implements AutoCloseable {
 		for (long nanos : sorted) {
 			beyond += Math.max(0, nanos - p90);
 		}
-		return (double) beyond / (this.ended - this.started);
+		return (double) beyond / Math.max(1, this.windows);
 	}
 
 	@Override
