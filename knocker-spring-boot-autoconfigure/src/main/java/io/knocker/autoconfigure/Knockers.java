@@ -7,6 +7,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CopyOnWriteArrayList;
 
+import io.knocker.Door;
 import io.knocker.KnockKnock;
 
 import org.springframework.beans.factory.DisposableBean;
@@ -63,6 +64,17 @@ public class Knockers implements SmartLifecycle, DisposableBean, ApplicationList
 			}
 		}
 		this.listeners.forEach((listener) -> listener.added(knocker));
+	}
+
+	/**
+	 * Adds a knocker on a door found late (such as the web server's request pool), with
+	 * the {@code jvm} knocker's intervals, as every automatic door has.
+	 * @param name the door's name
+	 * @param door the door
+	 * @throws KnockerConfigurationException if another knocker has the name
+	 */
+	public void addDoor(String name, Door door) {
+		add(KnockerFactory.auto(name, door, get(JVM)));
 	}
 
 	/**

@@ -1,7 +1,6 @@
 package io.knocker.autoconfigure.web;
 
 import io.knocker.Doors;
-import io.knocker.KnockKnock;
 import io.knocker.autoconfigure.Knockers;
 import io.netty.channel.EventLoopGroup;
 import reactor.netty.resources.LoopResources;
@@ -50,15 +49,7 @@ public class EventLoopDoor implements ApplicationListener<ApplicationStartedEven
 			return;
 		}
 		EventLoopGroup loops = resources.getLoopResources().onServer(LoopResources.DEFAULT_NATIVE);
-		KnockKnock jvm = this.knockers.get(Knockers.JVM);
-		this.knockers.add(KnockKnock.builder()
-			.name(NAME)
-			.door(Doors.executor(loops))
-			.pollingInterval(jvm.getPollingInterval())
-			.samplingInterval(jvm.getSamplingInterval())
-			.sleepingInterval(jvm.getSleepingInterval())
-			.timeout(jvm.getTimeout())
-			.build());
+		this.knockers.addDoor(NAME, Doors.executor(loops));
 	}
 
 }

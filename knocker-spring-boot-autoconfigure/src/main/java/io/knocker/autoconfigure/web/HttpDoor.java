@@ -4,7 +4,6 @@ import java.util.List;
 import java.util.concurrent.Executor;
 
 import io.knocker.Doors;
-import io.knocker.KnockKnock;
 import io.knocker.autoconfigure.Knockers;
 
 import org.springframework.boot.context.event.ApplicationStartedEvent;
@@ -50,15 +49,7 @@ public class HttpDoor implements ApplicationListener<ApplicationStartedEvent> {
 		for (RequestExecutor requestExecutor : this.requestExecutors) {
 			Executor executor = requestExecutor.find(server);
 			if (executor != null) {
-				KnockKnock jvm = this.knockers.get(Knockers.JVM);
-				this.knockers.add(KnockKnock.builder()
-					.name(NAME)
-					.door(Doors.executor(executor))
-					.pollingInterval(jvm.getPollingInterval())
-					.samplingInterval(jvm.getSamplingInterval())
-					.sleepingInterval(jvm.getSleepingInterval())
-					.timeout(jvm.getTimeout())
-					.build());
+				this.knockers.addDoor(NAME, Doors.executor(executor));
 				return;
 			}
 		}
