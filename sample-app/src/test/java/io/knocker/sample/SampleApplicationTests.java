@@ -1,5 +1,6 @@
 package io.knocker.sample;
 
+import java.lang.reflect.Method;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
@@ -12,12 +13,14 @@ import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
 
+import io.knocker.KnockKnock;
 import org.junit.jupiter.api.Test;
 import tools.jackson.databind.json.JsonMapper;
 
 import org.springframework.boot.test.context.SpringBootTest;
 import org.springframework.boot.test.context.SpringBootTest.WebEnvironment;
 import org.springframework.boot.test.web.server.LocalServerPort;
+import org.springframework.util.ClassUtils;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
@@ -76,6 +79,30 @@ class SampleApplicationTests {
 		assertThat(prometheus.body()).contains("knocker_contended_seconds_total{door=\"inventory-lock\"}")
 			.contains("knocker_sampled_seconds_total{door=\"jvm\"}");
 		assertThat(send("GET", "/report?mb=8").statusCode()).isEqualTo(200);
+	}
+
+	@Test
+	void measuresWithoutReactorAndLoadsNothingOfIt() throws Exception {
+		// A servlet application without Reactor: the knocker's reactive measuring stays
+		// unloaded, so none of its Reactor types is ever resolved.
+		ClassLoader loader = KnockKnock.class.getClassLoader();
+		assertThat(ClassUtils.isPresent("reactor.core.publisher.Flux", loader)).isFalse();
+		Map<String, Object> before = map(map(json(send("GET", "/actuator/contention")), "methods"), "catalog");
+		assertThat(send("GET", "/catalog").statusCode()).isEqualTo(200);
+		Map<String, Object> after = map(map(json(send("GET", "/actuator/contention")), "methods"), "catalog");
+		assertThat(number(after, "calls")).isEqualTo(number(before, "calls") + 1);
+		assertThat(loaded(loader, "io.knocker.autoconfigure.measure.KnockMeasuredInterceptor")).isTrue();
+		assertThat(loaded(loader, "io.knocker.autoconfigure.measure.ReactiveMeasuring")).isFalse();
+	}
+
+	/**
+	 * Whether a class was loaded, without loading it (surefire opens java.lang to this
+	 * test).
+	 */
+	private static boolean loaded(ClassLoader loader, String name) throws Exception {
+		Method findLoadedClass = ClassLoader.class.getDeclaredMethod("findLoadedClass", String.class);
+		findLoadedClass.setAccessible(true);
+		return findLoadedClass.invoke(loader, name) != null;
 	}
 
 	private int drive(String method, String path, long end) throws Exception {

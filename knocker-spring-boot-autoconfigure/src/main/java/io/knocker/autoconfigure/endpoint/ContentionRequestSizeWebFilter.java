@@ -39,7 +39,7 @@ public class ContentionRequestSizeWebFilter implements WebFilter {
 		}
 		long length = request.getHeaders().getContentLength();
 		if (length > ContentionRequestSizeFilter.MAX_BODY_BYTES) {
-			return refuse(exchange.getResponse(), HttpStatus.PAYLOAD_TOO_LARGE, "The body is " + length
+			return refuse(exchange.getResponse(), HttpStatus.CONTENT_TOO_LARGE, "The body is " + length
 					+ " bytes; an action takes at most " + ContentionRequestSizeFilter.MAX_BODY_BYTES);
 		}
 		if (length < 0 && request.getHeaders().containsHeader("Transfer-Encoding")) {
