@@ -7,6 +7,10 @@ import java.util.concurrent.locks.LockSupport;
 import io.knocker.Doors;
 import io.knocker.KnockKnock;
 import io.knocker.WaitingDoor;
+import io.knocker.autoconfigure.web.EventLoopDoor;
+import io.knocker.autoconfigure.web.EventLoopDoorAutoConfiguration;
+import io.knocker.autoconfigure.web.HttpDoor;
+import io.knocker.autoconfigure.web.HttpDoorAutoConfiguration;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.condition.EnabledForJreRange;
 import org.junit.jupiter.api.condition.JRE;
@@ -15,6 +19,8 @@ import org.junit.jupiter.api.extension.ExtendWith;
 import org.springframework.boot.autoconfigure.AutoConfigurations;
 import org.springframework.boot.autoconfigure.task.TaskExecutionAutoConfiguration;
 import org.springframework.boot.test.context.runner.ApplicationContextRunner;
+import org.springframework.boot.test.context.runner.ReactiveWebApplicationContextRunner;
+import org.springframework.boot.test.context.runner.WebApplicationContextRunner;
 import org.springframework.boot.test.system.CapturedOutput;
 import org.springframework.boot.test.system.OutputCaptureExtension;
 import org.springframework.context.ConfigurableApplicationContext;
@@ -62,6 +68,27 @@ class AutoDoorsTests {
 		this.contextRunner.withUserConfiguration(Pools.class)
 			.withPropertyValues("knocker.auto-doors.task-executors=false")
 			.run((context) -> assertThat(context.getBean(Knockers.class).asMap()).containsOnlyKeys("jvm"));
+	}
+
+	@Test
+	void theHttpDoorCanBeTurnedOff() {
+		// The door itself is added once the server has started (HttpDoorTests, on real
+		// servers); here, whether the listener that adds it exists.
+		WebApplicationContextRunner runner = new WebApplicationContextRunner()
+			.withConfiguration(AutoConfigurations.of(KnockerAutoConfiguration.class, HttpDoorAutoConfiguration.class));
+		runner.run((context) -> assertThat(context).hasSingleBean(HttpDoor.class));
+		runner.withPropertyValues("knocker.auto-doors.http=false")
+			.run((context) -> assertThat(context).doesNotHaveBean(HttpDoor.class));
+	}
+
+	@Test
+	void theEventLoopDoorCanBeTurnedOff() {
+		// As for http: EventLoopDoorTests has the door on a real Reactor Netty server.
+		ReactiveWebApplicationContextRunner runner = new ReactiveWebApplicationContextRunner().withConfiguration(
+				AutoConfigurations.of(KnockerAutoConfiguration.class, EventLoopDoorAutoConfiguration.class));
+		runner.run((context) -> assertThat(context).hasSingleBean(EventLoopDoor.class));
+		runner.withPropertyValues("knocker.auto-doors.event-loop=false")
+			.run((context) -> assertThat(context).doesNotHaveBean(EventLoopDoor.class));
 	}
 
 	@Test
