@@ -2,9 +2,12 @@ package io.knocker.sample;
 
 import java.util.Map;
 
+import org.springframework.http.HttpStatus;
+import org.springframework.web.bind.annotation.ExceptionHandler;
 import org.springframework.web.bind.annotation.GetMapping;
 import org.springframework.web.bind.annotation.PostMapping;
 import org.springframework.web.bind.annotation.RequestParam;
+import org.springframework.web.bind.annotation.ResponseStatus;
 import org.springframework.web.bind.annotation.RestController;
 
 /** The shop's HTTP API. */
@@ -42,10 +45,19 @@ public class ShopController {
 		return Map.of("result", this.catalog.search(q));
 	}
 
-	/** GC pressure: a large live structure built amid garbage. */
+	/** GC pressure: a large live structure built amid garbage, of 1 to 512 MB. */
 	@GetMapping("/report")
 	public Map<String, Long> report(@RequestParam(defaultValue = "64") int mb) {
-		return Map.of("checksum", this.reports.build(Math.min(Math.max(mb, 1), 512)));
+		if (mb < 1 || mb > 512) {
+			throw new IllegalArgumentException("mb is " + mb + "; a report builds 1 to 512 MB");
+		}
+		return Map.of("checksum", this.reports.build(mb));
+	}
+
+	@ExceptionHandler
+	@ResponseStatus(HttpStatus.BAD_REQUEST)
+	public String invalid(IllegalArgumentException ex) {
+		return ex.getMessage();
 	}
 
 }

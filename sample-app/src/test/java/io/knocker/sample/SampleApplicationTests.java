@@ -79,6 +79,9 @@ class SampleApplicationTests {
 		assertThat(prometheus.body()).contains("knocker_contended_seconds_total{door=\"inventory-lock\"}")
 			.contains("knocker_sampled_seconds_total{door=\"jvm\"}");
 		assertThat(send("GET", "/report?mb=8").statusCode()).isEqualTo(200);
+		HttpResponse<String> tooLarge = send("GET", "/report?mb=4096");
+		assertThat(tooLarge.statusCode()).isEqualTo(400);
+		assertThat(tooLarge.body()).isEqualTo("mb is 4096; a report builds 1 to 512 MB");
 	}
 
 	@Test

@@ -30,13 +30,22 @@ class PriceController {
 	/**
 	 * A report computed on the event loop that took the request: the mistake the door
 	 * {@code event-loop} is for. Every connection that loop serves waits meanwhile.
-	 * @param ms how long the report computes, in milliseconds (at most 5000)
+	 * @param ms how long the report computes, in milliseconds, from 0 to 5000
 	 * @return what was computed
 	 */
 	@GetMapping("/report")
 	Report report(@RequestParam(defaultValue = "200") int ms) {
-		long nanos = Math.min(Math.max(ms, 0), 5_000) * 1_000_000L;
-		return new Report(Thread.currentThread().getName(), nanos / 1_000_000, Work.compute(nanos));
+		if (ms < 0 || ms > 5_000) {
+			throw new IllegalArgumentException("ms is " + ms + "; a report computes for 0 to 5000 ms");
+		}
+		long nanos = ms * 1_000_000L;
+		return new Report(Thread.currentThread().getName(), ms, Work.compute(nanos));
+	}
+
+	@ExceptionHandler
+	@ResponseStatus(HttpStatus.BAD_REQUEST)
+	String invalid(IllegalArgumentException ex) {
+		return ex.getMessage();
 	}
 
 	@ExceptionHandler

@@ -144,6 +144,13 @@ class PriceApplicationTests {
 		assertThat(blocked).isGreaterThan(0.5);
 	}
 
+	@Test
+	void aReportOutOfRangeIsRefusedAndNamesTheRange() throws Exception {
+		HttpResponse<String> response = send("/report?ms=60000");
+		assertThat(response.statusCode()).isEqualTo(400);
+		assertThat(response.body()).isEqualTo("ms is 60000; a report computes for 0 to 5000 ms");
+	}
+
 	private Integer drive(long end) throws Exception {
 		int calls = 0;
 		while (System.nanoTime() < end) {
