@@ -1,12 +1,19 @@
 package io.knocker;
 
 import java.util.concurrent.Executor;
+import java.util.concurrent.ThreadPoolExecutor;
 
 /**
  * An {@link Executor}: a knock hands it a no-op and waits until the no-op starts, less
  * the hand-off time of the idle pool. A long wait means the pool's queue is backed up. No
  * thread of Knocker's waits: the no-op itself books the knock when it runs. The knock
  * allocates whatever the executor allocates to accept a task.
+ * <p>
+ * A {@link ThreadPoolExecutor} below its core size starts a new thread for every task it
+ * is handed, so nothing queues: the knock gets straight through, and the pool is handed
+ * nothing. Knocker never starts a pool's threads; a pool the application has not used yet
+ * costs no thread and no wake-up. Reading the pool's size takes its main lock for a
+ * moment (the lock {@code execute} takes only to add a worker).
  */
 final class ExecutorDoor extends Door {
 
@@ -21,6 +28,9 @@ final class ExecutorDoor extends Door {
 
 	private final Executor executor;
 
+	/** The executor when its size can be read before a knock, or {@code null}. */
+	private final ThreadPoolExecutor pool;
+
 	private Probe probe;
 
 	ExecutorDoor(Executor executor) {
@@ -30,6 +40,7 @@ final class ExecutorDoor extends Door {
 	ExecutorDoor(String kind, Executor executor) {
 		super(kind);
 		this.executor = executor;
+		this.pool = (executor instanceof ThreadPoolExecutor pool) ? pool : null;
 	}
 
 	@Override
@@ -43,6 +54,11 @@ final class ExecutorDoor extends Door {
 
 	@Override
 	protected void knock(Knock knock) {
+		if (this.pool != null && this.pool.getPoolSize() < this.pool.getCorePoolSize()) {
+			// A task would start on a thread of its own at once.
+			knock.gotThrough(true);
+			return;
+		}
 		Probe probe = this.probe;
 		probe.learn();
 		long submitted = System.nanoTime();

@@ -6,6 +6,7 @@ import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Semaphore;
+import java.util.concurrent.ThreadPoolExecutor;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.locks.ReentrantLock;
 
@@ -136,7 +137,9 @@ class DoorsTests {
 	@Test
 	void aBackedUpExecutorReadsHighAndAnIdleOneLow() throws Exception {
 		ExecutorService backedUp = Executors.newFixedThreadPool(2);
-		ExecutorService idle = Executors.newFixedThreadPool(2);
+		// Wrapped, so that its knocks hand it no-ops from the start (a bare pool that
+		// has not started its threads is handed none; see below).
+		ExecutorService idle = Executors.unconfigurableExecutorService(Executors.newFixedThreadPool(2));
 		KnockKnock busy = KnockKnock.builder().door(Doors.executor(backedUp)).build();
 		KnockKnock free = KnockKnock.builder().door(Doors.executor(idle)).build();
 		try (busy; free) {
@@ -252,22 +255,55 @@ class DoorsTests {
 			.door(Doors.lock(new ReentrantLock()))
 			.pollingInterval(Duration.ofNanos(100_000))
 			.build();
-		try (jvm; lock) {
+		// A pool that has not started its threads: each knock reads its size.
+		ThreadPoolExecutor idle = (ThreadPoolExecutor) Executors.newFixedThreadPool(2);
+		KnockKnock pool = KnockKnock.builder()
+			.name("alloc-pool")
+			.door(Doors.executor(idle))
+			.pollingInterval(Duration.ofNanos(100_000))
+			.build();
+		try (jvm; lock; pool) {
 			jvm.start();
 			lock.start();
+			pool.start();
 			Workload.sleepMillis(500);
 			long id = Threads.named("knocker").getId();
 			long before = threads.getThreadAllocatedBytes(id);
-			long knocks = jvm.snapshot().knocks() + lock.snapshot().knocks();
+			long knocks = jvm.snapshot().knocks() + lock.snapshot().knocks() + pool.snapshot().knocks();
 			Workload.sleepMillis(1000);
 			long allocated = threads.getThreadAllocatedBytes(id) - before;
-			long knocked = jvm.snapshot().knocks() + lock.snapshot().knocks() - knocks;
+			long knocked = jvm.snapshot().knocks() + lock.snapshot().knocks() + pool.snapshot().knocks() - knocks;
 			System.out.printf("knock loop: %d bytes over %d knocks%n", allocated, knocked);
 			assertThat(knocked).isGreaterThan(200);
 			// Zero, or the few hundred bytes a code path's first run may link once (seen
 			// once, on
 			// a loaded machine): one object a knock would be at least 16 bytes each.
 			assertThat(allocated).isLessThan(8 * knocked);
+		}
+		finally {
+			idle.shutdownNow();
+		}
+	}
+
+	@Test
+	void aThreadPoolThatHasNotStartedItsThreadsIsNotMadeTo() {
+		ThreadPoolExecutor pool = (ThreadPoolExecutor) Executors.newFixedThreadPool(4);
+		KnockKnock knocker = KnockKnock.builder().name("unused-pool").door(Doors.executor(pool)).build();
+		try (knocker) {
+			knocker.start();
+			Workload.sleepMillis(500);
+			// Below its core size the pool starts a thread for each task handed to it, so
+			// a no-op would not wait; none is handed, and no thread is started.
+			assertThat(knocker.snapshot().knocks()).isGreaterThan(10);
+			assertThat(pool.getPoolSize()).isZero();
+			assertThat(pool.getCompletedTaskCount()).isZero();
+			assertThat(knocker.getBusyRatio()).isZero();
+			// At its core size, its knocks hand it no-ops again.
+			pool.prestartAllCoreThreads();
+			await().atMost(Duration.ofSeconds(5)).until(() -> pool.getCompletedTaskCount() > 0);
+		}
+		finally {
+			pool.shutdownNow();
 		}
 	}
 
