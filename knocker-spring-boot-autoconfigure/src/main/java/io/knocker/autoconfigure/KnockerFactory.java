@@ -89,7 +89,7 @@ final class KnockerFactory {
 				for (String name : beans.getBeanNamesForType(type, false, true)) {
 					Object executor = beans.getBean(name);
 					if (knockedOn.add(executor)) {
-						doors.put(name, Doors.executor((Executor) executor));
+						doors.put(name, executorDoor((Executor) executor));
 					}
 				}
 			}
@@ -179,7 +179,7 @@ final class KnockerFactory {
 			return Doors.semaphore(semaphore);
 		}
 		if (bean instanceof Executor executor) {
-			return Doors.executor(executor);
+			return executorDoor(executor);
 		}
 		if (bean instanceof CharSequence || bean instanceof Number || bean instanceof Boolean
 				|| bean instanceof Character || bean instanceof Enum<?> || bean instanceof KnockKnock) {
@@ -236,6 +236,25 @@ final class KnockerFactory {
 
 	private static Duration orDefault(Duration value, Duration fallback) {
 		return (value != null) ? value : fallback;
+	}
+
+	/**
+	 * A Spring pool is knocked on through the JDK pool it runs on, so that the door sees
+	 * when the pool has not started its threads and starts none of them.
+	 */
+	private static Door executorDoor(Executor executor) {
+		try {
+			if (executor instanceof ThreadPoolTaskExecutor pool) {
+				return Doors.executor(pool.getThreadPoolExecutor());
+			}
+			if (executor instanceof ThreadPoolTaskScheduler scheduler) {
+				return Doors.executor(scheduler.getScheduledThreadPoolExecutor());
+			}
+		}
+		catch (IllegalStateException ex) {
+			// Not initialized: knocked on as it is.
+		}
+		return Doors.executor(executor);
 	}
 
 }

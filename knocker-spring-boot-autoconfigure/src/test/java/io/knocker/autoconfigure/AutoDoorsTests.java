@@ -52,6 +52,19 @@ class AutoDoorsTests {
 	}
 
 	@Test
+	void aTaskExecutorTheApplicationHasNotUsedIsNotMadeToStartThreads() {
+		this.contextRunner.withUserConfiguration(Pools.class).run((context) -> {
+			KnockKnock reports = context.getBean(Knockers.class).get("reports");
+			await().atMost(Duration.ofSeconds(5)).until(() -> reports.snapshot().knocks() > 20);
+			// Its knocks got straight through: below its core size the pool starts a
+			// thread for any task, so none waits. Handed no-ops, it would have started
+			// two.
+			assertThat(context.getBean("reports", ThreadPoolTaskExecutor.class).getPoolSize()).isZero();
+			assertThat(reports.getBusyRatio()).isZero();
+		});
+	}
+
+	@Test
 	void aConfiguredDoorOnTheSameBeanWinsAndNothingIsKnockedOnTwice() {
 		this.contextRunner.withUserConfiguration(Pools.class)
 			.withPropertyValues("knocker.doors.report-pool.bean=reports",
