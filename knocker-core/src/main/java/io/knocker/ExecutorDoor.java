@@ -54,8 +54,9 @@ final class ExecutorDoor extends Door {
 
 	@Override
 	protected void knock(Knock knock) {
-		if (this.pool != null && this.pool.getPoolSize() < this.pool.getCorePoolSize()) {
-			// A task would start on a thread of its own at once.
+		if (this.pool != null && this.pool.getPoolSize() < this.pool.getCorePoolSize() && !this.pool.isShutdown()) {
+			// A task would start on a thread of its own at once (a shut-down pool, whose
+			// size drops to 0, refuses it instead: a failed knock).
 			knock.gotThrough(true);
 			return;
 		}

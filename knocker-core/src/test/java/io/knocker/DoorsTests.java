@@ -301,6 +301,9 @@ class DoorsTests {
 			// At its core size, its knocks hand it no-ops again.
 			pool.prestartAllCoreThreads();
 			await().atMost(Duration.ofSeconds(5)).until(() -> pool.getCompletedTaskCount() > 0);
+			// Shut down, it has no threads again, and refuses them: failed knocks.
+			pool.shutdown();
+			await().atMost(Duration.ofSeconds(5)).until(() -> knocker.snapshot().failedKnocks() > 0);
 		}
 		finally {
 			pool.shutdownNow();
