@@ -65,7 +65,9 @@ public final class Doors {
 	}
 
 	/**
-	 * An executor: high when its queue is backed up.
+	 * An executor: high when its queue is backed up. A knock hands it a no-op and times
+	 * until it starts; a {@link java.util.concurrent.ThreadPoolExecutor} below its core
+	 * size, which would start a thread for any task, is handed nothing and reads free.
 	 * @param executor the executor to knock on
 	 * @return a new executor door
 	 */
