@@ -1,12 +1,12 @@
 package io.knocker.autoconfigure.measure;
 
+import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.function.BiConsumer;
 import java.util.function.Supplier;
 
 import org.jspecify.annotations.Nullable;
 import reactor.core.publisher.Flux;
 import reactor.core.publisher.Mono;
-import reactor.core.publisher.SignalType;
 
 import org.springframework.core.ReactiveAdapter;
 import org.springframework.core.ReactiveAdapterRegistry;
@@ -14,7 +14,9 @@ import org.springframework.core.ReactiveAdapterRegistry;
 /**
  * Measures a reactive result ({@code Mono}, {@code Flux}, or any publisher Spring's
  * {@link ReactiveAdapterRegistry} knows) from each subscription to its termination:
- * complete, error or cancel. Loaded only when Reactor is on the classpath.
+ * complete, error or cancel. The call is booked before the terminal signal reaches the
+ * subscriber, so whatever that signal sets off (a response written, a test's
+ * verification) already sees it counted. Loaded only when Reactor is on the classpath.
  */
 final class ReactiveMeasuring {
 
@@ -34,15 +36,43 @@ final class ReactiveMeasuring {
 		if (adapter.isMultiValue()) {
 			Flux<?> source = Flux.from(adapter.toPublisher(result));
 			return adapter.fromPublisher(Flux.defer(() -> {
-				W window = opened.get();
-				return source.doFinally((signal) -> closed.accept(window, signal == SignalType.ON_ERROR));
+				Ending<W> ending = new Ending<>(opened.get(), closed);
+				return source.doOnComplete(() -> ending.end(false))
+					.doOnError((ex) -> ending.end(true))
+					.doOnCancel(() -> ending.end(false));
 			}));
 		}
 		Mono<?> source = Mono.from(adapter.toPublisher(result));
 		return adapter.fromPublisher(Mono.defer(() -> {
-			W window = opened.get();
-			return source.doFinally((signal) -> closed.accept(window, signal == SignalType.ON_ERROR));
+			Ending<W> ending = new Ending<>(opened.get(), closed);
+			// A Mono's value is its end: booked before the value is passed on.
+			return source.doOnSuccess((value) -> ending.end(false))
+				.doOnError((ex) -> ending.end(true))
+				.doOnCancel(() -> ending.end(false));
 		}));
+	}
+
+	/**
+	 * One subscription's end, booked once: a subscriber may cancel after the value or the
+	 * completion it was given.
+	 */
+	private static final class Ending<W> extends AtomicBoolean {
+
+		private final W window;
+
+		private final BiConsumer<W, Boolean> closed;
+
+		Ending(W window, BiConsumer<W, Boolean> closed) {
+			this.window = window;
+			this.closed = closed;
+		}
+
+		void end(boolean failed) {
+			if (compareAndSet(false, true)) {
+				this.closed.accept(this.window, failed);
+			}
+		}
+
 	}
 
 }

@@ -1,6 +1,7 @@
 package io.knocker.autoconfigure.measure;
 
 import java.time.Duration;
+import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.locks.ReentrantLock;
 
 import io.knocker.KnockMeasured;
@@ -33,16 +34,22 @@ class ReactiveMeasuringTests {
 			Stock stock = context.getBean(Stock.class);
 			ReentrantLock lock = context.getBean(ReentrantLock.class);
 			Mono<String> reserved = stock.reserve();
+			MeasuredMethods methods = context.getBean(MeasuredMethods.class);
+			AtomicLong callsWhenDone = new AtomicLong(-1);
 			lock.lock();
 			try {
 				// The method returned at once; its Mono takes 300 ms, all of it with the
 				// door held.
-				StepVerifier.create(reserved).expectNext("reserved").verifyComplete();
+				StepVerifier.create(reserved.doOnSuccess((value) -> callsWhenDone.set(calls(methods, "Stock.reserve"))))
+					.expectNext("reserved")
+					.verifyComplete();
 			}
 			finally {
 				lock.unlock();
 			}
-			MethodContention method = context.getBean(MeasuredMethods.class).asMap().get("Stock.reserve");
+			// Booked before the value reached the subscriber, on whatever thread.
+			assertThat(callsWhenDone).hasValue(1);
+			MethodContention method = methods.asMap().get("Stock.reserve");
 			assertThat(method.getCalls()).isEqualTo(1);
 			assertThat(method.getSampledCalls()).isEqualTo(1);
 			assertThat(method.getLastContention()).isGreaterThan(0.8);
@@ -54,10 +61,19 @@ class ReactiveMeasuringTests {
 		this.contextRunner.run((context) -> {
 			Stock stock = context.getBean(Stock.class);
 			Flux<Integer> items = stock.items();
-			StepVerifier.create(items).expectNext(1, 2, 3).verifyComplete();
-			StepVerifier.create(items).expectNext(1, 2, 3).verifyComplete();
-			StepVerifier.create(stock.fail()).verifyError(IllegalStateException.class);
 			MeasuredMethods methods = context.getBean(MeasuredMethods.class);
+			AtomicLong itemsWhenDone = new AtomicLong(-1);
+			AtomicLong failsWhenDone = new AtomicLong(-1);
+			StepVerifier.create(items).expectNext(1, 2, 3).verifyComplete();
+			StepVerifier.create(items.doOnComplete(() -> itemsWhenDone.set(calls(methods, "Stock.items"))))
+				.expectNext(1, 2, 3)
+				.verifyComplete();
+			StepVerifier.create(stock.fail().doOnError((ex) -> failsWhenDone.set(calls(methods, "Stock.fail"))))
+				.verifyError(IllegalStateException.class);
+			// Each call was booked before its end reached the subscriber (they end on
+			// Reactor's timer thread, not this one).
+			assertThat(itemsWhenDone).hasValue(2);
+			assertThat(failsWhenDone).hasValue(1);
 			assertThat(methods.asMap().get("Stock.items").getCalls()).isEqualTo(2);
 			assertThat(methods.asMap().get("Stock.items").getFailedCalls()).isZero();
 			assertThat(methods.asMap().get("Stock.fail").getCalls()).isEqualTo(1);
@@ -74,6 +90,11 @@ class ReactiveMeasuringTests {
 			assertThat(method.getCalls()).isEqualTo(1);
 			assertThat(method.getFailedCalls()).isZero();
 		});
+	}
+
+	private static long calls(MeasuredMethods methods, String name) {
+		MethodContention method = methods.asMap().get(name);
+		return (method != null) ? method.getCalls() : 0;
 	}
 
 	static class Stock {
