@@ -1,15 +1,13 @@
 package io.knocker.autoconfigure.web;
 
-import io.knocker.Doors;
+import java.util.concurrent.Executor;
+
 import io.knocker.autoconfigure.Knockers;
-import io.netty.channel.EventLoopGroup;
+import org.jspecify.annotations.Nullable;
 import reactor.netty.resources.LoopResources;
 
 import org.springframework.beans.factory.ObjectProvider;
-import org.springframework.boot.context.event.ApplicationStartedEvent;
 import org.springframework.boot.web.server.WebServer;
-import org.springframework.boot.web.server.context.WebServerApplicationContext;
-import org.springframework.context.ApplicationListener;
 import org.springframework.http.client.ReactorResourceFactory;
 
 /**
@@ -18,12 +16,10 @@ import org.springframework.http.client.ReactorResourceFactory;
  * times until it runs. A loop that a blocking call holds makes its knocks wait:
  * event-loop lag, the figure Node.js users watch.
  */
-public class EventLoopDoor implements ApplicationListener<ApplicationStartedEvent> {
+public class EventLoopDoor extends ServerDoor {
 
 	/** The door's name. */
 	public static final String NAME = "event-loop";
-
-	private final Knockers knockers;
 
 	private final ObjectProvider<ReactorResourceFactory> resources;
 
@@ -33,23 +29,17 @@ public class EventLoopDoor implements ApplicationListener<ApplicationStartedEven
 	 * @param resources the Reactor Netty resources the server runs on
 	 */
 	public EventLoopDoor(Knockers knockers, ObjectProvider<ReactorResourceFactory> resources) {
-		this.knockers = knockers;
+		super(NAME, knockers);
 		this.resources = resources;
 	}
 
 	@Override
-	public void onApplicationEvent(ApplicationStartedEvent event) {
-		if (!(event.getApplicationContext() instanceof WebServerApplicationContext context)
-				|| this.knockers.get(NAME) != null) {
-			return;
-		}
-		WebServer server = context.getWebServer();
+	@Nullable Executor find(WebServer server) {
 		ReactorResourceFactory resources = this.resources.getIfAvailable();
-		if (server == null || resources == null || !server.getClass().getSimpleName().startsWith("Netty")) {
-			return;
+		if (resources == null || !server.getClass().getSimpleName().startsWith("Netty")) {
+			return null;
 		}
-		EventLoopGroup loops = resources.getLoopResources().onServer(LoopResources.DEFAULT_NATIVE);
-		this.knockers.addDoor(NAME, Doors.executor(loops));
+		return resources.getLoopResources().onServer(LoopResources.DEFAULT_NATIVE);
 	}
 
 }

@@ -3,13 +3,10 @@ package io.knocker.autoconfigure.web;
 import java.util.List;
 import java.util.concurrent.Executor;
 
-import io.knocker.Doors;
 import io.knocker.autoconfigure.Knockers;
+import org.jspecify.annotations.Nullable;
 
-import org.springframework.boot.context.event.ApplicationStartedEvent;
 import org.springframework.boot.web.server.WebServer;
-import org.springframework.boot.web.server.context.WebServerApplicationContext;
-import org.springframework.context.ApplicationListener;
 
 /**
  * Adds the {@code http} door once the application has started, and so its web server: a
@@ -17,12 +14,10 @@ import org.springframework.context.ApplicationListener;
  * new request waits for a worker thread. {@link Knockers} stops it as soon as the context
  * starts closing, before the server's graceful shutdown.
  */
-public class HttpDoor implements ApplicationListener<ApplicationStartedEvent> {
+public class HttpDoor extends ServerDoor {
 
 	/** The door's name. */
 	public static final String NAME = "http";
-
-	private final Knockers knockers;
 
 	private final List<RequestExecutor> requestExecutors;
 
@@ -32,27 +27,19 @@ public class HttpDoor implements ApplicationListener<ApplicationStartedEvent> {
 	 * @param requestExecutors how to find each kind of server's request executor
 	 */
 	public HttpDoor(Knockers knockers, List<RequestExecutor> requestExecutors) {
-		this.knockers = knockers;
+		super(NAME, knockers);
 		this.requestExecutors = requestExecutors;
 	}
 
 	@Override
-	public void onApplicationEvent(ApplicationStartedEvent event) {
-		if (!(event.getApplicationContext() instanceof WebServerApplicationContext context)
-				|| this.knockers.get(NAME) != null) {
-			return;
-		}
-		WebServer server = context.getWebServer();
-		if (server == null) {
-			return;
-		}
+	@Nullable Executor find(WebServer server) {
 		for (RequestExecutor requestExecutor : this.requestExecutors) {
 			Executor executor = requestExecutor.find(server);
 			if (executor != null) {
-				this.knockers.addDoor(NAME, Doors.executor(executor));
-				return;
+				return executor;
 			}
 		}
+		return null;
 	}
 
 }

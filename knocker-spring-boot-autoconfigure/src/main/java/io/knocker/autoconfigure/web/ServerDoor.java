@@ -1,0 +1,50 @@
+package io.knocker.autoconfigure.web;
+
+import java.util.concurrent.Executor;
+
+import io.knocker.Doors;
+import io.knocker.autoconfigure.Knockers;
+import org.jspecify.annotations.Nullable;
+
+import org.springframework.boot.context.event.ApplicationStartedEvent;
+import org.springframework.boot.web.server.WebServer;
+import org.springframework.boot.web.server.context.WebServerApplicationContext;
+import org.springframework.context.ApplicationListener;
+
+/**
+ * Adds a door on an executor of the web server's, once the application (and so its
+ * server) has started. {@link Knockers} stops it as soon as the context starts closing,
+ * before the server's graceful shutdown.
+ */
+abstract class ServerDoor implements ApplicationListener<ApplicationStartedEvent> {
+
+	private final String name;
+
+	private final Knockers knockers;
+
+	ServerDoor(String name, Knockers knockers) {
+		this.name = name;
+		this.knockers = knockers;
+	}
+
+	@Override
+	public final void onApplicationEvent(ApplicationStartedEvent event) {
+		if (!(event.getApplicationContext() instanceof WebServerApplicationContext context)
+				|| this.knockers.get(this.name) != null) {
+			return;
+		}
+		WebServer server = context.getWebServer();
+		Executor executor = (server != null) ? find(server) : null;
+		if (executor != null) {
+			this.knockers.addDoor(this.name, Doors.executor(executor));
+		}
+	}
+
+	/**
+	 * The executor to knock on, if this server has one of the kind.
+	 * @param server the started server
+	 * @return the executor, or {@code null}
+	 */
+	abstract @Nullable Executor find(WebServer server);
+
+}
