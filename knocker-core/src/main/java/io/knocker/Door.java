@@ -13,8 +13,11 @@ package io.knocker;
  * <p>
  * A door of your own (a connection pool, a rate limiter) is an extension point: extend
  * {@link WaitingDoor} when a knock can try and, failing that, wait; extend this class
- * directly when the door completes knocks by itself, as an executor does. In Spring Boot,
- * a {@code Door} bean is knocked on as a door named after the bean.
+ * directly when the door completes knocks by itself, as an executor does. A door that can
+ * tell whether a given thread is waiting at it now also overrides
+ * {@link #waitingCheck()}, so that calls measured on it get their own wait
+ * ({@link KnockWindow#waited()}). In Spring Boot, a {@code Door} bean is knocked on as a
+ * door named after the bean.
  */
 public abstract class Door {
 
@@ -73,6 +76,19 @@ public abstract class Door {
 	}
 
 	/**
+	 * How to tell whether a thread is waiting at this door now, for the share of a
+	 * measured call's time that its own thread spent waiting here
+	 * ({@link KnockWindow#waited()}). At each knock the knock loop asks it once for the
+	 * thread of every call open on the door. A door that cannot tell returns
+	 * {@code null}, the default: calls measured on it then have no waited figure (absent,
+	 * never 0, so that such a door never looks free).
+	 * @return the check, or {@code null} when the door cannot tell
+	 */
+	protected WaitingCheck waitingCheck() {
+		return null;
+	}
+
+	/**
 	 * The thread that waits on this door for a busy knock, blocked on what the door's
 	 * holder owns, so that the holder can be named; {@code null} for doors without an
 	 * owner.
@@ -86,27 +102,44 @@ public abstract class Door {
 		return false;
 	}
 
-	/** A sampling window begins, on the knock loop. */
-	void windowBegan(Knock knock, long now) {
-	}
-
 	/**
-	 * A sampling window ends, on the knock loop, before the window's figures are booked.
+	 * Whether the door counts the JVM's stop-the-world pauses, and a pause or a starved
+	 * CPU stops every thread: a call's own wait is then its contention.
 	 */
-	void windowEnded(Knock knock, long now) {
-	}
-
-	/**
-	 * Whether the door accounts for the sleeps between windows too, so that they count as
-	 * sampled.
-	 */
-	boolean coversSleeps() {
+	boolean countsGcPauses() {
 		return false;
+	}
+
+	/**
+	 * How the knock loop drives this door's windows: only the JVM door, which accounts
+	 * for the sleeps between windows too, needs more than its knocks.
+	 */
+	Knocking.Windows windows() {
+		return null;
 	}
 
 	@Override
 	public String toString() {
 		return this.kind + " door";
+	}
+
+	/**
+	 * Tells whether a thread is waiting at a door now. Called on the shared knock loop,
+	 * once per knock for each measured call open on the door: it must not block, and
+	 * should neither allocate nor stop the world (a field read, such as
+	 * {@link java.util.concurrent.locks.LockSupport#getBlocker(Thread)}, is the model).
+	 */
+	@FunctionalInterface
+	public interface WaitingCheck {
+
+		/**
+		 * Whether the thread is waiting at the door now.
+		 * @param thread the thread of a call open on the door
+		 * @return {@link Boolean#TRUE} or {@link Boolean#FALSE}, or {@code null} when the
+		 * door cannot tell for this thread (the call then has no waited figure)
+		 */
+		Boolean isWaiting(Thread thread);
+
 	}
 
 	/**
@@ -154,23 +187,6 @@ public abstract class Door {
 		 * @param failure what it threw
 		 */
 		void failed(Throwable failure);
-
-		/**
-		 * Books a whole knock that waited from {@code nanoTime} until now, for a door
-		 * whose knock is a lateness (the JVM door's).
-		 * @param nanoTime when the wait began
-		 * @param busyThresholdNanos a wait longer than this makes the knock busy
-		 */
-		void knockedAfter(long nanoTime, long busyThresholdNanos);
-
-		/**
-		 * Books time contended outside the knocks (the JVM door's pauses and the
-		 * starvation of its sleeps).
-		 * @param nanos contended time
-		 * @param gcPauseNanos of which stop-the-world pauses
-		 * @param gcPauses how many pauses
-		 */
-		void contended(long nanos, long gcPauseNanos, long gcPauses);
 
 	}
 

@@ -12,10 +12,13 @@ public final class InvalidSettingException extends IllegalArgumentException {
 
 	private final transient Object value;
 
+	private final String requirement;
+
 	InvalidSettingException(String setting, Object value, String requirement) {
 		super(setting + " must " + requirement + ", was " + value);
 		this.setting = setting;
 		this.value = value;
+		this.requirement = requirement;
 	}
 
 	/**
@@ -39,8 +42,7 @@ public final class InvalidSettingException extends IllegalArgumentException {
 	 * @return the requirement
 	 */
 	public String getRequirement() {
-		String message = getMessage();
-		return message.substring(this.setting.length() + " must ".length(), message.lastIndexOf(", was "));
+		return this.requirement;
 	}
 
 }

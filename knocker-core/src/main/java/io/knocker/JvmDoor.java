@@ -15,7 +15,7 @@ package io.knocker;
  * A pause across a boundary is reported when it ends, so it falls in exactly one of the
  * two.
  */
-final class JvmDoor extends Door {
+final class JvmDoor extends Door implements Knocking.Windows {
 
 	/**
 	 * Lateness beyond this is never the timer's idle noise, so the baseline ignores it.
@@ -72,12 +72,22 @@ final class JvmDoor extends Door {
 		}
 		// Anything past the due time and the timer's usual lateness is time the JVM held
 		// us up.
-		knock.knockedAfter(due + baseline, baseline);
+		((Knocking) knock).knockedAfter(due + baseline, baseline);
 		this.baseline.observe(late);
 	}
 
 	@Override
-	void windowBegan(Knock knock, long now) {
+	Knocking.Windows windows() {
+		return this;
+	}
+
+	@Override
+	boolean countsGcPauses() {
+		return true;
+	}
+
+	@Override
+	public void began(Knocking knock, long now) {
 		long pauseNanos = this.pauses.nanos();
 		long pauses = this.pauses.count();
 		if (this.windowed) {
@@ -93,7 +103,7 @@ final class JvmDoor extends Door {
 	}
 
 	@Override
-	void windowEnded(Knock knock, long now) {
+	public void ended(Knocking knock, long now) {
 		long pauseNanos = this.pauses.nanos();
 		long pauses = this.pauses.count();
 		long paused = pauseNanos - this.pauseNanosMark;
@@ -111,11 +121,6 @@ final class JvmDoor extends Door {
 		this.pauseNanosMark = pauseNanos;
 		this.pausesMark = pauses;
 		this.boundary = now;
-	}
-
-	@Override
-	boolean coversSleeps() {
-		return true;
 	}
 
 }

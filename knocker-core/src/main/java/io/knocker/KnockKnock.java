@@ -3,8 +3,6 @@ package io.knocker;
 import java.lang.System.Logger.Level;
 import java.time.Duration;
 import java.util.List;
-import java.util.concurrent.atomic.AtomicInteger;
-import java.util.regex.Pattern;
 
 /**
  * Measures contention on a {@link Door}, as gilknocker does for Python's GIL: it knocks
@@ -30,25 +28,13 @@ public final class KnockKnock implements AutoCloseable {
 
 	private static final System.Logger logger = System.getLogger(KnockKnock.class.getName());
 
-	private static final Duration MIN_POLLING_INTERVAL = Duration.ofNanos(10_000);
-
-	private static final Pattern NAME = Pattern.compile("[A-Za-z0-9][A-Za-z0-9._-]*");
-
-	private final String name;
+	private final KnockSettings settings;
 
 	private final Door door;
 
-	private final Duration pollingInterval;
-
-	private final Duration samplingInterval;
-
-	private final Duration sleepingInterval;
-
-	private final Duration timeout;
-
 	private final Ledger ledger = new Ledger();
 
-	private final AtomicInteger openWindows = new AtomicInteger();
+	private final OpenCalls calls;
 
 	private final Holders holders;
 
@@ -60,24 +46,12 @@ public final class KnockKnock implements AutoCloseable {
 
 	private volatile boolean failureLogged;
 
-	private KnockKnock(String name, Door door, Duration polling, Duration sampling, Duration sleeping, Duration timeout,
-			double holderSamplesPerSecond) {
-		this.name = name;
+	private KnockKnock(KnockSettings settings, Door door) {
+		this.settings = settings;
 		this.door = door;
-		this.holders = (holderSamplesPerSecond > 0 && door.samplesHolders()) ? new Holders(holderSamplesPerSecond)
-				: null;
-		this.pollingInterval = polling;
-		this.samplingInterval = Builder.positive("samplingInterval",
-				(sampling != null) ? sampling : polling.multipliedBy(10));
-		if (this.samplingInterval.compareTo(polling) < 0) {
-			throw new InvalidSettingException("samplingInterval", this.samplingInterval,
-					"be at least pollingInterval (" + polling + ")");
-		}
-		this.sleepingInterval = Builder.notNegative("sleepingInterval",
-				(sleeping != null) ? sleeping : polling.multipliedBy(100));
-		Duration longer = (this.samplingInterval.compareTo(this.sleepingInterval) >= 0) ? this.samplingInterval
-				: this.sleepingInterval;
-		this.timeout = Builder.positive("timeout", (timeout != null) ? timeout : longer.plusMillis(1));
+		this.calls = new OpenCalls(door);
+		this.holders = (settings.holderSamplesPerSecond() > 0 && door.samplesHolders())
+				? new Holders(settings.holderSamplesPerSecond()) : null;
 	}
 
 	/**
@@ -97,7 +71,7 @@ public final class KnockKnock implements AutoCloseable {
 			if (this.knocking != null) {
 				return;
 			}
-			Knocking knocking = new Knocking(this, this.door, this.ledger, this.openWindows);
+			Knocking knocking = new Knocking(this, this.door, this.ledger, this.calls);
 			this.door.opened(knocking);
 			this.knocking = knocking;
 			KnockLoop.SHARED.join(knocking);
@@ -116,11 +90,13 @@ public final class KnockKnock implements AutoCloseable {
 				return;
 			}
 			this.knocking = null;
-			long deadline = System.nanoTime() + this.timeout.toNanos();
+			long deadline = System.nanoTime() + this.settings.timeout().toNanos();
 			KnockLoop.SHARED.leave(this, deadline);
 			if (!this.door.closed(deadline)) {
-				logger.log(Level.WARNING, () -> "Knocker '" + this.name + "' did not stop within " + this.timeout
-						+ "; its thread is still waiting on the " + this.door + " and will end when it gets through");
+				logger.log(Level.WARNING,
+						() -> "Knocker '" + this.settings.name() + "' did not stop within " + this.settings.timeout()
+								+ "; its thread is still waiting on the " + this.door
+								+ " and will end when it gets through");
 			}
 			// Freezes the counters even if a knock is stuck.
 			this.ledger.retire(knocking.generation());
@@ -154,7 +130,7 @@ public final class KnockKnock implements AutoCloseable {
 		// Over less than a polling interval the ratio is one knock's noise: right after a
 		// reset it
 		// could read 1.0.
-		if (now.sampledNanos() - resetPoint.sampledNanos() < this.pollingInterval.toNanos()) {
+		if (now.sampledNanos() - resetPoint.sampledNanos() < this.settings.pollingInterval().toNanos()) {
 			return 0.0;
 		}
 		return now.contentionSince(resetPoint);
@@ -223,20 +199,20 @@ public final class KnockKnock implements AutoCloseable {
 	}
 
 	/**
-	 * Opens a private window on this knocker's contention; until the last open window
-	 * closes, the knocker samples without its sleeping gap.
+	 * Opens a private window on this knocker's contention, for a stretch of time on the
+	 * calling thread (a method call); until the last open window closes, the knocker
+	 * samples without its sleeping gap. Where the door can tell, the window also measures
+	 * how much of its time the calling thread spent waiting at the door
+	 * ({@link KnockWindow#waited()}).
 	 * @return the open window, to close when the measured stretch ends
 	 */
 	public KnockWindow open() {
 		KnockSnapshot opened = snapshot();
-		if (this.openWindows.getAndIncrement() == 0) {
+		OpenCalls.Call call = this.calls.open(Thread.currentThread());
+		if (call.first()) {
 			KnockLoop.SHARED.wake();
 		}
-		return new KnockWindow(this, opened);
-	}
-
-	void windowClosed() {
-		this.openWindows.decrementAndGet();
+		return new KnockWindow(this, opened, call);
 	}
 
 	/**
@@ -244,7 +220,33 @@ public final class KnockKnock implements AutoCloseable {
 	 * @return the number of open windows
 	 */
 	public int getOpenWindows() {
-		return this.openWindows.get();
+		return this.calls.count();
+	}
+
+	/**
+	 * The settings the knocker was built with.
+	 * @return the settings
+	 */
+	public KnockSettings getSettings() {
+		return this.settings;
+	}
+
+	/**
+	 * Whether the JVM can name who holds this door (a lock or a monitor) and holder
+	 * sampling is on, so that {@link #getHolders()} can have something to say.
+	 * @return whether holders are sampled
+	 */
+	public boolean samplesHolders() {
+		return this.holders != null;
+	}
+
+	/**
+	 * Whether this knocker counts the JVM's stop-the-world pauses
+	 * ({@link KnockSnapshot#gcPauseNanos()}): the JVM door's does.
+	 * @return whether pauses are counted
+	 */
+	public boolean countsGcPauses() {
+		return this.door.countsGcPauses();
 	}
 
 	/**
@@ -252,7 +254,7 @@ public final class KnockKnock implements AutoCloseable {
 	 * @return the name
 	 */
 	public String getName() {
-		return this.name;
+		return this.settings.name();
 	}
 
 	/**
@@ -268,7 +270,7 @@ public final class KnockKnock implements AutoCloseable {
 	 * @return the polling interval
 	 */
 	public Duration getPollingInterval() {
-		return this.pollingInterval;
+		return this.settings.pollingInterval();
 	}
 
 	/**
@@ -276,7 +278,7 @@ public final class KnockKnock implements AutoCloseable {
 	 * @return the sampling interval
 	 */
 	public Duration getSamplingInterval() {
-		return this.samplingInterval;
+		return this.settings.samplingInterval();
 	}
 
 	/**
@@ -284,7 +286,7 @@ public final class KnockKnock implements AutoCloseable {
 	 * @return the sleeping interval
 	 */
 	public Duration getSleepingInterval() {
-		return this.sleepingInterval;
+		return this.settings.sleepingInterval();
 	}
 
 	/**
@@ -292,30 +294,34 @@ public final class KnockKnock implements AutoCloseable {
 	 * @return the timeout
 	 */
 	public Duration getTimeout() {
-		return this.timeout;
+		return this.settings.timeout();
 	}
 
 	@Override
 	public String toString() {
-		return "KnockKnock[" + this.name + " on the " + this.door + ", polling " + this.pollingInterval + "]";
+		return "KnockKnock[" + this.settings.name() + " on the " + this.door + ", polling "
+				+ this.settings.pollingInterval() + "]";
 	}
 
 	void knockFailed(Throwable ex) {
 		if (!this.failureLogged) {
 			this.failureLogged = true;
-			logger.log(Level.WARNING, "Knocker '" + this.name + "' failed to knock on the " + this.door
+			logger.log(Level.WARNING, "Knocker '" + this.settings.name() + "' failed to knock on the " + this.door
 					+ "; it carries on and counts failed knocks", ex);
 		}
 	}
 
-	/** Builds a {@link KnockKnock}; unset intervals default as in gilknocker. */
+	/**
+	 * Builds a {@link KnockKnock}; unset intervals follow the polling interval by
+	 * gilknocker's rule ({@link KnockSettings}).
+	 */
 	public static final class Builder {
 
-		private String name = "jvm";
+		private String name = KnockSettings.DEFAULT_NAME;
 
-		private Door door = Doors.jvm();
+		private Door door;
 
-		private Duration pollingInterval = Duration.ofMillis(1);
+		private Duration pollingInterval = KnockSettings.DEFAULT_POLLING_INTERVAL;
 
 		private Duration samplingInterval;
 
@@ -323,7 +329,9 @@ public final class KnockKnock implements AutoCloseable {
 
 		private Duration timeout;
 
-		private double holderSamplesPerSecond = 2;
+		private double holderSamplesPerSecond = KnockSettings.DEFAULT_HOLDER_SAMPLES_PER_SECOND;
+
+		private boolean doorSet;
 
 		private Builder() {
 		}
@@ -346,6 +354,7 @@ public final class KnockKnock implements AutoCloseable {
 		 */
 		public Builder door(Door door) {
 			this.door = door;
+			this.doorSet = true;
 			return this;
 		}
 
@@ -361,7 +370,8 @@ public final class KnockKnock implements AutoCloseable {
 
 		/**
 		 * Sets how long each sampling window lasts.
-		 * @param samplingInterval the sampling interval, 10 polling intervals by default
+		 * @param samplingInterval the sampling interval; {@code null}, the default, for
+		 * 10 polling intervals
 		 * @return this builder
 		 */
 		public Builder samplingInterval(Duration samplingInterval) {
@@ -371,7 +381,8 @@ public final class KnockKnock implements AutoCloseable {
 
 		/**
 		 * Sets how long to sleep between sampling windows; zero knocks all the time.
-		 * @param sleepingInterval the sleeping interval, 100 polling intervals by default
+		 * @param sleepingInterval the sleeping interval; {@code null}, the default, for
+		 * 100 polling intervals
 		 * @return this builder
 		 */
 		public Builder sleepingInterval(Duration sleepingInterval) {
@@ -381,8 +392,8 @@ public final class KnockKnock implements AutoCloseable {
 
 		/**
 		 * Sets how long {@link KnockKnock#stop()} waits for a knock under way to end.
-		 * @param timeout the timeout, by default the longer of the sampling and sleeping
-		 * intervals plus 1 ms
+		 * @param timeout the timeout; {@code null}, the default, for the longer of the
+		 * sampling and sleeping intervals plus 1 ms
 		 * @return this builder
 		 */
 		public Builder timeout(Duration timeout) {
@@ -401,44 +412,57 @@ public final class KnockKnock implements AutoCloseable {
 		}
 
 		/**
+		 * A copy of this builder, to derive other knockers' settings from the same
+		 * values: unset intervals stay unset, so that they follow each copy's polling
+		 * interval.
+		 * @return a new builder with the same values and no door
+		 */
+		public Builder copy() {
+			Builder copy = new Builder();
+			copy.name = this.name;
+			copy.pollingInterval = this.pollingInterval;
+			copy.samplingInterval = this.samplingInterval;
+			copy.sleepingInterval = this.sleepingInterval;
+			copy.timeout = this.timeout;
+			copy.holderSamplesPerSecond = this.holderSamplesPerSecond;
+			return copy;
+		}
+
+		/**
+		 * The settings this builder makes, defaults resolved.
+		 * @return the settings
+		 * @throws InvalidSettingException (an IllegalArgumentException) naming the
+		 * setting and its value, if one is invalid
+		 */
+		public KnockSettings settings() {
+			Duration polling = this.pollingInterval;
+			if (polling == null || polling.isZero() || polling.isNegative()) {
+				// Checked before the rules use it.
+				return new KnockSettings(this.name, polling, polling, polling, polling, 0);
+			}
+			Duration sampling = (this.samplingInterval != null) ? this.samplingInterval
+					: KnockSettings.defaultSamplingInterval(polling);
+			Duration sleeping = (this.sleepingInterval != null) ? this.sleepingInterval
+					: KnockSettings.defaultSleepingInterval(polling);
+			Duration timeout = this.timeout;
+			if (timeout == null && !sampling.isZero() && !sampling.isNegative() && !sleeping.isNegative()) {
+				timeout = KnockSettings.defaultTimeout(sampling, sleeping);
+			}
+			return new KnockSettings(this.name, polling, sampling, sleeping, timeout, this.holderSamplesPerSecond);
+		}
+
+		/**
 		 * Builds the knocker, not yet started.
 		 * @return the knocker
 		 * @throws InvalidSettingException (an IllegalArgumentException) naming the
 		 * setting and its value, if one is invalid
 		 */
 		public KnockKnock build() {
-			if (this.name == null || !NAME.matcher(this.name).matches()) {
-				throw new InvalidSettingException("name", (this.name != null) ? "'" + this.name + "'" : null,
-						"start with a letter or digit and hold only letters, digits, '.', '_' or '-'");
-			}
-			if (this.door == null) {
+			KnockSettings settings = settings();
+			if (this.doorSet && this.door == null) {
 				throw new InvalidSettingException("door", null, "be one of Doors: jvm(), lock(..), monitor(..), ...");
 			}
-			Duration polling = positive("pollingInterval", this.pollingInterval);
-			if (polling.compareTo(MIN_POLLING_INTERVAL) < 0) {
-				throw new InvalidSettingException("pollingInterval", polling,
-						"be at least 10us: shorter, the knocks cost a core and measure their own overhead");
-			}
-			if (this.holderSamplesPerSecond < 0 || Double.isNaN(this.holderSamplesPerSecond)) {
-				throw new InvalidSettingException("holderSamplesPerSecond", this.holderSamplesPerSecond,
-						"be zero (off) or a positive rate");
-			}
-			return new KnockKnock(this.name, this.door, polling, this.samplingInterval, this.sleepingInterval,
-					this.timeout, this.holderSamplesPerSecond);
-		}
-
-		private static Duration positive(String setting, Duration value) {
-			if (value == null || value.isZero() || value.isNegative()) {
-				throw new InvalidSettingException(setting, value, "be a positive duration");
-			}
-			return value;
-		}
-
-		private static Duration notNegative(String setting, Duration value) {
-			if (value == null || value.isNegative()) {
-				throw new InvalidSettingException(setting, value, "be zero or a positive duration");
-			}
-			return value;
+			return new KnockKnock(settings, this.doorSet ? this.door : Doors.jvm());
 		}
 
 	}

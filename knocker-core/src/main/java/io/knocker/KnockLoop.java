@@ -36,12 +36,12 @@ final class KnockLoop implements Runnable {
 		synchronized (this.monitor) {
 			Schedule schedule = null;
 			for (Schedule candidate : this.schedules) {
-				if (candidate.fits(member.knocker())) {
+				if (candidate.fits(member.knocker().getSettings())) {
 					schedule = candidate;
 				}
 			}
 			if (schedule == null) {
-				schedule = new Schedule(member.knocker());
+				schedule = new Schedule(member.knocker().getSettings());
 				List<Schedule> schedules = new ArrayList<>(List.of(this.schedules));
 				schedules.add(schedule);
 				this.schedules = schedules.toArray(new Schedule[0]);
@@ -95,11 +95,6 @@ final class KnockLoop implements Runnable {
 		if (thread != null) {
 			LockSupport.unpark(thread);
 		}
-	}
-
-	/** The loop's thread, while it runs. */
-	Thread thread() {
-		return this.thread;
 	}
 
 	@Override

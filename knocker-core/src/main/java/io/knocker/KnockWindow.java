@@ -1,5 +1,7 @@
 package io.knocker;
 
+import java.util.OptionalDouble;
+
 /**
  * A private view of one knocker's contention over a stretch of time, such as one method
  * call. While any window is open the knocker samples without its sleeping gap. Windows
@@ -9,7 +11,7 @@ package io.knocker;
  * <pre>{@code
  * try (KnockWindow window = knocker.open()) {
  *     doWork();
- *     log.info("contention {}", window.contention());
+ *     log.info("contention {}, waited {}", window.contention(), window.waited());
  * }
  * }</pre>
  */
@@ -19,11 +21,14 @@ public final class KnockWindow implements AutoCloseable {
 
 	private final KnockSnapshot opened;
 
+	private final OpenCalls.Call call;
+
 	private volatile KnockSnapshot closed;
 
-	KnockWindow(KnockKnock knocker, KnockSnapshot opened) {
+	KnockWindow(KnockKnock knocker, KnockSnapshot opened, OpenCalls.Call call) {
 		this.knocker = knocker;
 		this.opened = opened;
+		this.call = call;
 	}
 
 	/**
@@ -33,6 +38,23 @@ public final class KnockWindow implements AutoCloseable {
 	 */
 	public double contention() {
 		return end().contentionSince(this.opened);
+	}
+
+	/**
+	 * The share of the window's time that the thread which opened it spent waiting at the
+	 * door, from 0 to 1, estimated at the knocks (each knock looks whether that thread is
+	 * waiting at the door). For the JVM door it is the {@link #contention()}: a pause or
+	 * a starved CPU holds up every thread. Empty where the door cannot tell (an executor,
+	 * a door without a {@link Door#waitingCheck()}, a thread the JVM cannot see waiting,
+	 * such as a virtual thread on a monitor), and when no knock looked.
+	 * @return the window's own wait, or empty
+	 */
+	public OptionalDouble waited() {
+		if (this.knocker.countsGcPauses()) {
+			return isSampled() ? OptionalDouble.of(contention()) : OptionalDouble.empty();
+		}
+		double waited = this.call.waited();
+		return (waited >= 0) ? OptionalDouble.of(waited) : OptionalDouble.empty();
 	}
 
 	/**
@@ -72,7 +94,7 @@ public final class KnockWindow implements AutoCloseable {
 			synchronized (this) {
 				if (this.closed == null) {
 					this.closed = this.knocker.snapshot();
-					this.knocker.windowClosed();
+					this.call.close();
 				}
 			}
 		}

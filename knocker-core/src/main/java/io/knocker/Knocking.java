@@ -2,8 +2,6 @@ package io.knocker;
 
 import java.util.List;
 
-import java.util.concurrent.atomic.AtomicInteger;
-
 /**
  * One start of a {@link KnockKnock} on the knock loop: its door, its generation of the
  * ledger, and whether a knock is still under way. The loop's {@link Schedule} says when
@@ -21,7 +19,9 @@ final class Knocking implements Door.Knock {
 
 	private final long pollingNanos;
 
-	private final AtomicInteger openWindows;
+	private final OpenCalls calls;
+
+	private final Windows windows;
 
 	private volatile boolean pending;
 
@@ -35,13 +35,14 @@ final class Knocking implements Door.Knock {
 
 	private KnockSnapshot windowStart;
 
-	Knocking(KnockKnock knocker, Door door, Ledger ledger, AtomicInteger openWindows) {
+	Knocking(KnockKnock knocker, Door door, Ledger ledger, OpenCalls calls) {
 		this.knocker = knocker;
 		this.door = door;
 		this.ledger = ledger;
 		this.generation = ledger.generation();
 		this.pollingNanos = knocker.getPollingInterval().toNanos();
-		this.openWindows = openWindows;
+		this.calls = calls;
+		this.windows = door.windows();
 		// Loads what the first window's JFR check needs here, on the thread that starts
 		// the
 		// knocker: on the knock loop it would read as milliseconds of lateness.
@@ -57,7 +58,7 @@ final class Knocking implements Door.Knock {
 	}
 
 	boolean hasOpenWindows() {
-		return this.openWindows.get() > 0;
+		return this.calls.count() > 0;
 	}
 
 	boolean inWindow() {
@@ -76,7 +77,9 @@ final class Knocking implements Door.Knock {
 		// The door books what it accounts for up to now (the JVM door: the sleep's
 		// pauses) before
 		// the window starts, so that the window's own figures hold only the window.
-		this.door.windowBegan(this, now);
+		if (this.windows != null) {
+			this.windows.began(this, now);
+		}
 		if (this.ledger.beginWindow(this.generation)) {
 			this.inWindow = true;
 			this.sampledOnce = true;
@@ -93,8 +96,10 @@ final class Knocking implements Door.Knock {
 	void windowEnded(long now) {
 		if (this.inWindow) {
 			this.inWindow = false;
-			this.door.windowEnded(this, now);
-			this.ledger.endWindow(this.generation, this.door.coversSleeps());
+			if (this.windows != null) {
+				this.windows.ended(this, now);
+			}
+			this.ledger.endWindow(this.generation, this.windows != null);
 			WindowEvent event = this.windowEvent;
 			if (event != null) {
 				this.windowEvent = null;
@@ -118,6 +123,7 @@ final class Knocking implements Door.Knock {
 		if (!this.inWindow) {
 			return;
 		}
+		this.calls.look();
 		if (this.pending) {
 			this.ledger.missed(this.generation);
 			sampleHolder();
@@ -183,15 +189,40 @@ final class Knocking implements Door.Knock {
 		this.pending = false;
 	}
 
-	@Override
-	public void knockedAfter(long nanoTime, long busyThresholdNanos) {
+	/**
+	 * Books a whole knock that waited from {@code nanoTime} until now, for a door whose
+	 * knock is a lateness (the JVM door's).
+	 */
+	void knockedAfter(long nanoTime, long busyThresholdNanos) {
 		this.ledger.knockedAfter(this.generation, nanoTime, busyThresholdNanos);
 		this.pending = false;
 	}
 
-	@Override
-	public void contended(long nanos, long gcPauseNanos, long gcPauses) {
+	/**
+	 * Books time contended outside the knocks (the JVM door's pauses and the starvation
+	 * of its sleeps), of which {@code gcPauseNanos} in {@code gcPauses} stop-the-world
+	 * pauses.
+	 */
+	void contended(long nanos, long gcPauseNanos, long gcPauses) {
 		this.ledger.contended(this.generation, nanos, gcPauseNanos, gcPauses);
+	}
+
+	/**
+	 * What a door that accounts for the sleeps between windows too (the JVM door) does as
+	 * windows begin and end, on the knock loop.
+	 */
+	interface Windows {
+
+		/**
+		 * A sampling window begins: the door books what it accounts for up to now.
+		 */
+		void began(Knocking knocking, long now);
+
+		/**
+		 * A sampling window ends, before the window's figures are booked.
+		 */
+		void ended(Knocking knocking, long now);
+
 	}
 
 }

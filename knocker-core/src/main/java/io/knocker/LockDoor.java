@@ -30,6 +30,11 @@ final class LockDoor extends WaitingDoor {
 	}
 
 	@Override
+	protected WaitingCheck waitingCheck() {
+		return this::parkedWithWaiter;
+	}
+
+	@Override
 	protected boolean tryKnock() {
 		if (this.lock.tryLock()) {
 			this.lock.unlock();

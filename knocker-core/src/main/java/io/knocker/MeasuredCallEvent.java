@@ -9,9 +9,10 @@ import jdk.jfr.Name;
 import jdk.jfr.StackTrace;
 
 /**
- * A JFR event for one measured call: the method, its door, and the contention on the door
- * while it ran; the event's duration is the call's. Costs nothing while JFR has never
- * been started in the JVM, and one small object a call while it has but the event is off.
+ * A JFR event for one measured call: the method, its door, the contention on the door
+ * while it ran and the share of the call's time its thread spent waiting there; the
+ * event's duration is the call's. Costs nothing while JFR has never been started in the
+ * JVM, and one small object a call while it has but the event is off.
  */
 @Name("io.knocker.MeasuredCall")
 @Label("Measured Call")
@@ -31,6 +32,10 @@ public final class MeasuredCallEvent extends Event {
 	@Label("Contention")
 	@Description("Time the knocks on the door waited over the time sampled during the call, 0 to 1")
 	double contention;
+
+	@Label("Waited")
+	@Description("Share of the call's time its thread spent waiting at the door, 0 to 1; NaN where the door cannot tell")
+	double waited;
 
 	private MeasuredCallEvent() {
 	}
@@ -56,13 +61,16 @@ public final class MeasuredCallEvent extends Event {
 	 * @param method the name the call is reported under
 	 * @param door the door's name
 	 * @param contention the call's contention
+	 * @param waited the share of the call's time its thread spent waiting at the door;
+	 * empty where the door cannot tell
 	 */
-	public void ended(String method, String door, double contention) {
+	public void ended(String method, String door, double contention, java.util.OptionalDouble waited) {
 		end();
 		if (shouldCommit()) {
 			this.method = method;
 			this.door = door;
 			this.contention = contention;
+			this.waited = waited.orElse(Double.NaN);
 			commit();
 		}
 	}

@@ -32,16 +32,16 @@ final class Schedule {
 
 	private long nextKnock;
 
-	Schedule(KnockKnock knocker) {
-		this.pollingNanos = knocker.getPollingInterval().toNanos();
-		this.samplingNanos = knocker.getSamplingInterval().toNanos();
-		this.sleepingNanos = knocker.getSleepingInterval().toNanos();
+	Schedule(KnockSettings settings) {
+		this.pollingNanos = settings.pollingInterval().toNanos();
+		this.samplingNanos = settings.samplingInterval().toNanos();
+		this.sleepingNanos = settings.sleepingInterval().toNanos();
 	}
 
-	boolean fits(KnockKnock knocker) {
-		return this.pollingNanos == knocker.getPollingInterval().toNanos()
-				&& this.samplingNanos == knocker.getSamplingInterval().toNanos()
-				&& this.sleepingNanos == knocker.getSleepingInterval().toNanos();
+	boolean fits(KnockSettings settings) {
+		return this.pollingNanos == settings.pollingInterval().toNanos()
+				&& this.samplingNanos == settings.samplingInterval().toNanos()
+				&& this.sleepingNanos == settings.sleepingInterval().toNanos();
 	}
 
 	boolean isEmpty() {
@@ -56,7 +56,7 @@ final class Schedule {
 	}
 
 	/** Called under the loop's lifecycle monitor. */
-	boolean remove(KnockKnock knocker) {
+	void remove(KnockKnock knocker) {
 		Knocking[] members = this.members;
 		for (int i = 0; i < members.length; i++) {
 			if (members[i].knocker() == knocker) {
@@ -64,10 +64,9 @@ final class Schedule {
 				System.arraycopy(members, 0, fewer, 0, i);
 				System.arraycopy(members, i + 1, fewer, i, members.length - i - 1);
 				this.members = fewer;
-				return true;
+				return;
 			}
 		}
-		return false;
 	}
 
 	/**

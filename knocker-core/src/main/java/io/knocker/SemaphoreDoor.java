@@ -17,6 +17,11 @@ final class SemaphoreDoor extends WaitingDoor {
 	}
 
 	@Override
+	protected WaitingCheck waitingCheck() {
+		return this::parkedWithWaiter;
+	}
+
+	@Override
 	protected boolean tryKnock() {
 		if (this.semaphore.tryAcquire()) {
 			this.semaphore.release();

@@ -1,5 +1,7 @@
 package io.knocker;
 
+import java.util.concurrent.locks.LockSupport;
+
 /**
  * A door that a knock first tries and, when it is taken, waits on: the wait is made on a
  * thread of the door's own, named {@code knocker-<name>}, parked otherwise and started at
@@ -10,6 +12,9 @@ package io.knocker;
 public abstract class WaitingDoor extends Door {
 
 	Waiter waiter;
+
+	/** What the door's own waiter was seen parked on: the synchronizer's queue. */
+	private volatile Object blocker;
 
 	/**
 	 * Creates a door.
@@ -41,6 +46,29 @@ public abstract class WaitingDoor extends Door {
 		}
 		knock.waitingSince(System.nanoTime(), 0);
 		this.waiter.handOff(knock);
+	}
+
+	/**
+	 * Whether the thread is parked on what the door's own waiter parks on (for a lock or
+	 * a semaphore, its synchronizer: every thread queued on one has the same
+	 * {@link LockSupport#getBlocker(Thread) blocker}). That object is learnt the first
+	 * time a look finds the waiter parked on the door; until then no thread can be told
+	 * waiting. A field read or two: no lock, no allocation.
+	 */
+	final Boolean parkedWithWaiter(Thread thread) {
+		Object blocker = this.blocker;
+		if (blocker == null) {
+			Waiter waiter = this.waiter;
+			Thread waiting = (waiter != null) ? waiter.thread() : null;
+			Object seen = (waiting != null) ? LockSupport.getBlocker(waiting) : null;
+			if (seen == null || seen == waiter) {
+				// Parked idle between knocks, on the waiter itself: not on the door.
+				return Boolean.FALSE;
+			}
+			this.blocker = seen;
+			blocker = seen;
+		}
+		return (LockSupport.getBlocker(thread) == blocker) ? Boolean.TRUE : Boolean.FALSE;
 	}
 
 	@Override

@@ -4,6 +4,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
+import java.util.OptionalDouble;
 import java.util.concurrent.locks.ReentrantLock;
 
 import jdk.jfr.Recording;
@@ -34,7 +35,9 @@ class FlightRecorderTests {
 				Workload.sleepMillis(600);
 				MeasuredCallEvent call = MeasuredCallEvent.started();
 				assertThat(call).isNotNull();
-				call.ended("Orders.place", "jfr-lock", 0.75);
+				call.ended("Orders.place", "jfr-lock", 0.75, OptionalDouble.of(0.25));
+				MeasuredCallEvent untold = MeasuredCallEvent.started();
+				untold.ended("Orders.ship", "jfr-lock", 0.5, OptionalDouble.empty());
 			}
 			finally {
 				lock.unlock();
@@ -59,6 +62,13 @@ class FlightRecorderTests {
 			.orElseThrow();
 		assertThat(call.getString("method")).isEqualTo("Orders.place");
 		assertThat(call.getDouble("contention")).isEqualTo(0.75);
+		assertThat(call.getDouble("waited")).isEqualTo(0.25);
+		RecordedEvent untold = events.stream()
+			.filter((event) -> event.getEventType().getName().equals("io.knocker.MeasuredCall"))
+			.filter((event) -> "Orders.ship".equals(event.getString("method")))
+			.findFirst()
+			.orElseThrow();
+		assertThat(untold.getDouble("waited")).isNaN();
 		// The lock was held by this thread all along: holder samples name it.
 		RecordedEvent holder = events.stream()
 			.filter((event) -> event.getEventType().getName().equals("io.knocker.HolderSample"))

@@ -141,7 +141,7 @@ final class Workload implements AutoCloseable {
 		sleep(millis * 1_000_000);
 	}
 
-	private void spawn(Runnable body) {
+	void spawn(Runnable body) {
 		Thread thread = new Thread(body, "workload-" + this.threads.size());
 		thread.setDaemon(true);
 		this.threads.add(thread);

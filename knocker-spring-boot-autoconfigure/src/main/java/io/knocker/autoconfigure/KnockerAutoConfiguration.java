@@ -43,7 +43,7 @@ public final class KnockerAutoConfiguration {
 		Set<String> taken = new HashSet<>();
 		knockers.forEach((knocker) -> taken.add(knocker.getName()));
 		knockers.addAll(KnockerFactory.autoDoors(properties, beanFactory, environment, taken));
-		return new Knockers(knockers);
+		return new Knockers(knockers, KnockerFactory.defaults(properties));
 	}
 
 }

@@ -17,6 +17,7 @@ import io.knocker.Door;
 import io.knocker.Doors;
 import io.knocker.InvalidSettingException;
 import io.knocker.KnockKnock;
+import io.knocker.KnockSettings;
 import io.knocker.autoconfigure.KnockerProperties.DoorProperties;
 
 import org.springframework.beans.factory.BeanFactory;
@@ -38,32 +39,36 @@ final class KnockerFactory {
 	private KnockerFactory() {
 	}
 
+	/**
+	 * The top-level settings: the {@code jvm} knocker's, and every automatic door's but
+	 * for the name.
+	 */
+	static KnockSettings defaults(KnockerProperties properties) {
+		return settings("jvm", defaultsBuilder(properties), properties, null);
+	}
+
 	/** The {@code jvm} knocker, from the top-level properties. */
 	static KnockKnock jvm(KnockerProperties properties) {
-		return build("knocker.", "jvm", Doors.jvm(), properties.getPollingInterval(), properties.getSamplingInterval(),
-				properties.getSleepingInterval(), properties.getTimeout());
+		return defaults(properties).toBuilder().door(Doors.jvm()).build();
 	}
 
 	/**
 	 * One knocker for each entry of {@code knocker.doors}, knocking on the bean it names.
 	 */
 	static List<KnockKnock> doors(KnockerProperties properties, BeanFactory beans) {
-		KnockKnock jvm = jvm(properties);
+		KnockKnock.Builder defaults = defaultsBuilder(properties);
 		List<KnockKnock> knockers = new ArrayList<>();
 		for (Map.Entry<String, DoorProperties> entry : properties.getDoors().entrySet()) {
 			String name = entry.getKey();
 			DoorProperties door = entry.getValue();
-			String prefix = "knocker.doors." + name + ".";
 			if ("jvm".equals(name)) {
 				throw new KnockerConfigurationException("knocker.doors.jvm", door.getBean(),
 						"the jvm door always exists and is set by the top-level knocker.* properties",
 						"Give the door another name, such as 'jvm-lock'.");
 			}
-			Door target = door(prefix + "bean", door.getBean(), beans);
-			knockers.add(build(prefix, name, target, orDefault(door.getPollingInterval(), jvm.getPollingInterval()),
-					orDefault(door.getSamplingInterval(), jvm.getSamplingInterval()),
-					orDefault(door.getSleepingInterval(), jvm.getSleepingInterval()),
-					orDefault(door.getTimeout(), jvm.getTimeout()), holderRate(properties)));
+			Door target = door("knocker.doors." + name + ".bean", door.getBean(), beans);
+			KnockSettings settings = settings(name, applied(defaults.copy(), door), properties, door);
+			knockers.add(settings.toBuilder().door(target).build());
 		}
 		return knockers;
 	}
@@ -77,7 +82,7 @@ final class KnockerFactory {
 	 */
 	static List<KnockKnock> autoDoors(KnockerProperties properties, ListableBeanFactory beans, Environment environment,
 			Set<String> takenNames) {
-		KnockKnock jvm = jvm(properties);
+		KnockSettings defaults = defaults(properties);
 		Set<Object> knockedOn = Collections.newSetFromMap(new IdentityHashMap<>());
 		for (DoorProperties door : properties.getDoors().values()) {
 			knockedOn.add(beans.getBean(door.getBean()));
@@ -101,9 +106,9 @@ final class KnockerFactory {
 		}
 		List<KnockKnock> knockers = new ArrayList<>();
 		doors.forEach((beanName, door) -> {
-			String name = doorName(beanName);
+			String name = KnockSettings.nameOf(beanName);
 			if (takenNames.add(name)) {
-				knockers.add(auto(name, door, jvm));
+				knockers.add(auto(name, door, defaults));
 			}
 		});
 		return knockers;
@@ -123,23 +128,10 @@ final class KnockerFactory {
 	}
 
 	/**
-	 * A knocker on a door found without configuration, with the jvm knocker's intervals.
+	 * A knocker on a door found without configuration, with the top-level settings.
 	 */
-	static KnockKnock auto(String name, Door door, KnockKnock jvm) {
-		return KnockKnock.builder()
-			.name(name)
-			.door(door)
-			.pollingInterval(jvm.getPollingInterval())
-			.samplingInterval(jvm.getSamplingInterval())
-			.sleepingInterval(jvm.getSleepingInterval())
-			.timeout(jvm.getTimeout())
-			.build();
-	}
-
-	/** A bean's name as a door's: a meter tag and a URL segment. */
-	static String doorName(String beanName) {
-		String name = beanName.replaceAll("[^A-Za-z0-9._-]+", "-");
-		return Character.isLetterOrDigit(name.charAt(0)) ? name : "door" + name;
+	static KnockKnock auto(String name, Door door, KnockSettings defaults) {
+		return defaults.toBuilder().name(name).door(door).build();
 	}
 
 	private static Door door(String property, String beanName, BeanFactory beans) {
@@ -192,50 +184,92 @@ final class KnockerFactory {
 		return Doors.monitor(bean);
 	}
 
-	private static KnockKnock build(String prefix, String name, Door door, Duration polling, Duration sampling,
-			Duration sleeping, Duration timeout) {
-		return build(prefix, name, door, polling, sampling, sleeping, timeout, 0);
+	/** The top-level values on gilknocker's defaults, unresolved. */
+	private static KnockKnock.Builder defaultsBuilder(KnockerProperties properties) {
+		return applied(KnockKnock.builder().holderSamplesPerSecond(holderRate(properties)), properties);
 	}
 
-	private static KnockKnock build(String prefix, String name, Door door, Duration polling, Duration sampling,
-			Duration sleeping, Duration timeout, double holderSamplesPerSecond) {
+	/**
+	 * The builder with a level's values over it: a polling interval set at this level
+	 * makes the unset intervals follow it by gilknocker's rule.
+	 */
+	private static KnockKnock.Builder applied(KnockKnock.Builder builder, KnockingProperties level) {
+		if (level.getPollingInterval() != null) {
+			builder.pollingInterval(level.getPollingInterval())
+				.samplingInterval(null)
+				.sleepingInterval(null)
+				.timeout(null);
+		}
+		if (level.getSamplingInterval() != null) {
+			builder.samplingInterval(level.getSamplingInterval());
+		}
+		if (level.getSleepingInterval() != null) {
+			builder.sleepingInterval(level.getSleepingInterval());
+		}
+		if (level.getTimeout() != null) {
+			builder.timeout(level.getTimeout());
+		}
+		return builder;
+	}
+
+	/**
+	 * The builder's settings under the name, an invalid value reported as the property it
+	 * was written in: the door's own, or else the top level's.
+	 */
+	private static KnockSettings settings(String name, KnockKnock.Builder builder, KnockerProperties properties,
+			DoorProperties door) {
 		try {
-			return KnockKnock.builder()
-				.name(name)
-				.door(door)
-				.pollingInterval(polling)
-				.samplingInterval(sampling)
-				.sleepingInterval(sleeping)
-				.timeout(timeout)
-				.holderSamplesPerSecond(holderSamplesPerSecond)
-				.build();
+			return builder.name(name).settings();
 		}
 		catch (InvalidSettingException ex) {
 			if ("name".equals(ex.getSetting())) {
-				throw new KnockerConfigurationException(prefix.substring(0, prefix.length() - 1), name,
+				throw new KnockerConfigurationException("knocker.doors." + name, name,
 						"a door's name must " + ex.getRequirement() + ", as it names a meter tag and a URL",
-						"Rename the door, for example to '" + name.replaceAll("[^A-Za-z0-9._-]+", "-") + "'.");
+						"Rename the door, for example to '" + KnockSettings.nameOf(name) + "'.");
 			}
-			String property = prefix + kebab(ex.getSetting());
+			String property = ((door != null && setAt(door, ex.getSetting())) ? "knocker.doors." + name + "."
+					: "knocker.") + kebab(ex.getSetting());
 			throw new KnockerConfigurationException(property, ex.getValue(),
 					ex.getSetting() + " must " + ex.getRequirement(),
-					"Set " + property + " to a value that does, such as " + example(ex.getSetting(), polling) + ".");
+					"Set " + property + " to a value that does, such as " + example(ex.getSetting(), builder) + ".");
 		}
 	}
 
-	private static String example(String setting, Duration polling) {
-		if ("pollingInterval".equals(setting) || polling == null || polling.isZero() || polling.isNegative()) {
-			return "1ms";
+	private static boolean setAt(KnockingProperties level, String setting) {
+		return switch (setting) {
+			case "pollingInterval" -> level.getPollingInterval() != null;
+			case "samplingInterval" -> level.getSamplingInterval() != null;
+			case "sleepingInterval" -> level.getSleepingInterval() != null;
+			case "timeout" -> level.getTimeout() != null;
+			default -> false;
+		};
+	}
+
+	/** A valid value for the setting, from gilknocker's rule where it can be applied. */
+	private static String example(String setting, KnockKnock.Builder builder) {
+		KnockSettings rule;
+		try {
+			rule = builder.copy()
+				.name("example")
+				.samplingInterval(null)
+				.sleepingInterval(null)
+				.timeout(null)
+				.settings();
 		}
-		return polling.multipliedBy("sleepingInterval".equals(setting) ? 100 : 10).toMillis() + "ms";
+		catch (InvalidSettingException ex) {
+			rule = KnockKnock.builder().settings();
+		}
+		Duration value = switch (setting) {
+			case "samplingInterval" -> rule.samplingInterval();
+			case "sleepingInterval" -> rule.sleepingInterval();
+			case "timeout" -> rule.timeout();
+			default -> KnockSettings.DEFAULT_POLLING_INTERVAL;
+		};
+		return value.toMillis() + "ms";
 	}
 
 	private static String kebab(String camel) {
 		return camel.replaceAll("([a-z])([A-Z])", "$1-$2").toLowerCase(java.util.Locale.ROOT);
-	}
-
-	private static Duration orDefault(Duration value, Duration fallback) {
-		return (value != null) ? value : fallback;
 	}
 
 	/**

@@ -1,6 +1,5 @@
 package io.knocker.autoconfigure;
 
-import java.time.Duration;
 import java.util.LinkedHashMap;
 import java.util.Map;
 
@@ -11,35 +10,13 @@ import org.springframework.boot.context.properties.ConfigurationProperties;
  * doors to knock on besides it.
  */
 @ConfigurationProperties("knocker")
-public class KnockerProperties {
+public class KnockerProperties extends KnockingProperties {
 
 	/**
 	 * Whether to measure contention: the knockers, the @KnockMeasured interceptor, the
 	 * endpoint and the meters.
 	 */
 	private boolean enabled = true;
-
-	/**
-	 * Mean time between knocks, which come at random moments; at least 10us.
-	 */
-	private Duration pollingInterval = Duration.ofMillis(1);
-
-	/**
-	 * Length of each sampling window. Defaults to 10 polling intervals.
-	 */
-	private Duration samplingInterval;
-
-	/**
-	 * Sleep between sampling windows; 0 knocks all the time. Defaults to 100 polling
-	 * intervals.
-	 */
-	private Duration sleepingInterval;
-
-	/**
-	 * Longest a knocker's stop waits for its thread. Defaults to the longer of the
-	 * sampling and sleeping intervals plus 1ms.
-	 */
-	private Duration timeout;
 
 	/**
 	 * Doors to knock on besides the jvm, by name.
@@ -56,38 +33,6 @@ public class KnockerProperties {
 
 	public void setEnabled(boolean enabled) {
 		this.enabled = enabled;
-	}
-
-	public Duration getPollingInterval() {
-		return this.pollingInterval;
-	}
-
-	public void setPollingInterval(Duration pollingInterval) {
-		this.pollingInterval = pollingInterval;
-	}
-
-	public Duration getSamplingInterval() {
-		return this.samplingInterval;
-	}
-
-	public void setSamplingInterval(Duration samplingInterval) {
-		this.samplingInterval = samplingInterval;
-	}
-
-	public Duration getSleepingInterval() {
-		return this.sleepingInterval;
-	}
-
-	public void setSleepingInterval(Duration sleepingInterval) {
-		this.sleepingInterval = sleepingInterval;
-	}
-
-	public Duration getTimeout() {
-		return this.timeout;
-	}
-
-	public void setTimeout(Duration timeout) {
-		this.timeout = timeout;
 	}
 
 	public Map<String, DoorProperties> getDoors() {
@@ -200,9 +145,10 @@ public class KnockerProperties {
 	}
 
 	/**
-	 * A door to knock on: a bean, and intervals that default to the jvm knocker's.
+	 * A door to knock on: a bean, and intervals that default to its own polling
+	 * interval's, then the top level's.
 	 */
-	public static class DoorProperties {
+	public static class DoorProperties extends KnockingProperties {
 
 		/**
 		 * Name of the singleton bean to knock on: a Lock, ReadWriteLock, Semaphore,
@@ -210,65 +156,12 @@ public class KnockerProperties {
 		 */
 		private String bean;
 
-		/**
-		 * Time between knocks, on average. Defaults to knocker.polling-interval.
-		 */
-		private Duration pollingInterval;
-
-		/**
-		 * Length of each sampling window. Defaults to knocker.sampling-interval.
-		 */
-		private Duration samplingInterval;
-
-		/**
-		 * Sleep between sampling windows; 0 knocks all the time. Defaults to
-		 * knocker.sleeping-interval.
-		 */
-		private Duration sleepingInterval;
-
-		/**
-		 * Longest a stop waits for the knocker's thread. Defaults to knocker.timeout.
-		 */
-		private Duration timeout;
-
 		public String getBean() {
 			return this.bean;
 		}
 
 		public void setBean(String bean) {
 			this.bean = bean;
-		}
-
-		public Duration getPollingInterval() {
-			return this.pollingInterval;
-		}
-
-		public void setPollingInterval(Duration pollingInterval) {
-			this.pollingInterval = pollingInterval;
-		}
-
-		public Duration getSamplingInterval() {
-			return this.samplingInterval;
-		}
-
-		public void setSamplingInterval(Duration samplingInterval) {
-			this.samplingInterval = samplingInterval;
-		}
-
-		public Duration getSleepingInterval() {
-			return this.sleepingInterval;
-		}
-
-		public void setSleepingInterval(Duration sleepingInterval) {
-			this.sleepingInterval = sleepingInterval;
-		}
-
-		public Duration getTimeout() {
-			return this.timeout;
-		}
-
-		public void setTimeout(Duration timeout) {
-			this.timeout = timeout;
 		}
 
 	}

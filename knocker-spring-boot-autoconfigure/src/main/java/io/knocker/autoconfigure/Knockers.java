@@ -9,6 +9,7 @@ import java.util.concurrent.CopyOnWriteArrayList;
 
 import io.knocker.Door;
 import io.knocker.KnockKnock;
+import io.knocker.KnockSettings;
 
 import org.springframework.beans.factory.DisposableBean;
 import org.springframework.context.ApplicationContext;
@@ -40,14 +41,19 @@ public class Knockers implements SmartLifecycle, DisposableBean, ApplicationList
 
 	private volatile boolean running;
 
+	private final KnockSettings autoDoorSettings;
+
 	private ApplicationContext context;
 
 	/**
 	 * Creates a registry of knockers.
 	 * @param knockers the knockers, with distinct names
+	 * @param autoDoorSettings the settings of doors added later by {@link #addDoor}, but
+	 * for their names: the top-level {@code knocker.*} properties'
 	 * @throws KnockerConfigurationException if two share a name
 	 */
-	public Knockers(List<KnockKnock> knockers) {
+	public Knockers(List<KnockKnock> knockers, KnockSettings autoDoorSettings) {
+		this.autoDoorSettings = autoDoorSettings;
 		knockers.forEach(this::put);
 	}
 
@@ -68,13 +74,13 @@ public class Knockers implements SmartLifecycle, DisposableBean, ApplicationList
 
 	/**
 	 * Adds a knocker on a door found late (such as the web server's request pool), with
-	 * the {@code jvm} knocker's intervals, as every automatic door has.
+	 * the top-level settings, as every automatic door has.
 	 * @param name the door's name
 	 * @param door the door
 	 * @throws KnockerConfigurationException if another knocker has the name
 	 */
 	public void addDoor(String name, Door door) {
-		add(KnockerFactory.auto(name, door, get(JVM)));
+		add(KnockerFactory.auto(name, door, this.autoDoorSettings));
 	}
 
 	/**

@@ -152,12 +152,59 @@ class KnockerAutoConfigurationTests {
 				assertThat(lock.getDoor().kind()).isEqualTo("lock");
 				assertThat(lock.isRunning()).isTrue();
 				assertThat(lock.getPollingInterval()).isEqualTo(Duration.ofMillis(5));
-				// Unset intervals are the jvm knocker's, as resolved there.
-				assertThat(lock.getSamplingInterval()).isEqualTo(Duration.ofMillis(20));
+				// Unset intervals follow the door's own polling interval by gilknocker's
+				// rule.
+				assertThat(lock.getSamplingInterval()).isEqualTo(Duration.ofMillis(50));
+				assertThat(lock.getSleepingInterval()).isEqualTo(Duration.ofMillis(500));
+				// A door without intervals of its own takes the top level's, resolved.
+				assertThat(knockers.get("pool").getSamplingInterval()).isEqualTo(Duration.ofMillis(20));
 				assertThat(knockers.get("pool").getDoor().kind()).isEqualTo("semaphore");
 				assertThat(knockers.get("pool").getPollingInterval()).isEqualTo(Duration.ofMillis(2));
 				assertThat(knockers.get("workers").getDoor().kind()).isEqualTo("executor");
 				assertThat(knockers.get("ledger").getDoor().kind()).isEqualTo("monitor");
+			});
+	}
+
+	@Test
+	void aDoorGivenOnlyAPollingIntervalDerivesTheRestFromIt() {
+		// Once a startup failure: the sampling interval fell back to the jvm knocker's
+		// 10 ms, shorter than the door's polling.
+		this.contextRunner
+			.withPropertyValues("knocker.doors.pool.bean=connectionPermits", "knocker.doors.pool.polling-interval=50ms")
+			.run((context) -> {
+				assertThat(context).hasNotFailed();
+				KnockKnock pool = context.getBean(Knockers.class).get("pool");
+				assertThat(pool.getSamplingInterval()).isEqualTo(Duration.ofMillis(500));
+				assertThat(pool.getSleepingInterval()).isEqualTo(Duration.ofSeconds(5));
+				assertThat(pool.getTimeout()).isEqualTo(Duration.ofMillis(5001));
+			});
+	}
+
+	@Test
+	void automaticDoorsTakeTheHolderSettingFromTheProperties() {
+		// Once a defect: automatic doors sampled holders at 2/s whatever the properties
+		// said.
+		this.contextRunner.withBean("ordersDoor", io.knocker.Door.class, () -> Doors.lock(new ReentrantLock()))
+			.withPropertyValues("knocker.holders.enabled=false")
+			.run((context) -> {
+				Knockers knockers = context.getBean(Knockers.class);
+				assertThat(knockers.get("ordersDoor").samplesHolders()).isFalse();
+				knockers.addDoor("late", Doors.monitor(new Object()));
+				assertThat(knockers.get("late").samplesHolders()).isFalse();
+			});
+		this.contextRunner.withBean("ordersDoor", io.knocker.Door.class, () -> Doors.lock(new ReentrantLock()))
+			.run((context) -> assertThat(context.getBean(Knockers.class).get("ordersDoor").samplesHolders()).isTrue());
+	}
+
+	@Test
+	void doorsAddedLateFollowThePropertiesNotTheApplicationsOwnJvmKnocker() {
+		this.contextRunner.withUserConfiguration(OwnKnocker.class)
+			.withPropertyValues("knocker.polling-interval=3ms")
+			.run((context) -> {
+				Knockers knockers = context.getBean(Knockers.class);
+				knockers.addDoor("late", Doors.semaphore(new Semaphore(1)));
+				assertThat(knockers.get("jvm").getPollingInterval()).isEqualTo(Duration.ofMillis(7));
+				assertThat(knockers.get("late").getPollingInterval()).isEqualTo(Duration.ofMillis(3));
 			});
 	}
 
@@ -204,7 +251,7 @@ class KnockerAutoConfigurationTests {
 									knocker.sleeping-interval                | -5ms          | knocker.sleeping-interval      | must be zero or a positive duration
 									knocker.timeout                          | 0ms           | knocker.timeout                | must be a positive duration
 									knocker.doors.pool.polling-interval      | -1ms          | knocker.doors.pool.polling-interval | must be a positive duration
-									knocker.doors.pool.polling-interval      | 50ms          | knocker.doors.pool.sampling-interval | must be at least pollingInterval
+									knocker.doors.pool.sampling-interval     | 500us         | knocker.doors.pool.sampling-interval | must be at least pollingInterval
 									knocker.doors.pool.timeout               | 0ms           | knocker.doors.pool.timeout     | must be a positive duration
 					knocker.holders.max-samples-per-second   | -1            | knocker.holders.max-samples-per-second | the rate must be positive
 									""")

@@ -124,14 +124,12 @@ public class ContentionEndpoint {
 		}
 
 		static DoorDescriptor withHolders(KnockKnock knocker) {
-			String kind = knocker.getDoor().kind();
-			boolean owned = "lock".equals(kind) || "monitor".equals(kind) || "read-write-lock".equals(kind);
-			return of(knocker, owned ? knocker.getHolders() : null);
+			return of(knocker, knocker.samplesHolders() ? knocker.getHolders() : null);
 		}
 
 		private static DoorDescriptor of(KnockKnock knocker, @Nullable List<HolderSite> holders) {
 			KnockSnapshot snapshot = knocker.snapshot();
-			boolean jvm = "jvm".equals(knocker.getDoor().kind());
+			boolean jvm = knocker.countsGcPauses();
 			return new DoorDescriptor(knocker.isRunning(), knocker.getDoor().kind(), knocker.getContentionMetric(),
 					knocker.getRecentContentionMetric(), knocker.getBusyRatio(), snapshot.knocks(),
 					snapshot.contendedNanos() / 1e9, snapshot.sampledNanos() / 1e9,
@@ -152,14 +150,19 @@ public class ContentionEndpoint {
 	 * @param lastContention contention of the last sampled call
 	 * @param meanContention mean contention of the sampled calls
 	 * @param maxContention largest contention of a sampled call
+	 * @param lastWaited share of the last sampled call's time its thread spent waiting at
+	 * the door; {@code null} (left out of the JSON) where the door cannot tell
+	 * @param meanWaited mean of that share over the sampled calls; {@code null} likewise
+	 * @param maxWaited largest such share; {@code null} likewise
 	 */
 	public record MethodDescriptor(String door, long calls, long failedCalls, long sampledCalls, double lastContention,
-			double meanContention, double maxContention) implements OperationResponseBody {
+			double meanContention, double maxContention, @Nullable Double lastWaited, @Nullable Double meanWaited,
+			@Nullable Double maxWaited) implements OperationResponseBody {
 
 		static MethodDescriptor of(MethodContention method) {
 			return new MethodDescriptor(method.getDoor(), method.getCalls(), method.getFailedCalls(),
 					method.getSampledCalls(), method.getLastContention(), method.getMeanContention(),
-					method.getMaxContention());
+					method.getMaxContention(), method.getLastWaited(), method.getMeanWaited(), method.getMaxWaited());
 		}
 
 	}

@@ -1,5 +1,6 @@
 package io.knocker.autoconfigure.measure;
 
+import java.util.OptionalDouble;
 import java.util.concurrent.CompletionStage;
 
 import io.knocker.KnockWindow;
@@ -16,10 +17,11 @@ import org.springframework.util.ClassUtils;
 
 /**
  * Opens a {@link KnockWindow} around each call of a measured method and books its
- * contention when the call ends (a {@link CompletionStage} result: when it completes; a
- * {@code Mono}, {@code Flux} or other reactive result: from each subscription to its
- * completion, error or cancellation). The call's result and exceptions pass through
- * unchanged; a failure to measure is logged once and never reaches the caller.
+ * contention, and its own wait where the door can tell, when the call ends (a
+ * {@link CompletionStage} result: when it completes; a {@code Mono}, {@code Flux} or
+ * other reactive result: from each subscription to its completion, error or
+ * cancellation). The call's result and exceptions pass through unchanged; a failure to
+ * measure is logged once and never reaches the caller.
  */
 final class KnockMeasuredInterceptor implements MethodInterceptor {
 
@@ -64,14 +66,14 @@ final class KnockMeasuredInterceptor implements MethodInterceptor {
 			result = invocation.proceed();
 		}
 		catch (Throwable ex) {
-			record(entry, window, event, true);
+			record(entry, window, event, true, true);
 			throw ex;
 		}
 		if (result instanceof CompletionStage<?> stage) {
 			MeasuredMethods.Entry measured = entry;
 			KnockWindow open = window;
 			MeasuredCallEvent begun = event;
-			return stage.whenComplete((value, ex) -> record(measured, open, begun, ex != null));
+			return stage.whenComplete((value, ex) -> record(measured, open, begun, ex != null, false));
 		}
 		if (REACTOR_PRESENT && result != null) {
 			Object reactive = measureReactive(entry, result);
@@ -81,7 +83,7 @@ final class KnockMeasuredInterceptor implements MethodInterceptor {
 				return reactive;
 			}
 		}
-		record(entry, window, event, false);
+		record(entry, window, event, false, true);
 		return result;
 	}
 
@@ -89,7 +91,7 @@ final class KnockMeasuredInterceptor implements MethodInterceptor {
 		try {
 			return ReactiveMeasuring.measure(result,
 					() -> new Subscription(entry.knocker.open(), MeasuredCallEvent.started()),
-					(subscription, failed) -> record(entry, subscription.window, subscription.event, failed));
+					(subscription, failed) -> record(entry, subscription.window, subscription.event, failed, false));
 		}
 		catch (RuntimeException ex) {
 			failedToMeasure(ex);
@@ -101,15 +103,21 @@ final class KnockMeasuredInterceptor implements MethodInterceptor {
 	private record Subscription(KnockWindow window, @Nullable MeasuredCallEvent event) {
 	}
 
-	private void record(MeasuredMethods.Entry entry, KnockWindow window, MeasuredCallEvent event, boolean failed) {
+	/**
+	 * Books a call; {@code onItsThread} is false for a call measured to completion
+	 * asynchronously, which has no one thread that waits, so no waited figure.
+	 */
+	private void record(MeasuredMethods.Entry entry, KnockWindow window, MeasuredCallEvent event, boolean failed,
+			boolean onItsThread) {
 		try {
 			window.close();
-			double contention = entry.contention.record(window, failed);
+			double contention = entry.contention.record(window, failed, onItsThread);
 			if (contention >= 0) {
+				OptionalDouble waited = onItsThread ? window.waited() : OptionalDouble.empty();
 				if (event != null) {
-					event.ended(entry.contention.getName(), entry.contention.getDoor(), contention);
+					event.ended(entry.contention.getName(), entry.contention.getDoor(), contention, waited);
 				}
-				this.methods.measured(entry.contention, contention);
+				this.methods.measured(entry.contention, contention, waited);
 			}
 		}
 		catch (RuntimeException ex) {

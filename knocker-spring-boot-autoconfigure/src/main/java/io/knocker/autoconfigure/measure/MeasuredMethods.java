@@ -5,6 +5,7 @@ import java.lang.reflect.Modifier;
 import java.util.Collections;
 import java.util.List;
 import java.util.Map;
+import java.util.OptionalDouble;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ConcurrentSkipListMap;
@@ -165,9 +166,9 @@ public final class MeasuredMethods {
 		return entry;
 	}
 
-	void measured(MethodContention method, double contention) {
+	void measured(MethodContention method, double contention, OptionalDouble waited) {
 		for (Listener listener : this.listeners) {
-			listener.measured(method, contention);
+			listener.measured(method, contention, waited);
 		}
 	}
 
@@ -196,7 +197,10 @@ public final class MeasuredMethods {
 		return new Entry(this.byName.computeIfAbsent(name, (key) -> new MethodContention(key, door)), null);
 	}
 
-	/** Told of every sampled call's contention, for example to record it in a meter. */
+	/**
+	 * Told of every sampled call's contention and own wait, for example to record them in
+	 * meters.
+	 */
 	@FunctionalInterface
 	public interface Listener {
 
@@ -204,8 +208,10 @@ public final class MeasuredMethods {
 		 * A call of the method was measured.
 		 * @param method the method
 		 * @param contention the call's contention, from 0 to 1
+		 * @param waited the share of the call's time its thread spent waiting at the
+		 * door, from 0 to 1; empty where the door cannot tell
 		 */
-		void measured(MethodContention method, double contention);
+		void measured(MethodContention method, double contention, OptionalDouble waited);
 
 	}
 

@@ -8,8 +8,9 @@ import io.knocker.KnockWindow;
 
 /**
  * The contention seen by the calls of one measured method: how many, how many were
- * sampled, and the last, mean and largest contention of a sampled call. Lock-free: calls
- * never wait on each other to record.
+ * sampled, and the last, mean and largest contention of a sampled call; and, where the
+ * door can tell, the same of each call's own wait at the door. Lock-free: calls never
+ * wait on each other to record.
  */
 public final class MethodContention {
 
@@ -29,13 +30,19 @@ public final class MethodContention {
 
 	private volatile double last;
 
+	private final Share waited = new Share();
+
 	MethodContention(String name, String door) {
 		this.name = name;
 		this.door = door;
 	}
 
-	/** Books one call; returns its contention, or -1 if it was not sampled. */
-	double record(KnockWindow window, boolean failed) {
+	/**
+	 * Books one call; returns its contention, or -1 if it was not sampled. Its own wait
+	 * is booked too unless {@code withWaited} is false (a call measured to completion
+	 * asynchronously has no one thread that waits).
+	 */
+	double record(KnockWindow window, boolean failed, boolean withWaited) {
 		this.calls.increment();
 		if (failed) {
 			this.failedCalls.increment();
@@ -47,9 +54,15 @@ public final class MethodContention {
 		this.sampledCalls.increment();
 		this.sampledContention.add(contention);
 		this.last = contention;
-		this.maxBits.accumulateAndGet(Double.doubleToLongBits(contention),
-				(a, b) -> (Double.longBitsToDouble(a) >= Double.longBitsToDouble(b)) ? a : b);
+		this.maxBits.accumulateAndGet(Double.doubleToLongBits(contention), MethodContention::larger);
+		if (withWaited) {
+			window.waited().ifPresent(this.waited::add);
+		}
 		return contention;
+	}
+
+	private static long larger(long a, long b) {
+		return (Double.longBitsToDouble(a) >= Double.longBitsToDouble(b)) ? a : b;
 	}
 
 	/**
@@ -115,6 +128,61 @@ public final class MethodContention {
 	 */
 	public double getMaxContention() {
 		return Double.longBitsToDouble(this.maxBits.get());
+	}
+
+	/**
+	 * Sampled calls whose own wait is known: where the door can tell.
+	 * @return the number of calls with a waited figure
+	 */
+	public long getWaitedCalls() {
+		return this.waited.count.sum();
+	}
+
+	/**
+	 * The share of the last such call's time that its thread spent waiting at the door.
+	 * @return the last waited share, or {@code null} before any (always, where the door
+	 * cannot tell)
+	 */
+	public Double getLastWaited() {
+		return (getWaitedCalls() > 0) ? this.waited.last : null;
+	}
+
+	/**
+	 * The mean share of a call's time that its thread spent waiting at the door.
+	 * @return the mean waited share, or {@code null} before any
+	 */
+	public Double getMeanWaited() {
+		long calls = getWaitedCalls();
+		return (calls > 0) ? Math.min(1.0, this.waited.sum.sum() / calls) : null;
+	}
+
+	/**
+	 * The largest share of a call's time that its thread spent waiting at the door.
+	 * @return the largest waited share, or {@code null} before any
+	 */
+	public Double getMaxWaited() {
+		return (getWaitedCalls() > 0) ? Double.longBitsToDouble(this.waited.maxBits.get()) : null;
+	}
+
+	/** The calls' own waits. */
+	private static final class Share {
+
+		private final LongAdder count = new LongAdder();
+
+		private final DoubleAdder sum = new DoubleAdder();
+
+		private final AtomicLong maxBits = new AtomicLong(Double.doubleToLongBits(0.0));
+
+		private volatile double last;
+
+		void add(double share) {
+			this.sum.add(share);
+			this.last = share;
+			this.maxBits.accumulateAndGet(Double.doubleToLongBits(share), MethodContention::larger);
+			// Counted last, so that a reader that sees the count sees the figures.
+			this.count.increment();
+		}
+
 	}
 
 }

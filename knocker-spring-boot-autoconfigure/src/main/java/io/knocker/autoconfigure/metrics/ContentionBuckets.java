@@ -6,12 +6,13 @@ import io.micrometer.core.instrument.FunctionCounter;
 import io.micrometer.core.instrument.MeterRegistry;
 
 /**
- * A measured method's calls counted into fixed contention buckets every 0.05 over 0-1,
- * published as cumulative counters {@code knocker.method.contention.buckets} with an
- * {@code le} tag, the shape {@code histogram_quantile} reads: the same buckets on every
- * instance, so quantiles aggregate across a fleet. Micrometer's own histograms cannot
- * hold these values: they round each recorded value up to a whole number, so every call
- * between 0 and 1 would land in the bucket {@code le="1.0"}.
+ * A measured method's calls counted into fixed buckets of a per-call share (contention,
+ * waited) every 0.05 over 0-1, published as cumulative counters such as
+ * {@code knocker.method.contention.buckets} with an {@code le} tag, the shape
+ * {@code histogram_quantile} reads: the same buckets on every instance, so quantiles
+ * aggregate across a fleet. Micrometer's own histograms cannot hold these values: they
+ * round each recorded value up to a whole number, so every call between 0 and 1 would
+ * land in the bucket {@code le="1.0"}.
  */
 final class ContentionBuckets {
 
@@ -46,18 +47,23 @@ final class ContentionBuckets {
 		return sum;
 	}
 
-	void register(MeterRegistry registry, String method, String door) {
+	/**
+	 * Registers the buckets as {@code <meter>.buckets}, described as calls whose
+	 * {@code figure} (such as "contention") was at most {@code le}.
+	 */
+	void register(MeterRegistry registry, String meter, String figure, String method, String door) {
+		String description = "Sampled calls of the method whose " + figure + " was at most le";
 		for (int i = 0; i < BUCKETS; i++) {
 			int bucket = i;
-			FunctionCounter.builder("knocker.method.contention.buckets", this, (buckets) -> buckets.cumulative(bucket))
-				.description("Sampled calls of the method whose contention was at most le")
+			FunctionCounter.builder(meter + ".buckets", this, (buckets) -> buckets.cumulative(bucket))
+				.description(description)
 				.tag("method", method)
 				.tag("door", door)
 				.tag("le", Double.toString(bound(i)))
 				.register(registry);
 		}
-		FunctionCounter.builder("knocker.method.contention.buckets", this, (buckets) -> buckets.cumulative(BUCKETS - 1))
-			.description("Sampled calls of the method whose contention was at most le")
+		FunctionCounter.builder(meter + ".buckets", this, (buckets) -> buckets.cumulative(BUCKETS - 1))
+			.description(description)
 			.tag("method", method)
 			.tag("door", door)
 			.tag("le", "+Inf")

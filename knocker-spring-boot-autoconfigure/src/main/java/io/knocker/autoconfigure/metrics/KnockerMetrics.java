@@ -1,6 +1,10 @@
 package io.knocker.autoconfigure.metrics;
 
+import java.util.Collection;
+import java.util.List;
 import java.util.Map;
+import java.util.OptionalDouble;
+import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.function.ToLongFunction;
@@ -20,7 +24,8 @@ import io.micrometer.core.instrument.binder.MeterBinder;
  * Knocker's meters: per door, {@code knocker.contention} (gauge, since reset) and the
  * monotonic {@code knocker.contended} and {@code knocker.sampled} seconds, whose rates
  * divide into the contention over any range, exactly across scrapes and resets; per
- * measured method, {@code knocker.method.contention}, one value per sampled call.
+ * measured method, {@code knocker.method.contention}, one value per sampled call, and
+ * {@code knocker.method.waited}, the call's own wait where the door can tell.
  */
 public class KnockerMetrics implements MeterBinder, MeasuredMethods.Listener, Knockers.Listener {
 
@@ -28,9 +33,13 @@ public class KnockerMetrics implements MeterBinder, MeasuredMethods.Listener, Kn
 
 	private final MeasuredMethods methods;
 
-	private final Map<MeterRegistry, Map<String, DistributionSummary>> summaries = new ConcurrentHashMap<>();
+	private final Set<MeterRegistry> registries = ConcurrentHashMap.newKeySet();
 
-	private final Map<String, ContentionBuckets> buckets = new ConcurrentHashMap<>();
+	private final PerCall contention = new PerCall("knocker.method.contention", "contention",
+			"Contention on the door during each sampled call of the method");
+
+	private final PerCall waited = new PerCall("knocker.method.waited", "waited share",
+			"Share of each sampled call's time that its thread spent waiting at the door, where the door can tell");
 
 	/**
 	 * Creates the binder.
@@ -50,21 +59,21 @@ public class KnockerMetrics implements MeterBinder, MeasuredMethods.Listener, Kn
 	public void bindTo(MeterRegistry registry) {
 		// Known before the doors are bound, so that a door added meanwhile is bound too
 		// (binding twice finds the meters already there).
-		Map<String, DistributionSummary> summaries = this.summaries.computeIfAbsent(registry,
-				(key) -> new ConcurrentHashMap<>());
+		this.registries.add(registry);
 		for (KnockKnock knocker : this.knockers.all()) {
 			bindDoor(registry, knocker);
 		}
-		if (this.methods != null) {
-			this.methods.asMap().values().forEach((method) -> summary(registry, summaries, method));
-		}
+		Collection<MethodContention> methods = (this.methods != null) ? this.methods.asMap().values() : List.of();
+		this.contention.bindTo(registry, methods);
+		// Only where the door can tell, which the methods' first calls have shown.
+		this.waited.bindTo(registry, methods.stream().filter((method) -> method.getWaitedCalls() > 0).toList());
 	}
 
 	@Override
 	public void added(KnockKnock knocker) {
 		// A door that appeared late (the http door): meters in every registry bound so
 		// far.
-		this.summaries.keySet().forEach((registry) -> bindDoor(registry, knocker));
+		this.registries.forEach((registry) -> bindDoor(registry, knocker));
 	}
 
 	private static void bindDoor(MeterRegistry registry, KnockKnock knocker) {
@@ -90,7 +99,7 @@ public class KnockerMetrics implements MeterBinder, MeasuredMethods.Listener, Kn
 			.description("Knocks that found the door taken; over knocks, the door's busy ratio")
 			.tag("door", door)
 			.register(registry);
-		if ("jvm".equals(knocker.getDoor().kind())) {
+		if (knocker.countsGcPauses()) {
 			counter(registry, "knocker.gc.pause",
 					"Stop-the-world pause time the JVM reported, counted in knocker.contended", knocker,
 					KnockSnapshot::gcPauseNanos);
@@ -98,31 +107,11 @@ public class KnockerMetrics implements MeterBinder, MeasuredMethods.Listener, Kn
 	}
 
 	@Override
-	public void measured(MethodContention method, double contention) {
-		buckets(method).record(contention);
-		this.summaries.forEach((registry, summaries) -> summary(registry, summaries, method).record(contention));
-	}
-
-	private ContentionBuckets buckets(MethodContention method) {
-		ContentionBuckets buckets = this.buckets.get(method.getName());
-		return (buckets != null) ? buckets
-				: this.buckets.computeIfAbsent(method.getName(), (name) -> new ContentionBuckets());
-	}
-
-	private DistributionSummary summary(MeterRegistry registry, Map<String, DistributionSummary> summaries,
-			MethodContention method) {
-		DistributionSummary summary = summaries.get(method.getName());
-		if (summary == null) {
-			summary = summaries.computeIfAbsent(method.getName(), (name) -> {
-				buckets(method).register(registry, name, method.getDoor());
-				return DistributionSummary.builder("knocker.method.contention")
-					.description("Contention on the door during each sampled call of the method")
-					.tag("method", name)
-					.tag("door", method.getDoor())
-					.register(registry);
-			});
+	public void measured(MethodContention method, double contention, OptionalDouble waited) {
+		this.contention.record(method, contention);
+		if (waited.isPresent()) {
+			this.waited.record(method, waited.getAsDouble());
 		}
-		return summary;
 	}
 
 	private static void counter(MeterRegistry registry, String name, String description, KnockKnock knocker,
@@ -136,6 +125,65 @@ public class KnockerMetrics implements MeterBinder, MeasuredMethods.Listener, Kn
 			.baseUnit("seconds")
 			.tag("door", knocker.getName())
 			.register(registry);
+	}
+
+	/**
+	 * One per-call figure's meters: per method, a distribution summary in every registry
+	 * bound and the fixed buckets beside it, made at the method's first value.
+	 */
+	private final class PerCall {
+
+		private final String meter;
+
+		private final String figure;
+
+		private final String description;
+
+		private final Map<MeterRegistry, Map<String, DistributionSummary>> summaries = new ConcurrentHashMap<>();
+
+		private final Map<String, ContentionBuckets> buckets = new ConcurrentHashMap<>();
+
+		PerCall(String meter, String figure, String description) {
+			this.meter = meter;
+			this.figure = figure;
+			this.description = description;
+		}
+
+		void bindTo(MeterRegistry registry, Iterable<MethodContention> methods) {
+			Map<String, DistributionSummary> summaries = this.summaries.computeIfAbsent(registry,
+					(key) -> new ConcurrentHashMap<>());
+			for (MethodContention method : methods) {
+				summary(registry, summaries, method);
+			}
+		}
+
+		void record(MethodContention method, double value) {
+			buckets(method).record(value);
+			this.summaries.forEach((registry, summaries) -> summary(registry, summaries, method).record(value));
+		}
+
+		private ContentionBuckets buckets(MethodContention method) {
+			ContentionBuckets buckets = this.buckets.get(method.getName());
+			return (buckets != null) ? buckets
+					: this.buckets.computeIfAbsent(method.getName(), (name) -> new ContentionBuckets());
+		}
+
+		private DistributionSummary summary(MeterRegistry registry, Map<String, DistributionSummary> summaries,
+				MethodContention method) {
+			DistributionSummary summary = summaries.get(method.getName());
+			if (summary == null) {
+				summary = summaries.computeIfAbsent(method.getName(), (name) -> {
+					buckets(method).register(registry, this.meter, this.figure, name, method.getDoor());
+					return DistributionSummary.builder(this.meter)
+						.description(this.description)
+						.tag("method", name)
+						.tag("door", method.getDoor())
+						.register(registry);
+				});
+			}
+			return summary;
+		}
+
 	}
 
 }

@@ -124,7 +124,7 @@ class KnockMeasuredTests {
 	void aFailureWhileMeasuringNeverBreaksTheCall() {
 		this.contextRunner.run((context) -> {
 			MeasuredMethods methods = context.getBean(MeasuredMethods.class);
-			methods.addListener((method, contention) -> {
+			methods.addListener((method, contention, waited) -> {
 				throw new IllegalStateException("meter registry gone");
 			});
 			Inventory inventory = context.getBean(Inventory.class);

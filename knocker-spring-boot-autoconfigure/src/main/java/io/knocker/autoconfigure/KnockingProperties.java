@@ -1,0 +1,70 @@
+package io.knocker.autoconfigure;
+
+import java.time.Duration;
+
+/**
+ * A knocker's intervals, as written at the top level ({@code knocker.*}, the {@code jvm}
+ * door and every automatic door) and per door ({@code knocker.doors.<name>.*}). Unset
+ * values follow gilknocker's rule from the polling interval set at the same level, then
+ * the top level's; the defaults themselves live in {@link io.knocker.KnockSettings}.
+ */
+public abstract class KnockingProperties {
+
+	/**
+	 * Mean time between knocks, which come at random moments; at least 10us. Defaults to
+	 * 1ms at the top level; for a door, to the top level's.
+	 */
+	private Duration pollingInterval;
+
+	/**
+	 * Length of each sampling window. Defaults to 10 polling intervals of the same level;
+	 * for a door without a polling interval of its own, to the top level's.
+	 */
+	private Duration samplingInterval;
+
+	/**
+	 * Sleep between sampling windows; 0 knocks all the time. Defaults to 100 polling
+	 * intervals of the same level; for a door without a polling interval of its own, to
+	 * the top level's.
+	 */
+	private Duration sleepingInterval;
+
+	/**
+	 * Longest a knocker's stop waits for its thread. Defaults to the longer of the
+	 * sampling and sleeping intervals plus 1ms.
+	 */
+	private Duration timeout;
+
+	public Duration getPollingInterval() {
+		return this.pollingInterval;
+	}
+
+	public void setPollingInterval(Duration pollingInterval) {
+		this.pollingInterval = pollingInterval;
+	}
+
+	public Duration getSamplingInterval() {
+		return this.samplingInterval;
+	}
+
+	public void setSamplingInterval(Duration samplingInterval) {
+		this.samplingInterval = samplingInterval;
+	}
+
+	public Duration getSleepingInterval() {
+		return this.sleepingInterval;
+	}
+
+	public void setSleepingInterval(Duration sleepingInterval) {
+		this.sleepingInterval = sleepingInterval;
+	}
+
+	public Duration getTimeout() {
+		return this.timeout;
+	}
+
+	public void setTimeout(Duration timeout) {
+		this.timeout = timeout;
+	}
+
+}
