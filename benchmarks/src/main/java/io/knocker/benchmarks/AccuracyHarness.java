@@ -21,12 +21,14 @@ import io.knocker.KnockSnapshot;
 /**
  * Knocker's readings against ground truth, printed as Markdown tables: the JVM door's
  * contended time against the collectors' own pause time under {@code System.gc()}, the
- * lock door's busy ratio against a holder's duty cycle, and every door's reading when
- * idle.
+ * lock door's busy ratio against a holder's duty cycle, every door's reading when idle,
+ * and a measured call's own wait ({@code waited}) against the wait each call timed
+ * itself.
  * <p>
  * Run:
  * {@code java -Xmx4g -cp benchmarks/target/benchmarks.jar io.knocker.benchmarks.AccuracyHarness};
- * with the argument {@code quick}, a smoke run a tenth as long on a smaller heap.
+ * with the argument {@code quick}, a smoke run a tenth as long on a smaller heap; with
+ * {@code waited}, only the section on a call's own wait.
  */
 public final class AccuracyHarness {
 
@@ -39,12 +41,103 @@ public final class AccuracyHarness {
 		if (args.length > 0 && "quick".equals(args[0])) {
 			scale = 0.1;
 		}
+		if (args.length > 0 && "waited".equals(args[0])) {
+			// The waited section alone.
+			waited();
+			return;
+		}
 		System.out.printf("JVM %s %s, %d cores%n%n", System.getProperty("java.vm.name"),
 				System.getProperty("java.version"), Runtime.getRuntime().availableProcessors());
 		gcPauses();
 		dutyCycles();
 		idle();
 		saturated();
+		waited();
+	}
+
+	/**
+	 * Calls that each time their own queueing at a door with {@code System.nanoTime()}
+	 * (open a window, get through, hold 2 ms, let go, 1 ms elsewhere, close), on 1, 2, 4
+	 * and 8 threads: the mean of each call's timed share against the mean of its
+	 * {@code waited()}. A semaphore has two permits.
+	 */
+	static void waited() throws InterruptedException {
+		System.out.println();
+		System.out.println("| door | threads | calls | timed wait share (truth) | waited | difference | contention |");
+		System.out.println("|---|---:|---:|---:|---:|---:|---:|");
+		for (String kind : List.of("lock", "monitor", "semaphore")) {
+			for (int threads : new int[] { 1, 2, 4, 8 }) {
+				waited(kind, threads);
+			}
+		}
+	}
+
+	private static void waited(String kind, int threads) throws InterruptedException {
+		ReentrantLock lock = new ReentrantLock();
+		Object monitor = new Object();
+		Semaphore semaphore = new Semaphore(2);
+		Door door = switch (kind) {
+			case "lock" -> Doors.lock(lock);
+			case "monitor" -> Doors.monitor(monitor);
+			default -> Doors.semaphore(semaphore);
+		};
+		long hold = 2_000_000;
+		double[] sums = new double[3];
+		long[] calls = new long[1];
+		try (KnockKnock knocker = KnockKnock.builder().name("waited-" + kind).door(door).build()) {
+			knocker.start();
+			long end = System.nanoTime() + (long) (5e9 * scale);
+			List<Thread> callers = new ArrayList<>();
+			for (int i = 0; i < threads; i++) {
+				Thread caller = new Thread(() -> {
+					while (System.nanoTime() < end) {
+						long opened = System.nanoTime();
+						io.knocker.KnockWindow window = knocker.open();
+						long arrived = System.nanoTime();
+						long entered;
+						switch (kind) {
+							case "lock" -> {
+								lock.lock();
+								entered = System.nanoTime();
+								LockSupport.parkNanos(hold);
+								lock.unlock();
+							}
+							case "monitor" -> {
+								synchronized (monitor) {
+									entered = System.nanoTime();
+									LockSupport.parkNanos(hold);
+								}
+							}
+							default -> {
+								semaphore.acquireUninterruptibly();
+								entered = System.nanoTime();
+								LockSupport.parkNanos(hold);
+								semaphore.release();
+							}
+						}
+						LockSupport.parkNanos(1_000_000);
+						window.close();
+						long closed = System.nanoTime();
+						if (window.isSampled() && window.waited().isPresent()) {
+							synchronized (sums) {
+								sums[0] += (double) (entered - arrived) / (closed - opened);
+								sums[1] += window.waited().getAsDouble();
+								sums[2] += window.contention();
+								calls[0]++;
+							}
+						}
+					}
+				});
+				callers.add(caller);
+				caller.start();
+			}
+			for (Thread caller : callers) {
+				caller.join();
+			}
+		}
+		double n = Math.max(1, calls[0]);
+		System.out.printf("| %s | %d | %d | %.3f | %.3f | %+.3f | %.3f |%n", kind, threads, calls[0], sums[0] / n,
+				sums[1] / n, (sums[1] - sums[0]) / n, sums[2] / n);
 	}
 
 	/**

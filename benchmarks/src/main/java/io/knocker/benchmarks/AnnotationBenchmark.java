@@ -51,6 +51,8 @@ public class AnnotationBenchmark {
 
 	private Measured measured;
 
+	private MeasuredOnLock measuredOnLock;
+
 	private TimedService timed;
 
 	private long x;
@@ -59,10 +61,11 @@ public class AnnotationBenchmark {
 	public void start() {
 		this.context = new SpringApplicationBuilder(Config.class).web(WebApplicationType.NONE)
 			.logStartupInfo(false)
-			.run("--logging.level.root=warn");
+			.run("--logging.level.root=warn", "--knocker.doors.work-lock.bean=workLock");
 		this.context.getBean(KnockerMetrics.class).bindTo(this.context.getBean(MeterRegistry.class));
 		this.plain = this.context.getBean(Plain.class);
 		this.measured = this.context.getBean(Measured.class);
+		this.measuredOnLock = this.context.getBean(MeasuredOnLock.class);
 		this.timed = this.context.getBean(TimedService.class);
 	}
 
@@ -79,6 +82,15 @@ public class AnnotationBenchmark {
 	@Benchmark
 	public long knockMeasured() {
 		return this.measured.work(this.x++);
+	}
+
+	/**
+	 * Measured on a lock door, which tells whether a call's thread waits at it: each call
+	 * also takes a slot among the door's open calls.
+	 */
+	@Benchmark
+	public long knockMeasuredOnLock() {
+		return this.measuredOnLock.work(this.x++);
 	}
 
 	@Benchmark
@@ -113,6 +125,16 @@ public class AnnotationBenchmark {
 		}
 
 		@Bean
+		java.util.concurrent.locks.ReentrantLock workLock() {
+			return new java.util.concurrent.locks.ReentrantLock();
+		}
+
+		@Bean
+		MeasuredOnLock measuredOnLock() {
+			return new MeasuredOnLock();
+		}
+
+		@Bean
 		TimedService timedService() {
 			return new TimedService();
 		}
@@ -130,6 +152,15 @@ public class AnnotationBenchmark {
 	public static class Measured {
 
 		@KnockMeasured
+		public long work(long x) {
+			return x * 31 + 7;
+		}
+
+	}
+
+	public static class MeasuredOnLock {
+
+		@KnockMeasured(door = "work-lock")
 		public long work(long x) {
 			return x * 31 + 7;
 		}

@@ -65,7 +65,7 @@ class ContentionEndpointWebTests {
 		assertThat(body.get("contentionMetric")).isInstanceOf(Number.class);
 		Map<String, Object> place = map(body, "methods", "Orders.place");
 		assertThat(place).containsKeys("door", "calls", "sampledCalls", "lastContention", "meanContention",
-				"maxContention");
+				"maxContention", "lastWaited", "meanWaited", "maxWaited");
 		assertThat(place.get("door")).isEqualTo("jvm");
 		assertThat(((Number) place.get("calls")).longValue()).isGreaterThanOrEqualTo(1);
 		assertThat(map(body, "doors", "inventory-lock").get("running")).isEqualTo(true);

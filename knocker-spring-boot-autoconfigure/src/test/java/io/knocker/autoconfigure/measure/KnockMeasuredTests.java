@@ -41,7 +41,7 @@ class KnockMeasuredTests {
 			MeasuredMethods methods = context.getBean(MeasuredMethods.class);
 			// Known from startup, before any call.
 			assertThat(methods.asMap()).containsOnlyKeys("Inventory.reserve", "checkout", "Inventory.holdIdle",
-					"Reports.daily", "Reports.weekly");
+					"Stock.take", "Stock.count", "Reports.daily", "Reports.weekly");
 			assertThat(methods.asMap().get("checkout").getDoor()).isEqualTo("inventory-lock");
 			Inventory inventory = context.getBean(Inventory.class);
 			inventory.reserve(1);
@@ -55,6 +55,68 @@ class KnockMeasuredTests {
 			assertThat(methods.asMap().get("checkout").getSampledCalls()).isEqualTo(1);
 			assertThat(methods.asMap().get("Reports.daily").getCalls()).isEqualTo(1);
 			assertThat(methods.asMap()).doesNotContainKey("Inventory.count");
+		});
+	}
+
+	@Test
+	void aMethodAloneOnTheLockItTakesWaitedNothingThoughItsContentionCountsItsHolding() {
+		this.contextRunner.run((context) -> {
+			Stock stock = context.getBean(Stock.class);
+			for (int i = 0; i < 20; i++) {
+				stock.take(10);
+			}
+			MethodContention take = context.getBean(MeasuredMethods.class).asMap().get("Stock.take");
+			assertThat(take.getWaitedCalls()).isEqualTo(take.getSampledCalls()).isGreaterThan(15);
+			assertThat(take.getMeanWaited()).isLessThan(0.02);
+			assertThat(take.getMeanContention()).isGreaterThan(0.2);
+		});
+	}
+
+	@Test
+	void aMethodQueuedOnTheLockItTakesReadsItsOwnWait() {
+		this.contextRunner.run((context) -> {
+			Stock stock = context.getBean(Stock.class);
+			ReentrantLock lock = context.getBean("inventoryLock", ReentrantLock.class);
+			ExecutorService caller = Executors.newSingleThreadExecutor();
+			try {
+				Future<Long> timed;
+				lock.lock();
+				try {
+					timed = caller.submit(() -> {
+						long start = System.nanoTime();
+						stock.take(10);
+						return System.nanoTime() - start;
+					});
+					Thread.sleep(300);
+				}
+				finally {
+					lock.unlock();
+				}
+				double truth = 1 - 10e6 / timed.get();
+				MethodContention take = context.getBean(MeasuredMethods.class).asMap().get("Stock.take");
+				// About 300 ms queued of 310: the call timed its own share of waiting.
+				assertThat(truth).isGreaterThan(0.9);
+				assertThat(take.getLastWaited()).isCloseTo(truth, org.assertj.core.data.Offset.offset(0.1));
+			}
+			finally {
+				caller.shutdownNow();
+			}
+		});
+	}
+
+	@Test
+	void aCallMeasuredToCompletionAsynchronouslyHasNoWaitedFigure() {
+		this.contextRunner.run((context) -> {
+			context.getBean(Reports.class).weekly().get();
+			MethodContention weekly = context.getBean(MeasuredMethods.class).asMap().get("Reports.weekly");
+			assertThat(weekly.getSampledCalls()).isOne();
+			assertThat(weekly.getMeanWaited()).isNull();
+			assertThat(weekly.getLastWaited()).isNull();
+			// A call on its own thread on the same door has one: the jvm door's
+			// contention.
+			context.getBean(Reports.class).daily();
+			context.getBean(Stock.class).count(50);
+			assertThat(context.getBean(MeasuredMethods.class).asMap().get("Stock.count").getMeanWaited()).isNotNull();
 		});
 	}
 
@@ -176,6 +238,11 @@ class KnockMeasuredTests {
 			return new Reports();
 		}
 
+		@Bean
+		Stock stock(ReentrantLock inventoryLock) {
+			return new Stock(inventoryLock);
+		}
+
 	}
 
 	@Configuration(proxyBeanMethods = false)
@@ -226,6 +293,32 @@ class KnockMeasuredTests {
 				LockSupport.parkNanos(TimeUnit.MILLISECONDS.toNanos(100));
 				return "week";
 			});
+		}
+
+	}
+
+	static class Stock {
+
+		private final ReentrantLock lock;
+
+		Stock(ReentrantLock lock) {
+			this.lock = lock;
+		}
+
+		@KnockMeasured(door = "inventory-lock")
+		public void take(long millis) {
+			this.lock.lock();
+			try {
+				LockSupport.parkNanos(TimeUnit.MILLISECONDS.toNanos(millis));
+			}
+			finally {
+				this.lock.unlock();
+			}
+		}
+
+		@KnockMeasured
+		public void count(long millis) {
+			LockSupport.parkNanos(TimeUnit.MILLISECONDS.toNanos(millis));
 		}
 
 	}

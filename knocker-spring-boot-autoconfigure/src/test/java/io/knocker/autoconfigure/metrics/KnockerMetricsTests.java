@@ -121,7 +121,33 @@ class KnockerMetricsTests {
 			assertThat(bucket(registry, "0.5")).isEqualTo(2);
 			assertThat(bucket(registry, "1.0")).isEqualTo(3);
 			assertThat(bucket(registry, "+Inf")).isEqualTo(3);
+			// The calls' own wait: the held call ran on the thread that held the lock,
+			// so no call ever waited at it.
+			DistributionSummary waited = registry.find("knocker.method.waited")
+				.tags("method", "Orders.place", "door", "inventory-lock")
+				.summary();
+			assertThat(waited.count()).isEqualTo(3);
+			assertThat(waited.max()).isLessThan(0.05);
+			assertThat(registry.find("knocker.method.waited.buckets").tag("le", "0.05").functionCounter().count())
+				.isEqualTo(3);
 		});
+	}
+
+	@Test
+	void aDoorThatCannotTellRecordsNoWaitedShareNotZero() {
+		this.contextRunner
+			.withBean("workers", java.util.concurrent.ExecutorService.class,
+					() -> java.util.concurrent.Executors.newFixedThreadPool(1))
+			.withBean(Shipping.class)
+			.withPropertyValues("knocker.doors.workers.bean=workers")
+			.run((context) -> {
+				MeterRegistry registry = context.getBean(MeterRegistry.class);
+				context.getBean(Shipping.class).ship();
+				context.getBean(Shipping.class).ship();
+				assertThat(registry.find("knocker.method.contention").tag("method", "Shipping.ship").summary().count())
+					.isEqualTo(2);
+				assertThat(registry.find("knocker.method.waited").tag("method", "Shipping.ship").summary()).isNull();
+			});
 	}
 
 	@Test
@@ -177,6 +203,15 @@ class KnockerMetricsTests {
 		@Bean
 		Orders orders() {
 			return new Orders();
+		}
+
+	}
+
+	static class Shipping {
+
+		@KnockMeasured(door = "workers")
+		public void ship() {
+			java.util.concurrent.locks.LockSupport.parkNanos(20_000_000);
 		}
 
 	}
