@@ -89,6 +89,14 @@ public abstract class Door {
 	}
 
 	/**
+	 * Most open calls a knock looks at; the others are looked at by the next knocks, in
+	 * turn. A door whose look is dear says fewer.
+	 */
+	int maxLooksPerKnock() {
+		return OpenCalls.MAX_LOOKS_PER_KNOCK;
+	}
+
+	/**
 	 * The thread that waits on this door for a busy knock, blocked on what the door's
 	 * holder owns, so that the holder can be named; {@code null} for doors without an
 	 * owner.

@@ -1,14 +1,16 @@
 package io.knocker;
 
 import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.atomic.AtomicReferenceArray;
 
 /**
  * The calls open on one knocker ({@link KnockWindow}s), and, where the door can tell, how
  * often each call's thread was found waiting at the door: at every knock the knock loop
- * {@link #look() looks} at the thread of each open call. A call's waited share is the
- * looks that found its thread waiting over the looks made while it was open; with knocks
- * at random (Poisson) moments, an estimate of the share of its time it spent waiting.
+ * {@link #look() looks} at the thread of each open call (at most
+ * {@link #MAX_LOOKS_PER_KNOCK} a knock, in turn). A call's waited share is the looks that
+ * found its thread waiting over the looks at it; with knocks at random (Poisson) moments,
+ * an estimate of the share of its time it spent waiting.
  * <p>
  * Concurrency: calls open and close on the application's threads, the knock loop looks.
  * Calls sit in slots of segments that are only ever appended (the segment array is
@@ -20,15 +22,26 @@ import java.util.concurrent.atomic.AtomicReferenceArray;
  */
 final class OpenCalls {
 
-	private static final int CLOSED = 1 << 31;
+	/**
+	 * Most calls looked at per knock, unless the door says fewer: with more open, each
+	 * knock looks at the next ones in turn, whatever their threads are doing, so that a
+	 * knock's cost stays bounded and the estimate unbiased.
+	 */
+	static final int MAX_LOOKS_PER_KNOCK = 32;
 
-	private static final int CANNOT_TELL = 1 << 30;
+	private static final long CLOSED = 1L << 63;
 
-	private static final int WAITS = CANNOT_TELL - 1;
+	private static final long CANNOT_TELL = 1L << 62;
+
+	private static final long LOOK = 1L << 31;
+
+	private static final long WAITS = LOOK - 1;
 
 	private static final int FIRST_SEGMENT = 8;
 
 	private final Door.WaitingCheck check;
+
+	private final int maxLooks;
 
 	private final AtomicInteger count = new AtomicInteger();
 
@@ -36,18 +49,14 @@ final class OpenCalls {
 
 	private volatile AtomicReferenceArray<Call>[] segments;
 
-	/** Looks made, ever; written by the knock loop only. */
-	private volatile long looks;
+	/** Where the next look starts; the knock loop's own. */
+	private int cursor;
 
 	@SuppressWarnings("unchecked")
 	OpenCalls(Door door) {
 		this.check = door.waitingCheck();
+		this.maxLooks = Math.min(MAX_LOOKS_PER_KNOCK, door.maxLooksPerKnock());
 		this.segments = new AtomicReferenceArray[] { new AtomicReferenceArray<Call>(FIRST_SEGMENT) };
-	}
-
-	/** Whether the door tells whether a thread waits at it. */
-	boolean tellsWaiting() {
-		return this.check != null;
 	}
 
 	/** How many calls are open. */
@@ -63,30 +72,47 @@ final class OpenCalls {
 		Call call = new Call(thread, first);
 		if (this.check != null) {
 			place(call);
-			// Read after the call is in its slot: every look from this one on can see it.
-			call.looksAtOpen = this.looks;
 		}
 		return call;
 	}
 
-	/** On the knock loop, at each knock: looks at every open call's thread. */
+	/**
+	 * On the knock loop, at each knock: looks at the threads of the open calls, at most
+	 * {@link #MAX_LOOKS_PER_KNOCK}, starting where the last look stopped.
+	 */
 	void look() {
 		Door.WaitingCheck check = this.check;
-		if (check == null) {
+		if (check == null || this.count.get() == 0) {
 			return;
 		}
-		this.looks++;
-		if (this.count.get() == 0) {
-			return;
+		AtomicReferenceArray<Call>[] segments = this.segments;
+		int slots = 0;
+		for (AtomicReferenceArray<Call> segment : segments) {
+			slots += segment.length();
 		}
-		for (AtomicReferenceArray<Call> segment : this.segments) {
-			for (int i = 0, n = segment.length(); i < n; i++) {
-				Call call = segment.get(i);
-				if (call != null) {
-					call.looked(check.isWaiting(call.thread));
-				}
+		int start = (this.cursor < slots) ? this.cursor : 0;
+		int looked = 0;
+		int i = 0;
+		for (; i < slots && looked < this.maxLooks; i++) {
+			int index = start + i;
+			Call call = slotAt(segments, (index < slots) ? index : index - slots);
+			if (call != null) {
+				call.looked(check.isWaiting(call.thread));
+				looked++;
 			}
 		}
+		int next = start + i;
+		this.cursor = (next < slots) ? next : next - slots;
+	}
+
+	private static Call slotAt(AtomicReferenceArray<Call>[] segments, int index) {
+		for (AtomicReferenceArray<Call> segment : segments) {
+			if (index < segment.length()) {
+				return segment.get(index);
+			}
+			index -= segment.length();
+		}
+		return null;
 	}
 
 	private void place(Call call) {
@@ -120,8 +146,12 @@ final class OpenCalls {
 		}
 	}
 
-	/** One open call: its thread, and how often a look found it waiting. */
-	final class Call extends AtomicInteger {
+	/**
+	 * One open call: its thread, and how often it was looked at and found waiting. Looks,
+	 * waits and the closed and cannot-tell flags share one word, so a look is one CAS and
+	 * none counts once the call has closed.
+	 */
+	final class Call extends AtomicLong {
 
 		private static final long serialVersionUID = 1L;
 
@@ -132,10 +162,6 @@ final class OpenCalls {
 		private transient AtomicReferenceArray<Call> segment;
 
 		private int slot;
-
-		private volatile long looksAtOpen;
-
-		private volatile long looksAtClose = -1;
 
 		Call(Thread thread, boolean first) {
 			this.thread = thread;
@@ -148,17 +174,13 @@ final class OpenCalls {
 		}
 
 		private void looked(Boolean waiting) {
-			if (waiting == Boolean.FALSE) {
-				return;
-			}
-			int flag = (waiting == null) ? CANNOT_TELL : 0;
-			int delta = (waiting == null) ? 0 : 1;
+			long delta = LOOK + ((waiting == Boolean.TRUE) ? 1 : 0);
 			while (true) {
-				int state = get();
-				if ((state & CLOSED) != 0 || (state & CANNOT_TELL) != 0) {
+				long state = get();
+				if ((state & (CLOSED | CANNOT_TELL)) != 0) {
 					return;
 				}
-				if (compareAndSet(state, (state | flag) + delta)) {
+				if (compareAndSet(state, (waiting != null) ? state + delta : state | CANNOT_TELL)) {
 					return;
 				}
 			}
@@ -169,9 +191,8 @@ final class OpenCalls {
 			if (this.segment != null) {
 				this.segment.set(this.slot, null);
 			}
-			int state = getAndUpdate((s) -> s | CLOSED);
+			long state = getAndUpdate((s) -> s | CLOSED);
 			if ((state & CLOSED) == 0) {
-				this.looksAtClose = OpenCalls.this.looks;
 				OpenCalls.this.count.decrementAndGet();
 			}
 		}
@@ -181,10 +202,9 @@ final class OpenCalls {
 		 * closed or until now; -1 when the door cannot tell or no look was made.
 		 */
 		double waited() {
-			int state = get();
-			long end = (this.looksAtClose >= 0) ? this.looksAtClose : OpenCalls.this.looks;
-			long looks = end - this.looksAtOpen;
-			if (OpenCalls.this.check == null || (state & CANNOT_TELL) != 0 || looks <= 0) {
+			long state = get();
+			long looks = (state & ~(CLOSED | CANNOT_TELL)) >>> 31;
+			if (OpenCalls.this.check == null || (state & CANNOT_TELL) != 0 || looks == 0) {
 				return -1;
 			}
 			return Math.min(1.0, (double) (state & WAITS) / looks);

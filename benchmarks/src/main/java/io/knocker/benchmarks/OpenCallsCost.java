@@ -33,11 +33,24 @@ public final class OpenCallsCost {
 		long seconds = (args.length > 0) ? Long.parseLong(args[0]) : 10;
 		System.out.println("| door | open calls | knocker thread CPU (ms/s) | knocks/s | ratio to 1 open |");
 		System.out.println("|---|---:|---:|---:|---:|");
-		for (String kind : List.of("lock", "monitor")) {
+		for (String kind : List.of("lock", "monitor", "lock, calls blocked on it", "monitor, calls blocked on it")) {
 			double one = 0;
 			for (int open : new int[] { 1, 10, 200 }) {
-				Door door = "lock".equals(kind) ? Doors.lock(new ReentrantLock()) : Doors.monitor(new Object());
-				double[] figures = run(door, open, seconds);
+				ReentrantLock lock = new ReentrantLock();
+				Object monitor = new Object();
+				boolean blocked = kind.endsWith("blocked on it");
+				Door door = kind.startsWith("lock") ? Doors.lock(lock) : Doors.monitor(monitor);
+				Runnable inCall = !blocked ? () -> {
+				} : kind.startsWith("lock") ? () -> {
+					lock.lock();
+					lock.unlock();
+				} : () -> {
+					synchronized (monitor) {
+						monitor.hashCode();
+					}
+				};
+				double[] figures = blocked ? held(kind.startsWith("lock") ? lock : monitor, door, open, seconds, inCall)
+						: run(door, open, seconds, inCall);
 				if (open == 1) {
 					one = figures[0];
 				}
@@ -47,7 +60,27 @@ public final class OpenCallsCost {
 		}
 	}
 
-	private static double[] run(Door door, int open, long seconds) throws InterruptedException {
+	/**
+	 * With the lock or monitor held by this thread all along, so that every call blocks
+	 * on it.
+	 */
+	private static double[] held(Object door, Door knocked, int open, long seconds, Runnable inCall)
+			throws InterruptedException {
+		if (door instanceof ReentrantLock lock) {
+			lock.lock();
+			try {
+				return run(knocked, open, seconds, inCall);
+			}
+			finally {
+				lock.unlock();
+			}
+		}
+		synchronized (door) {
+			return run(knocked, open, seconds, inCall);
+		}
+	}
+
+	private static double[] run(Door door, int open, long seconds, Runnable inCall) throws InterruptedException {
 		try (KnockKnock knocker = KnockKnock.builder().name("open-calls").door(door).build()) {
 			knocker.start();
 			CountDownLatch done = new CountDownLatch(1);
@@ -57,6 +90,7 @@ public final class OpenCallsCost {
 				Thread caller = new Thread(() -> {
 					try (KnockWindow window = knocker.open()) {
 						opened.countDown();
+						inCall.run();
 						done.await();
 					}
 					catch (InterruptedException ex) {
@@ -77,10 +111,9 @@ public final class OpenCallsCost {
 			double elapsed = (System.nanoTime() - start) / 1e9;
 			double cpuMsPerSecond = (threads.getThreadCpuTime(id) - cpu) / 1e6 / elapsed;
 			double knocksPerSecond = (knocker.snapshot().knocks() - knocks) / elapsed;
+			// The callers end once the door is free (daemon threads: nothing waits for
+			// them).
 			done.countDown();
-			for (Thread caller : callers) {
-				caller.join();
-			}
 			return new double[] { cpuMsPerSecond, knocksPerSecond };
 		}
 	}
