@@ -331,8 +331,6 @@ public final class KnockKnock implements AutoCloseable {
 
 		private double holderSamplesPerSecond = KnockSettings.DEFAULT_HOLDER_SAMPLES_PER_SECOND;
 
-		private boolean doorSet;
-
 		private Builder() {
 		}
 
@@ -351,10 +349,14 @@ public final class KnockKnock implements AutoCloseable {
 		 * Sets the door to knock on.
 		 * @param door the door, {@link Doors#jvm()} by default
 		 * @return this builder
+		 * @throws InvalidSettingException (an IllegalArgumentException) if the door is
+		 * {@code null}
 		 */
 		public Builder door(Door door) {
+			if (door == null) {
+				throw new InvalidSettingException("door", null, "be one of Doors: jvm(), lock(..), monitor(..), ...");
+			}
 			this.door = door;
-			this.doorSet = true;
 			return this;
 		}
 
@@ -436,18 +438,16 @@ public final class KnockKnock implements AutoCloseable {
 		 */
 		public KnockSettings settings() {
 			Duration polling = this.pollingInterval;
-			if (polling == null || polling.isZero() || polling.isNegative()) {
-				// Checked before the rules use it.
-				return new KnockSettings(this.name, polling, polling, polling, polling, 0);
+			Duration sampling = this.samplingInterval;
+			Duration sleeping = this.sleepingInterval;
+			// The rules need a polling interval; KnockSettings refuses a missing one
+			// before it looks at the rest.
+			if (polling != null) {
+				sampling = (sampling != null) ? sampling : KnockSettings.defaultSamplingInterval(polling);
+				sleeping = (sleeping != null) ? sleeping : KnockSettings.defaultSleepingInterval(polling);
 			}
-			Duration sampling = (this.samplingInterval != null) ? this.samplingInterval
-					: KnockSettings.defaultSamplingInterval(polling);
-			Duration sleeping = (this.sleepingInterval != null) ? this.sleepingInterval
-					: KnockSettings.defaultSleepingInterval(polling);
-			Duration timeout = this.timeout;
-			if (timeout == null && !sampling.isZero() && !sampling.isNegative() && !sleeping.isNegative()) {
-				timeout = KnockSettings.defaultTimeout(sampling, sleeping);
-			}
+			Duration timeout = (this.timeout != null || sampling == null || sleeping == null) ? this.timeout
+					: KnockSettings.defaultTimeout(sampling, sleeping);
 			return new KnockSettings(this.name, polling, sampling, sleeping, timeout, this.holderSamplesPerSecond);
 		}
 
@@ -458,11 +458,7 @@ public final class KnockKnock implements AutoCloseable {
 		 * setting and its value, if one is invalid
 		 */
 		public KnockKnock build() {
-			KnockSettings settings = settings();
-			if (this.doorSet && this.door == null) {
-				throw new InvalidSettingException("door", null, "be one of Doors: jvm(), lock(..), monitor(..), ...");
-			}
-			return new KnockKnock(settings, this.doorSet ? this.door : Doors.jvm());
+			return new KnockKnock(settings(), (this.door != null) ? this.door : Doors.jvm());
 		}
 
 	}

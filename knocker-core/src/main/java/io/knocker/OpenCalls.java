@@ -55,7 +55,7 @@ final class OpenCalls {
 	@SuppressWarnings("unchecked")
 	OpenCalls(Door door) {
 		this.check = door.waitingCheck();
-		this.maxLooks = Math.min(MAX_LOOKS_PER_KNOCK, door.maxLooksPerKnock());
+		this.maxLooks = door.maxLooksPerKnock();
 		this.segments = new AtomicReferenceArray[] { new AtomicReferenceArray<Call>(FIRST_SEGMENT) };
 	}
 
@@ -78,7 +78,7 @@ final class OpenCalls {
 
 	/**
 	 * On the knock loop, at each knock: looks at the threads of the open calls, at most
-	 * {@link #MAX_LOOKS_PER_KNOCK}, starting where the last look stopped.
+	 * the door's {@link Door#maxLooksPerKnock()}, starting where the last look stopped.
 	 */
 	void look() {
 		Door.WaitingCheck check = this.check;

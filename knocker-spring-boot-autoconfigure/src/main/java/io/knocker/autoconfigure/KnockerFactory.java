@@ -44,7 +44,7 @@ final class KnockerFactory {
 	 * for the name.
 	 */
 	static KnockSettings defaults(KnockerProperties properties) {
-		return settings("jvm", defaultsBuilder(properties), properties, null);
+		return settings("jvm", defaultsBuilder(properties), null);
 	}
 
 	/** The {@code jvm} knocker, from the top-level properties. */
@@ -67,7 +67,7 @@ final class KnockerFactory {
 						"Give the door another name, such as 'jvm-lock'.");
 			}
 			Door target = door("knocker.doors." + name + ".bean", door.getBean(), beans);
-			KnockSettings settings = settings(name, applied(defaults.copy(), door), properties, door);
+			KnockSettings settings = settings(name, applied(defaults.copy(), door), door);
 			knockers.add(settings.toBuilder().door(target).build());
 		}
 		return knockers;
@@ -216,8 +216,7 @@ final class KnockerFactory {
 	 * The builder's settings under the name, an invalid value reported as the property it
 	 * was written in: the door's own, or else the top level's.
 	 */
-	private static KnockSettings settings(String name, KnockKnock.Builder builder, KnockerProperties properties,
-			DoorProperties door) {
+	private static KnockSettings settings(String name, KnockKnock.Builder builder, DoorProperties door) {
 		try {
 			return builder.name(name).settings();
 		}

@@ -111,9 +111,9 @@ final class KnockMeasuredInterceptor implements MethodInterceptor {
 			boolean onItsThread) {
 		try {
 			window.close();
-			double contention = entry.contention.record(window, failed, onItsThread);
+			OptionalDouble waited = onItsThread ? window.waited() : OptionalDouble.empty();
+			double contention = entry.contention.record(window, failed, waited);
 			if (contention >= 0) {
-				OptionalDouble waited = onItsThread ? window.waited() : OptionalDouble.empty();
 				if (event != null) {
 					event.ended(entry.contention.getName(), entry.contention.getDoor(), contention, waited);
 				}

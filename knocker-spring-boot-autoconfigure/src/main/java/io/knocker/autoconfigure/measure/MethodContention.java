@@ -1,5 +1,6 @@
 package io.knocker.autoconfigure.measure;
 
+import java.util.OptionalDouble;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.atomic.DoubleAdder;
 import java.util.concurrent.atomic.LongAdder;
@@ -22,13 +23,7 @@ public final class MethodContention {
 
 	private final LongAdder failedCalls = new LongAdder();
 
-	private final LongAdder sampledCalls = new LongAdder();
-
-	private final DoubleAdder sampledContention = new DoubleAdder();
-
-	private final AtomicLong maxBits = new AtomicLong(Double.doubleToLongBits(0.0));
-
-	private volatile double last;
+	private final Share contention = new Share();
 
 	private final Share waited = new Share();
 
@@ -38,11 +33,11 @@ public final class MethodContention {
 	}
 
 	/**
-	 * Books one call; returns its contention, or -1 if it was not sampled. Its own wait
-	 * is booked too unless {@code withWaited} is false (a call measured to completion
-	 * asynchronously has no one thread that waits).
+	 * Books one call, with its own wait where known (empty for a door that cannot tell,
+	 * or a call measured to completion asynchronously, which no one thread waits for);
+	 * returns its contention, or -1 if it was not sampled.
 	 */
-	double record(KnockWindow window, boolean failed, boolean withWaited) {
+	double record(KnockWindow window, boolean failed, OptionalDouble waited) {
 		this.calls.increment();
 		if (failed) {
 			this.failedCalls.increment();
@@ -51,18 +46,11 @@ public final class MethodContention {
 			return -1;
 		}
 		double contention = window.contention();
-		this.sampledCalls.increment();
-		this.sampledContention.add(contention);
-		this.last = contention;
-		this.maxBits.accumulateAndGet(Double.doubleToLongBits(contention), MethodContention::larger);
-		if (withWaited) {
-			window.waited().ifPresent(this.waited::add);
+		this.contention.add(contention);
+		if (waited.isPresent()) {
+			this.waited.add(waited.getAsDouble());
 		}
 		return contention;
-	}
-
-	private static long larger(long a, long b) {
-		return (Double.longBitsToDouble(a) >= Double.longBitsToDouble(b)) ? a : b;
 	}
 
 	/**
@@ -102,7 +90,7 @@ public final class MethodContention {
 	 * @return the number of sampled calls
 	 */
 	public long getSampledCalls() {
-		return this.sampledCalls.sum();
+		return this.contention.count.sum();
 	}
 
 	/**
@@ -110,7 +98,7 @@ public final class MethodContention {
 	 * @return the last contention, 0 before any
 	 */
 	public double getLastContention() {
-		return this.last;
+		return this.contention.last;
 	}
 
 	/**
@@ -118,8 +106,7 @@ public final class MethodContention {
 	 * @return the mean contention, 0 before any
 	 */
 	public double getMeanContention() {
-		long sampled = this.sampledCalls.sum();
-		return (sampled > 0) ? Math.min(1.0, this.sampledContention.sum() / sampled) : 0.0;
+		return this.contention.mean();
 	}
 
 	/**
@@ -127,7 +114,7 @@ public final class MethodContention {
 	 * @return the largest contention, 0 before any
 	 */
 	public double getMaxContention() {
-		return Double.longBitsToDouble(this.maxBits.get());
+		return this.contention.max();
 	}
 
 	/**
@@ -152,8 +139,7 @@ public final class MethodContention {
 	 * @return the mean waited share, or {@code null} before any
 	 */
 	public Double getMeanWaited() {
-		long calls = getWaitedCalls();
-		return (calls > 0) ? Math.min(1.0, this.waited.sum.sum() / calls) : null;
+		return (getWaitedCalls() > 0) ? this.waited.mean() : null;
 	}
 
 	/**
@@ -161,10 +147,10 @@ public final class MethodContention {
 	 * @return the largest waited share, or {@code null} before any
 	 */
 	public Double getMaxWaited() {
-		return (getWaitedCalls() > 0) ? Double.longBitsToDouble(this.waited.maxBits.get()) : null;
+		return (getWaitedCalls() > 0) ? this.waited.max() : null;
 	}
 
-	/** The calls' own waits. */
+	/** One per-call share over the calls that have it: count, last, mean, largest. */
 	private static final class Share {
 
 		private final LongAdder count = new LongAdder();
@@ -178,9 +164,24 @@ public final class MethodContention {
 		void add(double share) {
 			this.sum.add(share);
 			this.last = share;
-			this.maxBits.accumulateAndGet(Double.doubleToLongBits(share), MethodContention::larger);
+			this.maxBits.accumulateAndGet(Double.doubleToLongBits(share), Share::larger);
 			// Counted last, so that a reader that sees the count sees the figures.
 			this.count.increment();
+		}
+
+		/** The mean, 0 before any. */
+		double mean() {
+			long count = this.count.sum();
+			return (count > 0) ? Math.min(1.0, this.sum.sum() / count) : 0.0;
+		}
+
+		/** The largest, 0 before any. */
+		double max() {
+			return Double.longBitsToDouble(this.maxBits.get());
+		}
+
+		private static long larger(long a, long b) {
+			return (Double.longBitsToDouble(a) >= Double.longBitsToDouble(b)) ? a : b;
 		}
 
 	}
