@@ -64,14 +64,16 @@ final class JvmDoor extends Door implements Knocking.Windows {
 
 	@Override
 	protected void knock(Knock knock) {
-		long due = knock.dueNanos();
+		// Timed from when the loop could have woken: the due time, or, when the loop's
+		// own
+		// work (other doors' knocks) ran past it, the end of that work.
+		long due = Math.max(knock.dueNanos(), KnockLoop.SHARED.freeSince());
 		long late = System.nanoTime() - due;
 		long baseline = this.baseline.nanos();
 		if (late > baseline) {
 			this.lateNanos += late - baseline;
 		}
-		// Anything past the due time and the timer's usual lateness is time the JVM held
-		// us up.
+		// Anything past that and the timer's usual lateness is time the JVM held us up.
 		((Knocking) knock).knockedAfter(due + baseline, baseline);
 		this.baseline.observe(late);
 	}

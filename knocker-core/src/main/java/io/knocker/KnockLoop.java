@@ -29,6 +29,9 @@ final class KnockLoop implements Runnable {
 	/** Odd while the loop is knocking, even while it parks. */
 	private volatile long passes;
 
+	/** When the last pass ended; the loop's own. */
+	private long freeSince;
+
 	private KnockLoop() {
 	}
 
@@ -97,6 +100,15 @@ final class KnockLoop implements Runnable {
 		}
 	}
 
+	/**
+	 * When the loop last finished a pass and could park, on the loop's thread: a knock
+	 * due before it was held up by the loop's own work (other doors' knocks), not by the
+	 * JVM.
+	 */
+	long freeSince() {
+		return this.freeSince;
+	}
+
 	@Override
 	public void run() {
 		while (true) {
@@ -120,7 +132,8 @@ final class KnockLoop implements Runnable {
 				}
 			}
 			this.passes++;
-			long left = next - System.nanoTime();
+			this.freeSince = System.nanoTime();
+			long left = next - this.freeSince;
 			if (left > 0) {
 				LockSupport.parkNanos(this, left);
 			}

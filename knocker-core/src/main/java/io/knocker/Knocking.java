@@ -57,6 +57,11 @@ final class Knocking implements Door.Knock {
 		return this.knocker;
 	}
 
+	/** Whether the door's knock is the loop's own lateness: the JVM door's. */
+	boolean timesTheLoop() {
+		return this.windows != null;
+	}
+
 	boolean hasOpenWindows() {
 		return this.calls.count() > 0;
 	}

@@ -1,6 +1,5 @@
 package io.knocker;
 
-import java.util.Arrays;
 import java.util.concurrent.ThreadLocalRandom;
 
 /**
@@ -48,10 +47,17 @@ final class Schedule {
 		return this.members.length == 0;
 	}
 
-	/** Called under the loop's lifecycle monitor. */
+	/**
+	 * Called under the loop's lifecycle monitor. A member whose knock is the loop's own
+	 * lateness (the JVM door) goes first, so that its knock times the wake-up alone, not
+	 * the other doors' knocks before it in the same pass (a holder sample, a thread
+	 * started, which its windows would otherwise carry over the sleeps as starvation).
+	 */
 	void add(Knocking member) {
-		Knocking[] members = Arrays.copyOf(this.members, this.members.length + 1);
-		members[members.length - 1] = member;
+		Knocking[] members = new Knocking[this.members.length + 1];
+		int offset = member.timesTheLoop() ? 1 : 0;
+		System.arraycopy(this.members, 0, members, offset, this.members.length);
+		members[member.timesTheLoop() ? 0 : members.length - 1] = member;
 		this.members = members;
 	}
 

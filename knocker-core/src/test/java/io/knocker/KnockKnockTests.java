@@ -251,20 +251,23 @@ class KnockKnockTests {
 		KnockKnock stuck = KnockKnock.builder().name("stuck-monitor").door(Doors.monitor(monitor)).build();
 		KnockKnock free = KnockKnock.builder().name("free-lock").door(Doors.lock(new ReentrantLock())).build();
 		KnockKnock jvm = KnockKnock.builder().name("beside-stuck").build();
-		try (stuck; free; jvm) {
+		try (stuck; free; jvm; ParkControl control = new ParkControl()) {
 			stuck.start();
 			free.start();
 			jvm.start();
 			Workload.sleepMillis(1100);
-			System.out.printf("beside a stuck door: stuck %.3f, free lock %d knocks %.4f, jvm %.4f%n",
+			double starvation = control.readingAsTheJvmDoor();
+			System.out.printf("beside a stuck door: stuck %.3f, free lock %d knocks %.4f, jvm %.4f, park loop %.4f%n",
 					stuck.getContentionMetric(), free.snapshot().knocks(), free.getContentionMetric(),
-					jvm.getContentionMetric());
+					jvm.getContentionMetric(), starvation);
 			assertThat(stuck.getContentionMetric()).isGreaterThan(0.9);
 			// About 100 knocks in 1.1 s at the defaults; a loop blocked on the monitor
 			// would make one.
 			assertThat(free.snapshot().knocks()).isGreaterThan(50);
 			assertThat(free.getContentionMetric()).isLessThan(0.01);
-			assertThat(jvm.getContentionMetric()).isLessThan(0.2);
+			// A loop held up by the stuck door reads near 1. Starvation is what the jvm
+			// door measures, so the band grows with a bare park loop's reading beside it.
+			assertThat(jvm.getContentionMetric()).isLessThan(Math.min(0.9, 0.2 + 1.5 * starvation));
 		}
 		finally {
 			release.countDown();

@@ -52,6 +52,25 @@ final class ParkControl implements AutoCloseable {
 		return (double) beyond / (this.ended - this.started);
 	}
 
+	/**
+	 * Stops the loop and reads its lateness as the JVM door reads its knocks': beyond a
+	 * {@link Baseline} of the timer's idle lateness (its median under 1 ms), not beyond
+	 * its own median. Under steady CPU starvation most parks are late by a time slice, so
+	 * the median rises and {@link #reading()} reads low; the JVM door, and this, read the
+	 * starvation. From 0 to 1.
+	 */
+	double readingAsTheJvmDoor() {
+		close();
+		Baseline baseline = new Baseline(1_000_000);
+		long beyond = 0;
+		for (int i = 0; i < this.parks; i++) {
+			long late = this.lateness[i];
+			beyond += Math.max(0, late - baseline.nanos());
+			baseline.observe(late);
+		}
+		return (double) beyond / (this.ended - this.started);
+	}
+
 	@Override
 	public void close() {
 		this.running = false;
