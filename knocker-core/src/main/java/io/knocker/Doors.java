@@ -76,6 +76,26 @@ public final class Doors {
 	}
 
 	/**
+	 * A connection pool, read from its own counts: a knock never takes a connection from
+	 * the application and never opens one. It gets straight through when a connection is
+	 * idle and no thread waits for one; otherwise it waits until a newcomer would get
+	 * one, looking again every polling interval. High when requests queue for a
+	 * connection.
+	 * @param idle the pool's idle connections now (HikariCP:
+	 * {@code HikariPoolMXBean::getIdleConnections})
+	 * @param waiting the threads waiting for a connection now
+	 * ({@code HikariPoolMXBean::getThreadsAwaitingConnection})
+	 * @param check whether a given thread is waiting in the pool for a connection, for
+	 * the calls' own wait ({@link KnockWindow#waited()}); {@code null} if it cannot be
+	 * told
+	 * @return a new door of kind {@code connection-pool}
+	 */
+	public static Door connectionPool(java.util.function.IntSupplier idle, java.util.function.IntSupplier waiting,
+			Door.WaitingCheck check) {
+		return new PoolDoor(required(idle, "idle"), required(waiting, "waiting"), check);
+	}
+
+	/**
 	 * The JDK's virtual-thread scheduler (JDK 21 and later): a knock starts a virtual
 	 * thread that does nothing and waits until it runs. High when the carrier threads are
 	 * all busy or pinned, so that ready virtual threads wait for one.

@@ -13,12 +13,16 @@ import java.util.concurrent.Semaphore;
 import java.util.concurrent.locks.Lock;
 import java.util.concurrent.locks.ReadWriteLock;
 
+import javax.sql.DataSource;
+
 import io.knocker.Door;
 import io.knocker.Doors;
 import io.knocker.InvalidSettingException;
 import io.knocker.KnockKnock;
 import io.knocker.KnockSettings;
 import io.knocker.autoconfigure.KnockerProperties.DoorProperties;
+import org.apache.commons.logging.Log;
+import org.apache.commons.logging.LogFactory;
 
 import org.springframework.beans.factory.BeanFactory;
 import org.springframework.beans.factory.ListableBeanFactory;
@@ -26,6 +30,7 @@ import org.springframework.beans.factory.NoSuchBeanDefinitionException;
 import org.springframework.core.env.Environment;
 import org.springframework.scheduling.concurrent.ThreadPoolTaskExecutor;
 import org.springframework.scheduling.concurrent.ThreadPoolTaskScheduler;
+import org.springframework.util.ClassUtils;
 
 /**
  * Builds knockers from {@link KnockerProperties}, turning every invalid value into a
@@ -33,8 +38,12 @@ import org.springframework.scheduling.concurrent.ThreadPoolTaskScheduler;
  */
 final class KnockerFactory {
 
-	private static final String DOOR_TYPES = "a Lock, ReadWriteLock, Semaphore, Executor, or an object whose monitor the "
-			+ "application synchronizes on";
+	private static final String DOOR_TYPES = "a Lock, ReadWriteLock, Semaphore, Executor, DataSource (HikariCP) or Door";
+
+	private static final Log logger = LogFactory.getLog(KnockerFactory.class);
+
+	private static final boolean HIKARI = ClassUtils.isPresent("com.zaxxer.hikari.HikariDataSource",
+			KnockerFactory.class.getClassLoader());
 
 	private KnockerFactory() {
 	}
@@ -66,7 +75,7 @@ final class KnockerFactory {
 						"the jvm door always exists and is set by the top-level knocker.* properties",
 						"Give the door another name, such as 'jvm-lock'.");
 			}
-			Door target = door("knocker.doors." + name + ".bean", door.getBean(), beans);
+			Door target = door("knocker.doors." + name, door.getBean(), door.getKind(), beans);
 			KnockSettings settings = settings(name, applied(defaults.copy(), door), door);
 			knockers.add(settings.toBuilder().door(target).build());
 		}
@@ -96,6 +105,20 @@ final class KnockerFactory {
 					if (knockedOn.add(executor)) {
 						doors.put(name, executorDoor((Executor) executor));
 					}
+				}
+			}
+		}
+		if (properties.getAutoDoors().isDataSources()) {
+			for (String name : beans.getBeanNamesForType(DataSource.class, false, true)) {
+				DataSource dataSource = (DataSource) beans.getBean(name);
+				Door door = (HIKARI && knockedOn.add(dataSource)) ? hikariDoor(dataSource) : null;
+				if (door != null) {
+					doors.put(name, door);
+				}
+				else if (logger.isDebugEnabled()) {
+					logger.debug("No connection-pool door for DataSource bean '" + name + "': "
+							+ (isRouting(dataSource) ? "it routes to several pools"
+									: "it is not a HikariCP pool, nor wraps one, or a door knocks on it already"));
 				}
 			}
 		}
@@ -134,7 +157,12 @@ final class KnockerFactory {
 		return defaults.toBuilder().name(name).door(door).build();
 	}
 
-	private static Door door(String property, String beanName, BeanFactory beans) {
+	/**
+	 * The door for the bean a configured door names, of the kind written or inferred.
+	 * @param prefix {@code knocker.doors.<name>}
+	 */
+	private static Door door(String prefix, String beanName, DoorKind kind, BeanFactory beans) {
+		String property = prefix + ".bean";
 		if (beanName == null || beanName.isBlank()) {
 			throw new KnockerConfigurationException(property, beanName, "no bean is named for this door",
 					"Set " + property + " to the name of " + DOOR_TYPES + ".");
@@ -159,29 +187,109 @@ final class KnockerFactory {
 							+ " to the name of an existing one.");
 		}
 		if (bean instanceof Door door) {
+			if (kind != null) {
+				throw new KnockerConfigurationException(prefix + ".kind", kind.value(),
+						"bean '" + beanName + "' is a Door of its own, of kind '" + door.kind() + "'",
+						"Remove " + prefix + ".kind: a Door says itself how it is knocked on.");
+			}
 			return door;
 		}
-		if (bean instanceof Lock lock) {
-			return Doors.lock(lock);
+		DoorKind inferred = DoorKind.of(bean);
+		if (kind == null && inferred == null) {
+			throw new KnockerConfigurationException(prefix + ".kind", null,
+					"bean '" + beanName + "' is a " + bean.getClass().getName()
+							+ ", which Knocker does not know how to knock on" + betterDoor(bean),
+					"Point " + property + " at " + DOOR_TYPES + ", or, if the application synchronizes on this very "
+							+ "object, set " + prefix + ".kind: monitor (kinds: " + DoorKind.all() + ").");
 		}
-		if (bean instanceof ReadWriteLock lock) {
-			return Doors.readWriteLock(lock);
+		DoorKind chosen = (kind != null) ? kind : inferred;
+		if (!chosen.fits(bean)) {
+			throw new KnockerConfigurationException(prefix + ".kind", chosen.value(),
+					"bean '" + beanName + "' is a " + bean.getClass().getName() + ", which cannot be knocked on as a "
+							+ chosen.value(),
+					"Set " + prefix + ".kind to one that fits the bean"
+							+ ((inferred != null) ? ", such as " + inferred.value() + ", or remove it" : "")
+							+ " (kinds: " + DoorKind.all() + ").");
 		}
-		if (bean instanceof Semaphore semaphore) {
-			return Doors.semaphore(semaphore);
-		}
-		if (bean instanceof Executor executor) {
-			return executorDoor(executor);
-		}
-		if (bean instanceof CharSequence || bean instanceof Number || bean instanceof Boolean
-				|| bean instanceof Character || bean instanceof Enum<?> || bean instanceof KnockKnock) {
+		if (chosen == DoorKind.MONITOR
+				&& (bean instanceof CharSequence || bean instanceof Number || bean instanceof Boolean
+						|| bean instanceof Character || bean instanceof Enum<?> || bean instanceof KnockKnock)) {
 			// Values like these are shared or interned: nobody queues for their monitor
 			// on purpose.
 			throw new KnockerConfigurationException(property, beanName,
 					"bean '" + beanName + "' is a " + bean.getClass().getName() + ", which no thread waits on",
 					"Point " + property + " at " + DOOR_TYPES + ".");
 		}
-		return Doors.monitor(bean);
+		return switch (chosen) {
+			case LOCK -> Doors.lock((Lock) bean);
+			case READ_WRITE_LOCK -> Doors.readWriteLock((ReadWriteLock) bean);
+			case SEMAPHORE -> Doors.semaphore((Semaphore) bean);
+			case EXECUTOR -> executorDoor((Executor) bean);
+			case CONNECTION_POOL -> poolDoor(prefix, beanName, (DataSource) bean);
+			case MONITOR -> Doors.monitor(bean);
+		};
+	}
+
+	/** A connection-pool door on the pool behind the data source. */
+	private static Door poolDoor(String prefix, String beanName, DataSource dataSource) {
+		Door door = HIKARI ? hikariDoor(dataSource) : null;
+		if (door == null) {
+			throw new KnockerConfigurationException(prefix + ".bean", beanName,
+					"bean '" + beanName + "' is a " + dataSource.getClass().getName()
+							+ ", which is not a HikariCP pool nor wraps one",
+					"Knock on a HikariCP DataSource (Spring Boot's default pool), or on a Door of your own for this "
+							+ "pool (see Doors of your own in the README).");
+		}
+		return door;
+	}
+
+	/** Only where HikariCP is: nothing of it loads otherwise. */
+	private static Door hikariDoor(DataSource dataSource) {
+		if (isRouting(dataSource)) {
+			return null;
+		}
+		com.zaxxer.hikari.HikariDataSource pool = HikariDoors.pool(dataSource);
+		return (pool != null) ? HikariDoors.door(pool) : null;
+	}
+
+	/**
+	 * A routing data source picks its pool per call: its pool at startup says nothing of
+	 * the calls'.
+	 */
+	private static boolean isRouting(DataSource dataSource) {
+		for (Class<?> type = dataSource.getClass(); type != null; type = type.getSuperclass()) {
+			if (type.getName().equals("org.springframework.jdbc.datasource.lookup.AbstractRoutingDataSource")) {
+				return true;
+			}
+		}
+		return false;
+	}
+
+	/** What to knock on instead, for types that have a better door than a monitor. */
+	private static String betterDoor(Object bean) {
+		if (isA(bean, "kotlinx.coroutines.sync.Mutex")) {
+			return ": a coroutine Mutex suspends its waiters instead of blocking them, so its monitor is never "
+					+ "taken; write a Door of your own that tries tryLock() (see Doors of your own in the README)";
+		}
+		if (isA(bean, "io.github.resilience4j.bulkhead.Bulkhead")) {
+			return ": a Bulkhead's callers wait in its permits, not on its monitor; write a Door of your own that "
+					+ "tries tryAcquirePermission() (see Doors of your own in the README)";
+		}
+		return "";
+	}
+
+	private static boolean isA(Object bean, String typeName) {
+		for (Class<?> type = bean.getClass(); type != null; type = type.getSuperclass()) {
+			if (type.getName().equals(typeName)) {
+				return true;
+			}
+			for (Class<?> ifc : type.getInterfaces()) {
+				if (ifc.getName().equals(typeName)) {
+					return true;
+				}
+			}
+		}
+		return false;
 	}
 
 	/** The top-level values on gilknocker's defaults, unresolved. */

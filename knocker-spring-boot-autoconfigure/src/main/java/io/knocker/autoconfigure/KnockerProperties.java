@@ -110,6 +110,20 @@ public class KnockerProperties extends KnockingProperties {
 		 */
 		private boolean eventLoop = true;
 
+		/**
+		 * Whether to knock on every pooled DataSource bean (HikariCP, also behind
+		 * Spring's wrappers), as a door named after the bean, of kind 'connection-pool'.
+		 */
+		private boolean dataSources = true;
+
+		public boolean isDataSources() {
+			return this.dataSources;
+		}
+
+		public void setDataSources(boolean dataSources) {
+			this.dataSources = dataSources;
+		}
+
 		public boolean isEventLoop() {
 			return this.eventLoop;
 		}
@@ -152,9 +166,16 @@ public class KnockerProperties extends KnockingProperties {
 
 		/**
 		 * Name of the singleton bean to knock on: a Lock, ReadWriteLock, Semaphore,
-		 * Executor, or any other object, whose monitor is knocked on.
+		 * Executor, DataSource (HikariCP), Door, or, with kind 'monitor', any object.
 		 */
 		private String bean;
+
+		/**
+		 * How to knock on the bean. Inferred for a Lock, ReadWriteLock, Semaphore,
+		 * Executor or DataSource; any other object needs 'monitor' written out, for an
+		 * object the application synchronizes on.
+		 */
+		private DoorKind kind;
 
 		public String getBean() {
 			return this.bean;
@@ -162,6 +183,14 @@ public class KnockerProperties extends KnockingProperties {
 
 		public void setBean(String bean) {
 			this.bean = bean;
+		}
+
+		public DoorKind getKind() {
+			return this.kind;
+		}
+
+		public void setKind(DoorKind kind) {
+			this.kind = kind;
 		}
 
 	}

@@ -144,7 +144,8 @@ class KnockerAutoConfigurationTests {
 		this.contextRunner
 			.withPropertyValues("knocker.polling-interval=2ms", "knocker.doors.inventory-lock.bean=inventoryLock",
 					"knocker.doors.inventory-lock.polling-interval=5ms", "knocker.doors.pool.bean=connectionPermits",
-					"knocker.doors.workers.bean=workers", "knocker.doors.ledger.bean=ledgerMonitor")
+					"knocker.doors.workers.bean=workers", "knocker.doors.ledger.bean=ledgerMonitor",
+					"knocker.doors.ledger.kind=monitor")
 			.run((context) -> {
 				Knockers knockers = context.getBean(Knockers.class);
 				assertThat(knockers.asMap()).containsOnlyKeys("jvm", "inventory-lock", "pool", "workers", "ledger");
@@ -286,11 +287,65 @@ class KnockerAutoConfigurationTests {
 
 	@Test
 	void aDoorBeanNobodyWaitsOnFailsStartup() {
-		this.contextRunner.withPropertyValues("knocker.doors.orders.bean=greeting").run((context) -> {
+		this.contextRunner.withPropertyValues("knocker.doors.orders.bean=greeting", "knocker.doors.orders.kind=monitor")
+			.run((context) -> {
+				FailureAnalysis analysis = FailureAnalyses.analyze(context.getStartupFailure());
+				assertThat(analysis.getDescription()).contains("knocker.doors.orders.bean")
+					.contains("is a java.lang.String, which no thread waits on");
+			});
+	}
+
+	@Test
+	void aBeanOfATypeKnockerDoesNotKnowNeedsKindMonitorWrittenOut() {
+		// Once, any such bean silently became a monitor nobody synchronizes on: a 0
+		// forever.
+		this.contextRunner.withPropertyValues("knocker.doors.ledger.bean=ledgerMonitor").run((context) -> {
 			FailureAnalysis analysis = FailureAnalyses.analyze(context.getStartupFailure());
-			assertThat(analysis.getDescription()).contains("knocker.doors.orders.bean")
-				.contains("is a java.lang.String, which no thread waits on");
+			assertThat(analysis.getDescription()).contains("knocker.doors.ledger.kind")
+				.contains("is a java.lang.Object, which Knocker does not know how to knock on");
+			assertThat(analysis.getAction()).contains("knocker.doors.ledger.kind: monitor")
+				.contains("lock, read-write-lock, semaphore, executor, connection-pool, monitor");
 		});
+		this.contextRunner
+			.withPropertyValues("knocker.doors.ledger.bean=ledgerMonitor", "knocker.doors.ledger.kind=monitor")
+			.run((context) -> assertThat(context.getBean(Knockers.class).get("ledger").getDoor().kind())
+				.isEqualTo("monitor"));
+	}
+
+	@Test
+	void aKindThatDoesNotFitTheBeanFailsStartup() {
+		this.contextRunner
+			.withPropertyValues("knocker.doors.pool.bean=connectionPermits", "knocker.doors.pool.kind=lock")
+			.run((context) -> {
+				FailureAnalysis analysis = FailureAnalyses.analyze(context.getStartupFailure());
+				assertThat(analysis.getDescription()).contains("knocker.doors.pool.kind")
+					.contains("Value: lock")
+					.contains("java.util.concurrent.Semaphore, which cannot be knocked on as a lock");
+				assertThat(analysis.getAction()).contains("such as semaphore, or remove it");
+			});
+		this.contextRunner
+			.withPropertyValues("knocker.doors.pool.bean=connectionPermits", "knocker.doors.pool.kind=semaphore")
+			.run((context) -> assertThat(context.getBean(Knockers.class).get("pool").getDoor().kind())
+				.isEqualTo("semaphore"));
+	}
+
+	@Test
+	void aLockCanBeKnockedOnAsTheMonitorTheApplicationSynchronizesOn() {
+		this.contextRunner
+			.withPropertyValues("knocker.doors.inventory.bean=inventoryLock", "knocker.doors.inventory.kind=monitor")
+			.run((context) -> assertThat(context.getBean(Knockers.class).get("inventory").getDoor().kind())
+				.isEqualTo("monitor"));
+	}
+
+	@Test
+	void aDoorBeanTakesNoKind() {
+		this.contextRunner.withBean("ordersDoor", io.knocker.Door.class, () -> Doors.lock(new ReentrantLock()))
+			.withPropertyValues("knocker.doors.orders.bean=ordersDoor", "knocker.doors.orders.kind=semaphore")
+			.run((context) -> {
+				FailureAnalysis analysis = FailureAnalyses.analyze(context.getStartupFailure());
+				assertThat(analysis.getDescription()).contains("knocker.doors.orders.kind")
+					.contains("is a Door of its own, of kind 'lock'");
+			});
 	}
 
 	@Test

@@ -60,7 +60,7 @@ public class KnockerLifecycleTests {
 		held.await();
 		long[] closing = new long[1];
 		this.contextRunner.withBean("ledger", Object.class, () -> monitor)
-			.withPropertyValues("knocker.doors.ledger.bean=ledger")
+			.withPropertyValues("knocker.doors.ledger.bean=ledger", "knocker.doors.ledger.kind=monitor")
 			.run((context) -> {
 				await().atMost(Duration.ofSeconds(5))
 					.until(() -> context.getBean(Knockers.class).get("ledger").getContentionMetric() > 0.9);

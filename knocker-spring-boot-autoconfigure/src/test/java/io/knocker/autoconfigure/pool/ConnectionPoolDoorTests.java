@@ -1,0 +1,236 @@
+package io.knocker.autoconfigure.pool;
+
+import java.sql.Connection;
+import java.sql.SQLException;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import java.util.concurrent.atomic.AtomicLong;
+import java.util.concurrent.atomic.DoubleAdder;
+import java.util.concurrent.locks.LockSupport;
+
+import javax.sql.DataSource;
+
+import com.zaxxer.hikari.HikariDataSource;
+import io.knocker.KnockKnock;
+import io.knocker.KnockMeasured;
+import io.knocker.autoconfigure.FailureAnalyses;
+import io.knocker.autoconfigure.KnockerAutoConfiguration;
+import io.knocker.autoconfigure.Knockers;
+import io.knocker.autoconfigure.measure.KnockMeasuredAutoConfiguration;
+import io.knocker.autoconfigure.measure.MeasuredMethods;
+import io.knocker.autoconfigure.measure.MethodContention;
+import org.junit.jupiter.api.Test;
+
+import org.springframework.boot.autoconfigure.AutoConfigurations;
+import org.springframework.boot.diagnostics.FailureAnalysis;
+import org.springframework.boot.test.context.runner.ApplicationContextRunner;
+import org.springframework.jdbc.datasource.LazyConnectionDataSourceProxy;
+import org.springframework.jdbc.datasource.SimpleDriverDataSource;
+import org.springframework.jdbc.datasource.lookup.AbstractRoutingDataSource;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.within;
+
+/**
+ * Connection-pool doors on a real HikariCP pool over H2 in memory: a door per pooled
+ * {@code DataSource} bean, what it reads exhausted and at rest, and a measured call's own
+ * wait against the wait for {@code getConnection()} the call timed itself.
+ */
+class ConnectionPoolDoorTests {
+
+	private final ApplicationContextRunner contextRunner = new ApplicationContextRunner()
+		.withConfiguration(AutoConfigurations.of(KnockerAutoConfiguration.class, KnockMeasuredAutoConfiguration.class));
+
+	@Test
+	void aPooledDataSourceIsADoorNamedAfterItsBeanAndNoKnockStartsThePool() {
+		this.contextRunner.withBean("dataSource", DataSource.class, () -> pool("rest", 2)).run((context) -> {
+			KnockKnock door = context.getBean(Knockers.class).get("dataSource");
+			assertThat(door.getDoor().kind()).isEqualTo("connection-pool");
+			LockSupport.parkNanos(500_000_000);
+			// Hikari starts at the first connection: a knock never asks for one.
+			assertThat(context.getBean(HikariDataSource.class).getHikariPoolMXBean()).isNull();
+			assertThat(door.snapshot().knocks()).isGreaterThan(10);
+			assertThat(door.getContentionMetric()).isZero();
+		});
+	}
+
+	@Test
+	void spring_sWrappersAreUnwrappedToThePoolAndARoutingDataSourceGetsNoDoor() {
+		this.contextRunner
+			.withBean("lazyDataSource", DataSource.class, () -> new LazyConnectionDataSourceProxy(pool("lazy", 2)))
+			.withBean("routingDataSource", DataSource.class, ConnectionPoolDoorTests::routing)
+			.withBean("plainDataSource", DataSource.class,
+					() -> new SimpleDriverDataSource(new org.h2.Driver(), "jdbc:h2:mem:plain"))
+			.run((context) -> {
+				Knockers knockers = context.getBean(Knockers.class);
+				assertThat(knockers.get("lazyDataSource").getDoor().kind()).isEqualTo("connection-pool");
+				assertThat(knockers.asMap()).doesNotContainKeys("routingDataSource", "plainDataSource");
+			});
+	}
+
+	@Test
+	void dataSourceDoorsCanBeTurnedOff() {
+		this.contextRunner.withBean("dataSource", DataSource.class, () -> pool("off", 2))
+			.withPropertyValues("knocker.auto-doors.data-sources=false")
+			.run((context) -> assertThat(context.getBean(Knockers.class).asMap()).doesNotContainKey("dataSource"));
+	}
+
+	@Test
+	void aConfiguredDoorOnADataSourceThatIsNoPoolFailsStartup() {
+		this.contextRunner
+			.withBean("plainDataSource", DataSource.class,
+					() -> new SimpleDriverDataSource(new org.h2.Driver(), "jdbc:h2:mem:plain"))
+			.withPropertyValues("knocker.doors.db.bean=plainDataSource")
+			.run((context) -> {
+				FailureAnalysis analysis = FailureAnalyses.analyze(context.getStartupFailure());
+				assertThat(analysis.getDescription()).contains("knocker.doors.db.bean")
+					.contains("is not a HikariCP pool nor wraps one");
+			});
+	}
+
+	@Test
+	void anExhaustedPoolReadsHighAndEachCallsWaitedFollowsItsOwnTimingOfGetConnection() throws Exception {
+		this.contextRunner.withBean("dataSource", DataSource.class, () -> pool("busy", 2))
+			.withBean(Orders.class)
+			.run((context) -> {
+				Orders orders = context.getBean(Orders.class);
+				KnockKnock door = context.getBean(Knockers.class).get("dataSource");
+				ExecutorService clients = Executors.newFixedThreadPool(8);
+				try {
+					List<Future<?>> running = new ArrayList<>();
+					long end = System.nanoTime() + 3_000_000_000L;
+					for (int i = 0; i < 8; i++) {
+						running.add(clients.submit(() -> {
+							while (System.nanoTime() < end) {
+								orders.place();
+							}
+						}));
+					}
+					for (Future<?> client : running) {
+						client.get();
+					}
+				}
+				finally {
+					clients.shutdownNow();
+				}
+				MethodContention place = context.getBean(MeasuredMethods.class).asMap().get("Orders.place");
+				double truth = orders.meanWaitedShare();
+				System.out.printf(
+						"pool of 2, 8 clients: door %.3f, busyRatio %.3f; %d calls, meanWaited %.3f, "
+								+ "timed %.3f; total connections %d%n",
+						door.getContentionMetric(), door.getBusyRatio(), place.getCalls(), place.getMeanWaited(), truth,
+						context.getBean(HikariDataSource.class).getHikariPoolMXBean().getTotalConnections());
+				assertThat(door.getContentionMetric()).isGreaterThan(0.5);
+				// Eight clients on two connections: three quarters of the time, a call
+				// waits.
+				// Hikari does not queue fairly (a returning thread often takes its
+				// connection
+				// back), so the mean of the calls' own shares reads lower: 0.45 here.
+				assertThat(truth).isBetween(0.25, 0.95);
+				assertThat(place.getMeanWaited()).isCloseTo(truth, within(0.1));
+				// The knocks never took a connection of their own.
+				assertThat(context.getBean(HikariDataSource.class).getHikariPoolMXBean().getTotalConnections())
+					.isLessThanOrEqualTo(2);
+			});
+	}
+
+	@Test
+	void aRoomyPoolReadsLowUnderLoadAndFreeAtRest() throws Exception {
+		this.contextRunner.withBean("dataSource", DataSource.class, () -> pool("roomy", 10))
+			.withBean(Orders.class)
+			.run((context) -> {
+				Orders orders = context.getBean(Orders.class);
+				KnockKnock door = context.getBean(Knockers.class).get("dataSource");
+				// Started and filled first: Hikari opens its ten connections in the
+				// background, and the first calls wait for them.
+				orders.place();
+				org.awaitility.Awaitility.await()
+					.until(() -> context.getBean(HikariDataSource.class)
+						.getHikariPoolMXBean()
+						.getIdleConnections() == 10);
+				door.resetContentionMetric();
+				ExecutorService clients = Executors.newFixedThreadPool(2);
+				try {
+					long end = System.nanoTime() + 1_500_000_000L;
+					Future<?> a = clients.submit(() -> repeat(orders, end));
+					Future<?> b = clients.submit(() -> repeat(orders, end));
+					a.get();
+					b.get();
+				}
+				finally {
+					clients.shutdownNow();
+				}
+				double loaded = door.getContentionMetric();
+				door.resetContentionMetric();
+				LockSupport.parkNanos(1_000_000_000);
+				System.out.printf("pool of 10, 2 clients: %.4f; at rest %.4f%n", loaded, door.getContentionMetric());
+				assertThat(loaded).isLessThan(0.1);
+				assertThat(door.getContentionMetric()).isLessThan(0.05);
+			});
+	}
+
+	private static void repeat(Orders orders, long end) {
+		while (System.nanoTime() < end) {
+			orders.place();
+		}
+	}
+
+	private static HikariDataSource pool(String name, int size) {
+		HikariDataSource pool = new HikariDataSource();
+		pool.setJdbcUrl("jdbc:h2:mem:" + name + ";DB_CLOSE_DELAY=-1");
+		pool.setMaximumPoolSize(size);
+		pool.setMinimumIdle(size);
+		pool.setPoolName(name);
+		return pool;
+	}
+
+	private static DataSource routing() {
+		AbstractRoutingDataSource routing = new AbstractRoutingDataSource() {
+			@Override
+			protected Object determineCurrentLookupKey() {
+				return "a";
+			}
+		};
+		routing.setTargetDataSources(java.util.Map.of("a", pool("route-a", 1), "b", pool("route-b", 1)));
+		routing.afterPropertiesSet();
+		return routing;
+	}
+
+	static class Orders {
+
+		private final DataSource dataSource;
+
+		private final DoubleAdder waitedShares = new DoubleAdder();
+
+		private final AtomicLong calls = new AtomicLong();
+
+		Orders(DataSource dataSource) {
+			this.dataSource = dataSource;
+		}
+
+		/** Holds a connection for 20 ms, timing its own wait for it. */
+		@KnockMeasured(door = "dataSource")
+		public void place() {
+			long start = System.nanoTime();
+			try (Connection connection = this.dataSource.getConnection()) {
+				long got = System.nanoTime();
+				LockSupport.parkNanos(20_000_000);
+				long end = System.nanoTime();
+				this.waitedShares.add((double) (got - start) / (end - start));
+				this.calls.incrementAndGet();
+			}
+			catch (SQLException ex) {
+				throw new IllegalStateException(ex);
+			}
+		}
+
+		double meanWaitedShare() {
+			return this.waitedShares.sum() / Math.max(1, this.calls.get());
+		}
+
+	}
+
+}
