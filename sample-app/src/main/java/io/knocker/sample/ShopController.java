@@ -22,12 +22,21 @@ public class ShopController {
 
 	private final ReceiptService receipts;
 
+	private final OrderHistoryService orders;
+
 	public ShopController(InventoryService inventory, CatalogService catalog, ReportService reports,
-			ReceiptService receipts) {
+			ReceiptService receipts, OrderHistoryService orders) {
 		this.inventory = inventory;
 		this.catalog = catalog;
 		this.reports = reports;
 		this.receipts = receipts;
+		this.orders = orders;
+	}
+
+	/** A database pool of two connections: under load, requests queue for one. */
+	@GetMapping("/orders")
+	public Map<String, Long> orders() {
+		return Map.of("tables", this.orders.count());
 	}
 
 	/** Contended: every checkout queues on the inventory lock. */
