@@ -56,20 +56,24 @@ class JvmDoorTests {
 	void anIdleJvmReadsNoMoreThanABareParkLoopBesideIt() {
 		try (KnockKnock knocker = KnockKnock.builder().build(); ParkControl control = new ParkControl()) {
 			knocker.start();
-			// A stretch long enough for ~20 windows and ~200 knocks at the defaults.
-			Workload.sleepMillis(2200);
+			// A stretch long enough for ~40 windows and ~400 knocks at the defaults: one
+			// wake-up held up early is carried over the sleeps after it (the window's
+			// starvation rate), which over ~20 windows alone read 0.064 once.
+			Workload.sleepMillis(4400);
 			double metric = knocker.getContentionMetric();
-			double noise = control.reading();
+			// Read as the jvm door reads: beyond the timer's idle baseline. Its own
+			// median
+			// would hide steady starvation, which the door counts (0.064 against 0.016 so
+			// read failed a full build once).
+			double noise = control.readingAsTheJvmDoor();
 			System.out.printf("idle jvm door: contention %.4f busyRatio %.4f over %d knocks; bare park loop %.4f%n",
 					metric, knocker.getBusyRatio(), knocker.snapshot().knocks(), noise);
 			// Without the idle baseline a 1 ms park reads 0.05-0.1 here; with it, the
-			// timer's and the
-			// machine's noise, which the bare loop beside it measures in the same
-			// conditions.
+			// timer's and the machine's noise, which the bare loop measures beside it.
 			assertThat(metric).isLessThan(3 * noise + 0.01);
 			// The defaults' duty cycle: 10 knocks per 110 ms, not a thousand a second.
-			assertThat(knocker.snapshot().knocks()).isBetween(100L, 400L);
-			assertThat(knocker.snapshot().sampled().toMillis()).isGreaterThan(1800);
+			assertThat(knocker.snapshot().knocks()).isBetween(200L, 800L);
+			assertThat(knocker.snapshot().sampled().toMillis()).isGreaterThan(3600);
 		}
 	}
 
