@@ -8,10 +8,12 @@ public final class InvalidSettingException extends IllegalArgumentException {
 
 	private static final long serialVersionUID = 1L;
 
+	/** The setting, as the builder method is named. */
 	private final String setting;
 
 	private final transient Object value;
 
+	/** What the setting must be, as the message words it. */
 	private final String requirement;
 
 	InvalidSettingException(String setting, Object value, String requirement) {

@@ -40,6 +40,12 @@ public record KnockSettings(String name, Duration pollingInterval, Duration samp
 
 	/**
 	 * Checks the settings.
+	 * @param name the knocker's name
+	 * @param pollingInterval the mean time between knocks
+	 * @param samplingInterval how long each sampling window lasts
+	 * @param sleepingInterval the sleep between sampling windows
+	 * @param timeout how long a stop waits for a knock under way to end
+	 * @param holderSamplesPerSecond holder samples a second, at most; 0 for never
 	 * @throws InvalidSettingException (an IllegalArgumentException) naming the first
 	 * invalid setting and its value
 	 */

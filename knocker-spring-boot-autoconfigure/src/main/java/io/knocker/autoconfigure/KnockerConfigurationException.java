@@ -9,12 +9,16 @@ public class KnockerConfigurationException extends RuntimeException {
 
 	private static final long serialVersionUID = 1L;
 
+	/** The property, or the annotated method, at fault. */
 	private final String where;
 
+	/** The value at fault, as the user wrote it. */
 	private final String value;
 
+	/** What is wrong with the value. */
 	private final String problem;
 
+	/** What to do about it. */
 	private final String action;
 
 	/**
@@ -32,18 +36,34 @@ public class KnockerConfigurationException extends RuntimeException {
 		this.action = action;
 	}
 
+	/**
+	 * The property, or the annotated method, at fault.
+	 * @return the where
+	 */
 	public String getWhere() {
 		return this.where;
 	}
 
+	/**
+	 * The value at fault, as the user wrote it.
+	 * @return the value
+	 */
 	public String getValue() {
 		return this.value;
 	}
 
+	/**
+	 * What is wrong with the value.
+	 * @return the problem
+	 */
 	public String getProblem() {
 		return this.problem;
 	}
 
+	/**
+	 * What to do about it.
+	 * @return the action
+	 */
 	public String getAction() {
 		return this.action;
 	}

@@ -27,22 +27,42 @@ public class KnockerProperties extends KnockingProperties {
 
 	private final Holders holders = new Holders();
 
+	/**
+	 * The {@code enabled} property.
+	 * @return its value
+	 */
 	public boolean isEnabled() {
 		return this.enabled;
 	}
 
+	/**
+	 * Sets the {@code enabled} property.
+	 * @param enabled its value
+	 */
 	public void setEnabled(boolean enabled) {
 		this.enabled = enabled;
 	}
 
+	/**
+	 * The {@code doors} property.
+	 * @return its value
+	 */
 	public Map<String, DoorProperties> getDoors() {
 		return this.doors;
 	}
 
+	/**
+	 * The {@code auto-doors} property.
+	 * @return its value
+	 */
 	public AutoDoors getAutoDoors() {
 		return this.autoDoors;
 	}
 
+	/**
+	 * The {@code holders} property.
+	 * @return its value
+	 */
 	public Holders getHolders() {
 		return this.holders;
 	}
@@ -62,18 +82,34 @@ public class KnockerProperties extends KnockingProperties {
 		 */
 		private double maxSamplesPerSecond = 2;
 
+		/**
+		 * The {@code enabled} property.
+		 * @return its value
+		 */
 		public boolean isEnabled() {
 			return this.enabled;
 		}
 
+		/**
+		 * Sets the {@code enabled} property.
+		 * @param enabled its value
+		 */
 		public void setEnabled(boolean enabled) {
 			this.enabled = enabled;
 		}
 
+		/**
+		 * The {@code max-samples-per-second} property.
+		 * @return its value
+		 */
 		public double getMaxSamplesPerSecond() {
 			return this.maxSamplesPerSecond;
 		}
 
+		/**
+		 * Sets the {@code max-samples-per-second} property.
+		 * @param maxSamplesPerSecond its value
+		 */
 		public void setMaxSamplesPerSecond(double maxSamplesPerSecond) {
 			this.maxSamplesPerSecond = maxSamplesPerSecond;
 		}
@@ -116,42 +152,82 @@ public class KnockerProperties extends KnockingProperties {
 		 */
 		private boolean dataSources = true;
 
+		/**
+		 * The {@code data-sources} property.
+		 * @return its value
+		 */
 		public boolean isDataSources() {
 			return this.dataSources;
 		}
 
+		/**
+		 * Sets the {@code data-sources} property.
+		 * @param dataSources its value
+		 */
 		public void setDataSources(boolean dataSources) {
 			this.dataSources = dataSources;
 		}
 
+		/**
+		 * The {@code event-loop} property.
+		 * @return its value
+		 */
 		public boolean isEventLoop() {
 			return this.eventLoop;
 		}
 
+		/**
+		 * Sets the {@code event-loop} property.
+		 * @param eventLoop its value
+		 */
 		public void setEventLoop(boolean eventLoop) {
 			this.eventLoop = eventLoop;
 		}
 
+		/**
+		 * The {@code http} property.
+		 * @return its value
+		 */
 		public boolean isHttp() {
 			return this.http;
 		}
 
+		/**
+		 * Sets the {@code http} property.
+		 * @param http its value
+		 */
 		public void setHttp(boolean http) {
 			this.http = http;
 		}
 
+		/**
+		 * The {@code task-executors} property.
+		 * @return its value
+		 */
 		public boolean isTaskExecutors() {
 			return this.taskExecutors;
 		}
 
+		/**
+		 * Sets the {@code task-executors} property.
+		 * @param taskExecutors its value
+		 */
 		public void setTaskExecutors(boolean taskExecutors) {
 			this.taskExecutors = taskExecutors;
 		}
 
+		/**
+		 * The {@code virtual-threads} property.
+		 * @return its value
+		 */
 		public boolean isVirtualThreads() {
 			return this.virtualThreads;
 		}
 
+		/**
+		 * Sets the {@code virtual-threads} property.
+		 * @param virtualThreads its value
+		 */
 		public void setVirtualThreads(boolean virtualThreads) {
 			this.virtualThreads = virtualThreads;
 		}
@@ -177,18 +253,34 @@ public class KnockerProperties extends KnockingProperties {
 		 */
 		private DoorKind kind;
 
+		/**
+		 * The {@code bean} property.
+		 * @return its value
+		 */
 		public String getBean() {
 			return this.bean;
 		}
 
+		/**
+		 * Sets the {@code bean} property.
+		 * @param bean its value
+		 */
 		public void setBean(String bean) {
 			this.bean = bean;
 		}
 
+		/**
+		 * The {@code kind} property.
+		 * @return its value
+		 */
 		public DoorKind getKind() {
 			return this.kind;
 		}
 
+		/**
+		 * Sets the {@code kind} property.
+		 * @param kind its value
+		 */
 		public void setKind(DoorKind kind) {
 			this.kind = kind;
 		}

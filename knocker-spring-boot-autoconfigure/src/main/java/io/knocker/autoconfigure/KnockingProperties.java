@@ -35,34 +35,66 @@ public abstract class KnockingProperties {
 	 */
 	private Duration timeout;
 
+	/**
+	 * The {@code polling-interval} property.
+	 * @return its value
+	 */
 	public Duration getPollingInterval() {
 		return this.pollingInterval;
 	}
 
+	/**
+	 * Sets the {@code polling-interval} property.
+	 * @param pollingInterval its value
+	 */
 	public void setPollingInterval(Duration pollingInterval) {
 		this.pollingInterval = pollingInterval;
 	}
 
+	/**
+	 * The {@code sampling-interval} property.
+	 * @return its value
+	 */
 	public Duration getSamplingInterval() {
 		return this.samplingInterval;
 	}
 
+	/**
+	 * Sets the {@code sampling-interval} property.
+	 * @param samplingInterval its value
+	 */
 	public void setSamplingInterval(Duration samplingInterval) {
 		this.samplingInterval = samplingInterval;
 	}
 
+	/**
+	 * The {@code sleeping-interval} property.
+	 * @return its value
+	 */
 	public Duration getSleepingInterval() {
 		return this.sleepingInterval;
 	}
 
+	/**
+	 * Sets the {@code sleeping-interval} property.
+	 * @param sleepingInterval its value
+	 */
 	public void setSleepingInterval(Duration sleepingInterval) {
 		this.sleepingInterval = sleepingInterval;
 	}
 
+	/**
+	 * The {@code timeout} property.
+	 * @return its value
+	 */
 	public Duration getTimeout() {
 		return this.timeout;
 	}
 
+	/**
+	 * Sets the {@code timeout} property.
+	 * @param timeout its value
+	 */
 	public void setTimeout(Duration timeout) {
 		this.timeout = timeout;
 	}

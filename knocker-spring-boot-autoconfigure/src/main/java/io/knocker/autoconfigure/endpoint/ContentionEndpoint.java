@@ -44,6 +44,10 @@ public class ContentionEndpoint {
 		this.methods = (methods != null) ? methods : new MeasuredMethods();
 	}
 
+	/**
+	 * {@code GET /actuator/contention}: every door and measured method.
+	 * @return the doors and methods
+	 */
 	@ReadOperation
 	public ContentionDescriptor contention() {
 		Map<String, DoorDescriptor> doors = new LinkedHashMap<>();
@@ -55,6 +59,11 @@ public class ContentionEndpoint {
 				doors, methods);
 	}
 
+	/**
+	 * {@code GET /actuator/contention/{name}}: one door, with its holders, or one method.
+	 * @param name a door's or a measured method's name
+	 * @return the door or method, or {@code null} (404) for an unknown name
+	 */
 	@ReadOperation
 	public @Nullable OperationResponseBody contentionOf(@Selector String name) {
 		KnockKnock knocker = this.knockers.get(name);
@@ -65,6 +74,11 @@ public class ContentionEndpoint {
 		return (method != null) ? MethodDescriptor.of(method) : null;
 	}
 
+	/**
+	 * {@code POST /actuator/contention}: resets, starts or stops every door.
+	 * @param action {@code reset} (the default), {@code start} or {@code stop}
+	 * @return every door and measured method after the change
+	 */
 	@WriteOperation
 	public ContentionDescriptor act(@Nullable String action) {
 		Consumer<KnockKnock> change = switch ((action != null) ? action.toLowerCase(Locale.ROOT) : "reset") {
