@@ -80,7 +80,9 @@ public class ContentionEndpoint {
 	 * @return every door and measured method after the change
 	 */
 	@WriteOperation
-	public ContentionDescriptor act(@Nullable String action) {
+	@SuppressWarnings("deprecation") // Spring's @Nullable: Boot 3.5 reads only it, Boot 4
+										// both
+	public ContentionDescriptor act(@org.springframework.lang.Nullable @Nullable String action) {
 		Consumer<KnockKnock> change = switch ((action != null) ? action.toLowerCase(Locale.ROOT) : "reset") {
 			case "reset" -> KnockKnock::resetContentionMetric;
 			case "start" -> KnockKnock::start;

@@ -1,5 +1,7 @@
 package io.knocker.autoconfigure.web;
 
+import java.util.List;
+import java.util.Set;
 import java.util.concurrent.Executor;
 
 import io.knocker.autoconfigure.Knockers;
@@ -21,22 +23,28 @@ public class EventLoopDoor extends ServerDoor {
 	/** The door's name. */
 	public static final String NAME = "event-loop";
 
+	/** Spring Boot's Reactor Netty server: Boot 4's, then Boot 3.5's. */
+	private static final Set<String> NETTY_SERVERS = Set.of("org.springframework.boot.reactor.netty.NettyWebServer",
+			"org.springframework.boot.web.embedded.netty.NettyWebServer");
+
 	private final ObjectProvider<ReactorResourceFactory> resources;
 
 	/**
 	 * Creates the listener.
 	 * @param knockers where to add the door
+	 * @param lookups how to find the application's web server, per Spring Boot line
 	 * @param resources the Reactor Netty resources the server runs on
 	 */
-	public EventLoopDoor(Knockers knockers, ObjectProvider<ReactorResourceFactory> resources) {
-		super(NAME, knockers);
+	public EventLoopDoor(Knockers knockers, List<WebServerLookup> lookups,
+			ObjectProvider<ReactorResourceFactory> resources) {
+		super(NAME, knockers, lookups);
 		this.resources = resources;
 	}
 
 	@Override
 	@Nullable Executor find(WebServer server) {
 		ReactorResourceFactory resources = this.resources.getIfAvailable();
-		if (resources == null || !server.getClass().getSimpleName().startsWith("Netty")) {
+		if (resources == null || !NETTY_SERVERS.contains(server.getClass().getName())) {
 			return null;
 		}
 		return resources.getLoopResources().onServer(LoopResources.DEFAULT_NATIVE);

@@ -19,17 +19,17 @@ import org.springframework.http.client.ReactorResourceFactory;
  */
 @AutoConfiguration(after = KnockerAutoConfiguration.class)
 @ConditionalOnWebApplication(type = ConditionalOnWebApplication.Type.REACTIVE)
-@ConditionalOnClass(
-		name = { "reactor.netty.resources.LoopResources", "org.springframework.http.client.ReactorResourceFactory",
-				"org.springframework.boot.web.server.context.WebServerApplicationContext" })
+@ConditionalOnClass(name = { "reactor.netty.resources.LoopResources",
+		"org.springframework.http.client.ReactorResourceFactory", "org.springframework.boot.web.server.WebServer" })
 @ConditionalOnBooleanProperty(name = "knocker.auto-doors.event-loop", matchIfMissing = true)
 @ConditionalOnBean(Knockers.class)
 public final class EventLoopDoorAutoConfiguration {
 
 	@Bean
 	@ConditionalOnMissingBean
-	EventLoopDoor eventLoopDoor(Knockers knockers, ObjectProvider<ReactorResourceFactory> resources) {
-		return new EventLoopDoor(knockers, resources);
+	EventLoopDoor eventLoopDoor(Knockers knockers, ObjectProvider<WebServerLookup> lookups,
+			ObjectProvider<ReactorResourceFactory> resources) {
+		return new EventLoopDoor(knockers, lookups.orderedStream().toList(), resources);
 	}
 
 }

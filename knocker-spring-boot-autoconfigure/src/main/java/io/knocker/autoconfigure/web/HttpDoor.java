@@ -24,10 +24,11 @@ public class HttpDoor extends ServerDoor {
 	/**
 	 * Creates the listener.
 	 * @param knockers where to add the door
+	 * @param lookups how to find the application's web server, per Spring Boot line
 	 * @param requestExecutors how to find each kind of server's request executor
 	 */
-	public HttpDoor(Knockers knockers, List<RequestExecutor> requestExecutors) {
-		super(NAME, knockers);
+	public HttpDoor(Knockers knockers, List<WebServerLookup> lookups, List<RequestExecutor> requestExecutors) {
+		super(NAME, knockers, lookups);
 		this.requestExecutors = requestExecutors;
 	}
 

@@ -10,44 +10,23 @@ import org.springframework.boot.autoconfigure.condition.ConditionalOnBooleanProp
 import org.springframework.boot.autoconfigure.condition.ConditionalOnClass;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnMissingBean;
 import org.springframework.context.annotation.Bean;
-import org.springframework.context.annotation.Configuration;
 
 /**
  * Auto-configuration for the {@code http} door, on Tomcat and Jetty
- * ({@code knocker.auto-doors.http}).
+ * ({@code knocker.auto-doors.http}): the server's request executor, found by the
+ * {@link RequestExecutor} beans of the application's Spring Boot line.
  */
 @AutoConfiguration(after = KnockerAutoConfiguration.class)
-@ConditionalOnClass(name = "org.springframework.boot.web.server.context.WebServerApplicationContext")
+@ConditionalOnClass(name = "org.springframework.boot.web.server.WebServer")
 @ConditionalOnBooleanProperty(name = "knocker.auto-doors.http", matchIfMissing = true)
 @ConditionalOnBean(Knockers.class)
 public final class HttpDoorAutoConfiguration {
 
 	@Bean
 	@ConditionalOnMissingBean
-	HttpDoor httpDoor(Knockers knockers, ObjectProvider<RequestExecutor> requestExecutors) {
-		return new HttpDoor(knockers, requestExecutors.orderedStream().toList());
-	}
-
-	@Configuration(proxyBeanMethods = false)
-	@ConditionalOnClass(name = "org.springframework.boot.tomcat.TomcatWebServer")
-	static class Tomcat {
-
-		@Bean
-		RequestExecutor tomcatRequestExecutor() {
-			return new TomcatRequestExecutor();
-		}
-
-	}
-
-	@Configuration(proxyBeanMethods = false)
-	@ConditionalOnClass(name = "org.springframework.boot.jetty.JettyWebServer")
-	static class Jetty {
-
-		@Bean
-		RequestExecutor jettyRequestExecutor() {
-			return new JettyRequestExecutor();
-		}
-
+	HttpDoor httpDoor(Knockers knockers, ObjectProvider<WebServerLookup> lookups,
+			ObjectProvider<RequestExecutor> requestExecutors) {
+		return new HttpDoor(knockers, lookups.orderedStream().toList(), requestExecutors.orderedStream().toList());
 	}
 
 }

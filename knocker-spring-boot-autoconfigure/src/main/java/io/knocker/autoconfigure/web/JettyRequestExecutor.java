@@ -8,14 +8,14 @@ import org.springframework.boot.jetty.JettyWebServer;
 import org.springframework.boot.web.server.WebServer;
 
 /**
- * Jetty's request executor: its server's thread pool.
+ * Jetty's request executor, in a Spring Boot 4 application.
  */
 final class JettyRequestExecutor implements RequestExecutor {
 
 	@Override
 	public @Nullable Executor find(WebServer server) {
 		if (server instanceof JettyWebServer jetty) {
-			return jetty.getServer().getThreadPool();
+			return ServerExecutors.of(jetty.getServer());
 		}
 		return null;
 	}

@@ -1,5 +1,6 @@
 package io.knocker.autoconfigure.web;
 
+import java.util.List;
 import java.util.concurrent.Executor;
 
 import io.knocker.Doors;
@@ -8,7 +9,6 @@ import org.jspecify.annotations.Nullable;
 
 import org.springframework.boot.context.event.ApplicationStartedEvent;
 import org.springframework.boot.web.server.WebServer;
-import org.springframework.boot.web.server.context.WebServerApplicationContext;
 import org.springframework.context.ApplicationListener;
 
 /**
@@ -22,18 +22,23 @@ abstract class ServerDoor implements ApplicationListener<ApplicationStartedEvent
 
 	private final Knockers knockers;
 
-	ServerDoor(String name, Knockers knockers) {
+	private final List<WebServerLookup> lookups;
+
+	ServerDoor(String name, Knockers knockers, List<WebServerLookup> lookups) {
 		this.name = name;
 		this.knockers = knockers;
+		this.lookups = lookups;
 	}
 
 	@Override
 	public final void onApplicationEvent(ApplicationStartedEvent event) {
-		if (!(event.getApplicationContext() instanceof WebServerApplicationContext context)
-				|| this.knockers.get(this.name) != null) {
+		if (this.knockers.get(this.name) != null) {
 			return;
 		}
-		WebServer server = context.getWebServer();
+		WebServer server = null;
+		for (int i = 0; i < this.lookups.size() && server == null; i++) {
+			server = this.lookups.get(i).find(event.getApplicationContext());
+		}
 		Executor executor = (server != null) ? find(server) : null;
 		if (executor != null) {
 			this.knockers.addDoor(this.name, Doors.executor(executor));

@@ -8,15 +8,14 @@ import org.springframework.boot.tomcat.TomcatWebServer;
 import org.springframework.boot.web.server.WebServer;
 
 /**
- * Tomcat's request executor: its connector's protocol handler's (a thread pool, or a
- * virtual thread per request when virtual threads are on).
+ * Tomcat's request executor, in a Spring Boot 4 application.
  */
 final class TomcatRequestExecutor implements RequestExecutor {
 
 	@Override
 	public @Nullable Executor find(WebServer server) {
 		if (server instanceof TomcatWebServer tomcat) {
-			return tomcat.getTomcat().getConnector().getProtocolHandler().getExecutor();
+			return ServerExecutors.of(tomcat.getTomcat());
 		}
 		return null;
 	}

@@ -26,7 +26,8 @@ class ContentionApp {
 		return new Orders();
 	}
 
-	static class Orders {
+	// Public, so that its proxy can be made in the class loader WebServers.on gives.
+	public static class Orders {
 
 		@KnockMeasured
 		public String place() {

@@ -1,6 +1,7 @@
 package io.knocker.autoconfigure.metrics;
 
 import java.util.concurrent.locks.ReentrantLock;
+import java.util.stream.Stream;
 
 import io.knocker.KnockMeasured;
 import io.knocker.autoconfigure.KnockerAutoConfiguration;
@@ -13,20 +14,29 @@ import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import org.junit.jupiter.api.Test;
 
 import org.springframework.boot.autoconfigure.AutoConfigurations;
-import org.springframework.boot.micrometer.metrics.autoconfigure.MetricsAutoConfiguration;
 import org.springframework.boot.test.context.FilteredClassLoader;
 import org.springframework.boot.test.context.runner.ApplicationContextRunner;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
+import org.springframework.util.ClassUtils;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
 class KnockerMetricsTests {
 
+	/** Spring Boot's metrics auto-configuration, Boot 4's or Boot 3.5's. */
+	static final Class<?> METRICS = Stream
+		.of("org.springframework.boot.micrometer.metrics.autoconfigure.MetricsAutoConfiguration",
+				"org.springframework.boot.actuate.autoconfigure.metrics.MetricsAutoConfiguration")
+		.filter((name) -> ClassUtils.isPresent(name, null))
+		.map((name) -> ClassUtils.resolveClassName(name, null))
+		.findFirst()
+		.orElseThrow();
+
 	private final ApplicationContextRunner contextRunner = new ApplicationContextRunner()
 		.withConfiguration(AutoConfigurations.of(KnockerAutoConfiguration.class, KnockMeasuredAutoConfiguration.class,
-				KnockerMetricsAutoConfiguration.class, MetricsAutoConfiguration.class))
+				KnockerMetricsAutoConfiguration.class, METRICS))
 		.withUserConfiguration(Registry.class)
 		.withPropertyValues("knocker.doors.inventory-lock.bean=inventoryLock");
 

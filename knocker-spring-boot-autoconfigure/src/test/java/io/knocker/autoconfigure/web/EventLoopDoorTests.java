@@ -5,12 +5,11 @@ import java.util.concurrent.locks.LockSupport;
 
 import io.knocker.KnockKnock;
 import io.knocker.autoconfigure.Knockers;
+import io.knocker.autoconfigure.WebServers;
 import io.netty.channel.EventLoopGroup;
 import org.junit.jupiter.api.Test;
 import reactor.netty.resources.LoopResources;
 
-import org.springframework.boot.builder.SpringApplicationBuilder;
-import org.springframework.boot.web.server.context.WebServerApplicationContext;
 import org.springframework.context.ConfigurableApplicationContext;
 import org.springframework.http.client.ReactorResourceFactory;
 
@@ -25,16 +24,13 @@ class EventLoopDoorTests {
 
 	@Test
 	void aBlockedEventLoopReadsHighAndIdleLoopsLow() throws Exception {
-		ConfigurableApplicationContext context = new SpringApplicationBuilder(SlowApp.class).run("--server.port=0",
-				"--server.address=127.0.0.1", "--spring.main.web-application-type=reactive",
-				// Reactor Netty, not the reactive Jetty or Tomcat the test classpath also
-				// has.
-				"--spring.autoconfigure.exclude=org.springframework.boot.jetty.autoconfigure.reactive.JettyReactiveWebServerAutoConfiguration,org.springframework.boot.tomcat.autoconfigure.reactive.TomcatReactiveWebServerAutoConfiguration");
+		// Reactor Netty, not the reactive Jetty or Tomcat the test classpath also has.
+		ConfigurableApplicationContext context = WebServers.on("netty", SlowApp.class)
+			.run("--server.port=0", "--server.address=127.0.0.1", "--spring.main.web-application-type=reactive");
 		try {
 			Knockers knockers = context.getBean(Knockers.class);
 			await().atMost(Duration.ofSeconds(5)).until(() -> knockers.get("event-loop") != null);
-			assertThat(((WebServerApplicationContext) context).getWebServer().getClass().getSimpleName())
-				.isEqualTo("NettyWebServer");
+			assertThat(WebServers.of(context).getClass().getSimpleName()).isEqualTo("NettyWebServer");
 			KnockKnock door = knockers.get("event-loop");
 			assertThat(door.getDoor().kind()).isEqualTo("executor");
 			// At rest: about ten windows of idle loops taking a no-op.
@@ -63,8 +59,8 @@ class EventLoopDoorTests {
 
 	@Test
 	void onAServletServerThereIsNoEventLoopDoor() {
-		ConfigurableApplicationContext context = new SpringApplicationBuilder(SlowApp.class).run("--server.port=0",
-				"--server.address=127.0.0.1");
+		ConfigurableApplicationContext context = WebServers.on("tomcat", SlowApp.class)
+			.run("--server.port=0", "--server.address=127.0.0.1");
 		try {
 			Knockers knockers = context.getBean(Knockers.class);
 			await().atMost(Duration.ofSeconds(5)).until(() -> knockers.get("http") != null);

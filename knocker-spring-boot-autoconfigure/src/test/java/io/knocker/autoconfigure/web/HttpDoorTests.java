@@ -11,15 +11,14 @@ import java.util.concurrent.atomic.AtomicBoolean;
 
 import io.knocker.KnockKnock;
 import io.knocker.autoconfigure.Knockers;
+import io.knocker.autoconfigure.WebServers;
 import io.micrometer.core.instrument.MeterRegistry;
 import org.junit.jupiter.api.extension.ExtendWith;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
 
-import org.springframework.boot.builder.SpringApplicationBuilder;
 import org.springframework.boot.test.system.CapturedOutput;
 import org.springframework.boot.test.system.OutputCaptureExtension;
-import org.springframework.boot.web.server.context.WebServerApplicationContext;
 import org.springframework.context.ConfigurableApplicationContext;
 
 import static org.assertj.core.api.Assertions.assertThat;
@@ -44,7 +43,7 @@ class HttpDoorTests {
 			assertThat(context.getBean(MeterRegistry.class).find("knocker.contention").tag("door", "http").gauge())
 				.isNotNull();
 			// And in the endpoint.
-			int port = ((WebServerApplicationContext) context).getWebServer().getPort();
+			int port = WebServers.port(context);
 			HttpResponse<String> door = HttpClient.newHttpClient()
 				.send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + "/actuator/contention/http"))
 					.build(), HttpResponse.BodyHandlers.ofString());
@@ -82,7 +81,7 @@ class HttpDoorTests {
 		Knockers knockers = context.getBean(Knockers.class);
 		await().atMost(Duration.ofSeconds(5)).until(() -> knockers.get("http") != null);
 		KnockKnock http = knockers.get("http");
-		int port = ((WebServerApplicationContext) context).getWebServer().getPort();
+		int port = WebServers.port(context);
 		try (Clients clients = new Clients(port, 12)) {
 			Thread.sleep(500);
 			context.close();
@@ -96,14 +95,12 @@ class HttpDoorTests {
 		List<String> args = new ArrayList<>(List.of("--server.port=0", "--server.address=127.0.0.1",
 				"--server.tomcat.threads.max=2", "--server.tomcat.threads.min-spare=1", "--server.jetty.threads.max=6",
 				"--server.jetty.threads.min=2", "--management.endpoints.web.exposure.include=contention"));
-		if ("jetty".equals(server)) {
-			args.add("--spring.autoconfigure.exclude="
-					+ "org.springframework.boot.tomcat.autoconfigure.servlet.TomcatServletWebServerAutoConfiguration");
-		}
 		for (String property : properties) {
 			args.add("--" + property);
 		}
-		return new SpringApplicationBuilder(SlowApp.class).run(args.toArray(new String[0]));
+		ConfigurableApplicationContext context = WebServers.on(server, SlowApp.class).run(args.toArray(new String[0]));
+		assertThat(WebServers.of(context).getClass().getSimpleName()).startsWithIgnoringCase(server);
+		return context;
 	}
 
 	/** Clients that each send requests back to back until closed. */
