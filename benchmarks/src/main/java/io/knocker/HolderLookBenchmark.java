@@ -75,7 +75,7 @@ public class HolderLookBenchmark {
 
 	@Benchmark
 	public List<String> look() {
-		List<String> site = this.holders.sample(this.waiter, System.nanoTime());
+		List<String> site = this.holders.sample(this.waiter, this.monitor, System.nanoTime());
 		if (site == null) {
 			throw new IllegalStateException("no holder seen");
 		}

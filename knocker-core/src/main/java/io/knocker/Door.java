@@ -105,6 +105,16 @@ public abstract class Door {
 		return null;
 	}
 
+	/**
+	 * What {@link #holderWaiter()} blocks on while it waits at this door (a monitor, or a
+	 * synchronizer's queue), so that a holder sample is taken only while the waiter is
+	 * blocked on it, never while it is still waking or idle between knocks; {@code null}
+	 * while not known.
+	 */
+	Object holderLock() {
+		return null;
+	}
+
 	/** Whether the JVM can name who holds this door: a lock's or a monitor's owner. */
 	boolean samplesHolders() {
 		return false;

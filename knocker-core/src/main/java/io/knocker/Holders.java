@@ -1,5 +1,6 @@
 package io.knocker;
 
+import java.lang.management.LockInfo;
 import java.lang.management.ManagementFactory;
 import java.lang.management.ThreadInfo;
 import java.lang.management.ThreadMXBean;
@@ -45,17 +46,21 @@ final class Holders {
 	}
 
 	/**
-	 * Samples the holder of what {@code waiter} is blocked on, if the rate allows; on the
-	 * knock loop. Returns the site sampled, or {@code null}.
+	 * Samples the holder of {@code lock}, which {@code waiter} is blocked on, if the rate
+	 * allows; on the knock loop. Returns the site sampled, or {@code null}: nothing is
+	 * recorded, and the rate is not spent, unless the waiter is blocked on that very
+	 * object (compared by identity), in the JVM's look at it and in the snapshot with its
+	 * owner.
 	 */
-	List<String> sample(Thread waiter, long now) {
-		if (this.minGapNanos == Long.MAX_VALUE || (this.sampledOnce && now - this.lastSample < this.minGapNanos)) {
+	List<String> sample(Thread waiter, Object lock, long now) {
+		if (lock == null || this.minGapNanos == Long.MAX_VALUE
+				|| (this.sampledOnce && now - this.lastSample < this.minGapNanos)) {
 			return null;
 		}
 		ThreadInfo waiting = threads.getThreadInfo(waiter.getId(), 0);
-		if (waiting == null || (waiting.getThreadState() != Thread.State.BLOCKED
-				&& waiting.getThreadState() != Thread.State.WAITING)) {
-			// Not (or no longer) waiting on the door: nothing to say about a holder.
+		if (!blockedOn(waiting, lock)) {
+			// Not (or not yet, or no longer) blocked on the door: nothing to say about a
+			// holder.
 			return null;
 		}
 		this.lastSample = now;
@@ -65,11 +70,10 @@ final class Holders {
 		String name = null;
 		if (ownerId >= 0) {
 			// Both threads in one snapshot, so that the owner's stack is the one it had
-			// while the
-			// waiter was blocked on it: an owner that let go in between would be named
-			// falsely.
+			// while the waiter was blocked on it: an owner that let go in between would
+			// be named falsely.
 			ThreadInfo[] both = threads.getThreadInfo(new long[] { waiter.getId(), ownerId }, DEPTH);
-			if (both[0] == null || both[0].getLockOwnerId() != ownerId) {
+			if (!blockedOn(both[0], lock) || both[0].getLockOwnerId() != ownerId) {
 				return null;
 			}
 			ThreadInfo owner = both[1];
@@ -93,6 +97,16 @@ final class Holders {
 			this.total++;
 		}
 		return frames;
+	}
+
+	private static boolean blockedOn(ThreadInfo info, Object lock) {
+		if (info == null
+				|| (info.getThreadState() != Thread.State.BLOCKED && info.getThreadState() != Thread.State.WAITING)) {
+			return false;
+		}
+		LockInfo on = info.getLockInfo();
+		return on != null && on.getIdentityHashCode() == System.identityHashCode(lock)
+				&& on.getClassName().equals(lock.getClass().getName());
 	}
 
 	private static String frame(StackTraceElement frame) {

@@ -148,7 +148,7 @@ final class Knocking implements Door.Knock {
 		Holders holders = this.knocker.holders();
 		Thread waiter = (holders != null) ? this.door.holderWaiter() : null;
 		if (waiter != null) {
-			List<String> site = holders.sample(waiter, System.nanoTime());
+			List<String> site = holders.sample(waiter, this.door.holderLock(), System.nanoTime());
 			if (site != null && HolderSampleEvent.isRecorded()) {
 				HolderSampleEvent event = new HolderSampleEvent();
 				event.door = this.knocker.getName();

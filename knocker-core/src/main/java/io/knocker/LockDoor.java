@@ -24,9 +24,13 @@ final class LockDoor extends WaitingDoor {
 	@Override
 	Thread holderWaiter() {
 		// A lock's owner is named by the JVM (an exclusive ownable synchronizer); a
-		// read-write
-		// lock's reader waits on its writer.
+		// read-write lock's reader waits on its writer.
 		return (this.waiter != null) ? this.waiter.thread() : null;
+	}
+
+	@Override
+	Object holderLock() {
+		return blocker();
 	}
 
 	@Override

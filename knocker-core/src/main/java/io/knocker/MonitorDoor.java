@@ -102,6 +102,11 @@ final class MonitorDoor extends Door {
 	}
 
 	@Override
+	Object holderLock() {
+		return this.monitor;
+	}
+
+	@Override
 	protected boolean closed(long deadlineNanos) {
 		return this.waiter.close(deadlineNanos);
 	}

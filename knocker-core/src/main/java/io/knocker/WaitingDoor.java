@@ -51,11 +51,20 @@ public abstract class WaitingDoor extends Door {
 	/**
 	 * Whether the thread is parked on what the door's own waiter parks on (for a lock or
 	 * a semaphore, its synchronizer: every thread queued on one has the same
-	 * {@link LockSupport#getBlocker(Thread) blocker}). That object is learnt the first
-	 * time a look finds the waiter parked on the door; until then no thread can be told
-	 * waiting. A field read or two: no lock, no allocation.
+	 * {@link LockSupport#getBlocker(Thread) blocker}). A field read or two: no lock, no
+	 * allocation.
 	 */
 	final Boolean parkedWithWaiter(Thread thread) {
+		Object blocker = blocker();
+		return (blocker != null && LockSupport.getBlocker(thread) == blocker) ? Boolean.TRUE : Boolean.FALSE;
+	}
+
+	/**
+	 * What the door's own waiter parks on when it waits at the door, learnt the first
+	 * time it is seen parked there; until then {@code null}, and no thread can be told
+	 * waiting.
+	 */
+	final Object blocker() {
 		Object blocker = this.blocker;
 		if (blocker == null) {
 			Waiter waiter = this.waiter;
@@ -63,12 +72,12 @@ public abstract class WaitingDoor extends Door {
 			Object seen = (waiting != null) ? LockSupport.getBlocker(waiting) : null;
 			if (seen == null || seen == waiter) {
 				// Parked idle between knocks, on the waiter itself: not on the door.
-				return Boolean.FALSE;
+				return null;
 			}
 			this.blocker = seen;
 			blocker = seen;
 		}
-		return (LockSupport.getBlocker(thread) == blocker) ? Boolean.TRUE : Boolean.FALSE;
+		return blocker;
 	}
 
 	@Override

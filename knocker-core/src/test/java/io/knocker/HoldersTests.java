@@ -70,6 +70,55 @@ class HoldersTests {
 	}
 
 	@Test
+	void aMonitorSixClientsHoldInAKnownMethodIsNamedNotGuessed() throws Exception {
+		Object ledger = new Object();
+		KnockKnock knocker = KnockKnock.builder()
+			.name("six-clients")
+			.door(Doors.monitor(ledger))
+			.holderSamplesPerSecond(50)
+			.build();
+		try (knocker; Workload clients = Workload.repeat(6, () -> {
+			synchronized (ledger) {
+				postEntries();
+			}
+		})) {
+			knocker.start();
+			await().atMost(Duration.ofSeconds(10)).until(() -> samples(knocker) >= 24);
+			System.out.printf("six clients' holders: %s%n", knocker.getHolders());
+			double inPostEntries = knocker.getHolders()
+				.stream()
+				.filter((site) -> site.frames().stream().anyMatch((frame) -> frame.contains("postEntries(")))
+				.mapToDouble(HolderSite::share)
+				.sum();
+			assertThat(inPostEntries).isGreaterThan(0.8);
+		}
+	}
+
+	@Test
+	void aFreeMonitorUnderCpuLoadHasNoHolders() throws Exception {
+		// The door's waiter is slow to wake on a loaded machine, so knocks find it busy
+		// while nobody holds the monitor: a sample then would name nobody's site.
+		Object ledger = new Object();
+		// Knocking all the time, five times a millisecond, and any busy knock may sample.
+		KnockKnock knocker = KnockKnock.builder()
+			.name("free-monitor")
+			.door(Doors.monitor(ledger))
+			.pollingInterval(Duration.ofNanos(200_000))
+			.holderSamplesPerSecond(1000)
+			.sleepingInterval(Duration.ZERO)
+			.build();
+		int spinners = 4 * Runtime.getRuntime().availableProcessors();
+		try (knocker; Workload load = Workload.repeat(spinners, () -> Workload.compute(1_000_000))) {
+			knocker.start();
+			Workload.sleepMillis(3000);
+			System.out.printf("free monitor under load: %d busy knocks of %d, holders %s%n",
+					Math.round(knocker.getBusyRatio() * knocker.snapshot().knocks()), knocker.snapshot().knocks(),
+					knocker.getHolders());
+			assertThat(knocker.getHolders()).isEmpty();
+		}
+	}
+
+	@Test
 	void theRateLimitHoldsOnADoorBusyAllTheTimeAndResetClears() throws Exception {
 		ReentrantLock lock = new ReentrantLock();
 		CountDownLatch release = new CountDownLatch(1);

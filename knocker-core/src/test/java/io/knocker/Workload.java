@@ -95,7 +95,7 @@ final class Workload implements AutoCloseable {
 	}
 
 	/** Threads that each run {@code step} over and over until closed. */
-	private static Workload repeat(int threads, Runnable step) {
+	static Workload repeat(int threads, Runnable step) {
 		Workload workload = new Workload();
 		for (int i = 0; i < threads; i++) {
 			workload.spawn(() -> {
