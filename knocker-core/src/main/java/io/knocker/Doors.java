@@ -5,6 +5,7 @@ import java.util.concurrent.Executors;
 import java.util.concurrent.Semaphore;
 import java.util.concurrent.locks.Lock;
 import java.util.concurrent.locks.ReadWriteLock;
+import java.util.function.BooleanSupplier;
 
 /**
  * The doors a {@link KnockKnock} can knock on. Each call makes a new door: one per
@@ -66,13 +67,28 @@ public final class Doors {
 
 	/**
 	 * An executor: high when its queue is backed up. A knock hands it a no-op and times
-	 * until it starts; a {@link java.util.concurrent.ThreadPoolExecutor} below its core
-	 * size, which would start a thread for any task, is handed nothing and reads free.
+	 * until it starts; a {@link java.util.concurrent.ThreadPoolExecutor} that would start
+	 * a task at once (below its core size, or with nothing queued and a worker idle) is
+	 * handed nothing and reads free, so an idle pool is never woken.
 	 * @param executor the executor to knock on
 	 * @return a new executor door
 	 */
 	public static Door executor(Executor executor) {
 		return new ExecutorDoor(required(executor, "executor"));
+	}
+
+	/**
+	 * An executor the JDK cannot look into (Tomcat's or Jetty's pool, say), with a look
+	 * of its own: while {@code startsAtOnce} is true (a worker idle and nothing queued),
+	 * a knock gets straight through and the pool is handed nothing; otherwise the knock
+	 * is as {@link #executor(Executor)}'s.
+	 * @param executor the executor to knock on
+	 * @param startsAtOnce whether a task handed over now would start at once; called on
+	 * the knock loop before each knock, it must be cheap and must not block
+	 * @return a new executor door
+	 */
+	public static Door executor(Executor executor, BooleanSupplier startsAtOnce) {
+		return new ExecutorDoor("executor", required(executor, "executor"), required(startsAtOnce, "startsAtOnce"));
 	}
 
 	/**
@@ -119,7 +135,7 @@ public final class Doors {
 		// wait.
 		perTask.execute(() -> {
 		});
-		return new ExecutorDoor("virtual-threads", perTask);
+		return new ExecutorDoor("virtual-threads", perTask, null);
 	}
 
 	/**

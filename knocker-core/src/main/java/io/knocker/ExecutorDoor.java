@@ -1,7 +1,12 @@
 package io.knocker;
 
+import java.util.concurrent.BlockingQueue;
+import java.util.concurrent.Delayed;
 import java.util.concurrent.Executor;
+import java.util.concurrent.ScheduledThreadPoolExecutor;
 import java.util.concurrent.ThreadPoolExecutor;
+import java.util.concurrent.TimeUnit;
+import java.util.function.BooleanSupplier;
 
 /**
  * An {@link Executor}: a knock hands it a no-op and waits until the no-op starts, less
@@ -9,11 +14,17 @@ import java.util.concurrent.ThreadPoolExecutor;
  * thread of Knocker's waits: the no-op itself books the knock when it runs. The knock
  * allocates whatever the executor allocates to accept a task.
  * <p>
- * A {@link ThreadPoolExecutor} below its core size starts a new thread for every task it
- * is handed, so nothing queues: the knock gets straight through, and the pool is handed
- * nothing. Knocker never starts a pool's threads; a pool the application has not used yet
- * costs no thread and no wake-up. Reading the pool's size takes its main lock for a
- * moment (the lock {@code execute} takes only to add a worker).
+ * A knock looks before it knocks: a pool that would start a newcomer's task at once is
+ * handed nothing and the knock gets straight through, so an idle pool is never woken. For
+ * a {@link ThreadPoolExecutor} (Spring's pools are built on it): below its core size (a
+ * task would get a thread of its own; Knocker never starts a pool's threads), or nothing
+ * queued (for a scheduled pool, nothing due) and a worker not running a task. The look
+ * takes the pool's main lock twice for a moment (the lock {@code execute} takes only to
+ * add a worker; {@code getActiveCount} walks the workers under it, allocating the walk's
+ * iterator) and, on a scheduled pool, its queue's lock once; about a microsecond for a
+ * pool of ten (benchmarks/results/executor-look.md). Other pools say how to look through
+ * {@link Doors#executor(Executor, BooleanSupplier)}. A pool that would make a newcomer
+ * queue is handed the no-op, and reads as it always did.
  */
 final class ExecutorDoor extends Door {
 
@@ -28,19 +39,42 @@ final class ExecutorDoor extends Door {
 
 	private final Executor executor;
 
-	/** The executor when its size can be read before a knock, or {@code null}. */
-	private final ThreadPoolExecutor pool;
+	/** Whether a task handed over now would start at once; {@code null}: cannot tell. */
+	private final BooleanSupplier startsAtOnce;
 
 	private Probe probe;
 
 	ExecutorDoor(Executor executor) {
-		this("executor", executor);
+		this("executor", executor, lookAt(executor));
 	}
 
-	ExecutorDoor(String kind, Executor executor) {
+	ExecutorDoor(String kind, Executor executor, BooleanSupplier startsAtOnce) {
 		super(kind);
 		this.executor = executor;
-		this.pool = (executor instanceof ThreadPoolExecutor pool) ? pool : null;
+		this.startsAtOnce = startsAtOnce;
+	}
+
+	/** How to look at the JDK's pools; {@code null} for any other executor. */
+	static BooleanSupplier lookAt(Executor executor) {
+		if (!(executor instanceof ThreadPoolExecutor pool)) {
+			return null;
+		}
+		BlockingQueue<Runnable> queue = pool.getQueue();
+		if (pool instanceof ScheduledThreadPoolExecutor) {
+			return () -> belowCoreSize(pool) || (nothingDue(queue) && pool.getActiveCount() < pool.getPoolSize());
+		}
+		return () -> belowCoreSize(pool) || (queue.isEmpty() && pool.getActiveCount() < pool.getPoolSize());
+	}
+
+	private static boolean belowCoreSize(ThreadPoolExecutor pool) {
+		// A shut-down pool, whose size drops to 0, refuses a task instead: a failed
+		// knock.
+		return pool.getPoolSize() < pool.getCorePoolSize() && !pool.isShutdown();
+	}
+
+	private static boolean nothingDue(BlockingQueue<Runnable> queue) {
+		Runnable next = queue.peek();
+		return next == null || ((Delayed) next).getDelay(TimeUnit.NANOSECONDS) > 0;
 	}
 
 	@Override
@@ -54,9 +88,7 @@ final class ExecutorDoor extends Door {
 
 	@Override
 	protected void knock(Knock knock) {
-		if (this.pool != null && this.pool.getPoolSize() < this.pool.getCorePoolSize() && !this.pool.isShutdown()) {
-			// A task would start on a thread of its own at once (a shut-down pool, whose
-			// size drops to 0, refuses it instead: a failed knock).
+		if (this.startsAtOnce != null && this.startsAtOnce.getAsBoolean()) {
 			knock.gotThrough(true);
 			return;
 		}

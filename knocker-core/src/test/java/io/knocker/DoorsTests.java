@@ -3,11 +3,14 @@ package io.knocker;
 import java.lang.management.ManagementFactory;
 import java.time.Duration;
 import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.Executor;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Semaphore;
 import java.util.concurrent.ThreadPoolExecutor;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.locks.ReentrantLock;
 
 import org.junit.jupiter.api.Test;
@@ -292,9 +295,10 @@ class DoorsTests {
 	}
 
 	@Test
-	void aThreadPoolThatHasNotStartedItsThreadsIsNotMadeTo() {
+	void anIdlePoolIsHandedNothingAndOneThatWouldMakeANewcomerQueueIs() throws Exception {
 		ThreadPoolExecutor pool = (ThreadPoolExecutor) Executors.newFixedThreadPool(4);
-		KnockKnock knocker = KnockKnock.builder().name("unused-pool").door(Doors.executor(pool)).build();
+		KnockKnock knocker = KnockKnock.builder().name("idle-pool").door(Doors.executor(pool)).build();
+		CountDownLatch release = new CountDownLatch(1);
 		try (knocker) {
 			knocker.start();
 			Workload.sleepMillis(500);
@@ -304,15 +308,49 @@ class DoorsTests {
 			assertThat(pool.getPoolSize()).isZero();
 			assertThat(pool.getCompletedTaskCount()).isZero();
 			assertThat(knocker.getBusyRatio()).isZero();
-			// At its core size, its knocks hand it no-ops again.
+			// At its core size with every worker idle and nothing queued, a newcomer
+			// starts at once: still nothing is handed, and no worker is woken.
 			pool.prestartAllCoreThreads();
-			await().atMost(Duration.ofSeconds(5)).until(() -> pool.getCompletedTaskCount() > 0);
+			long knocks = knocker.snapshot().knocks();
+			Workload.sleepMillis(500);
+			assertThat(knocker.snapshot().knocks()).isGreaterThan(knocks + 10);
+			assertThat(pool.getCompletedTaskCount()).isZero();
+			// Every worker busy: a newcomer would queue, so knocks hand it no-ops, which
+			// run once the workers are free.
+			for (int i = 0; i < 4; i++) {
+				pool.execute(() -> Workload.awaitQuietly(release));
+			}
+			await().atMost(Duration.ofSeconds(5)).until(() -> pool.getQueue().size() > 0);
+			release.countDown();
+			await().atMost(Duration.ofSeconds(5)).until(() -> pool.getCompletedTaskCount() > 4);
 			// Shut down, it has no threads again, and refuses them: failed knocks.
 			pool.shutdown();
 			await().atMost(Duration.ofSeconds(5)).until(() -> knocker.snapshot().failedKnocks() > 0);
 		}
 		finally {
+			release.countDown();
 			pool.shutdownNow();
+		}
+	}
+
+	@Test
+	void anExecutorWithALookOfItsOwnIsHandedANoOpOnlyWhenTheLookSaysItWouldQueue() {
+		AtomicLong handed = new AtomicLong();
+		AtomicBoolean startsAtOnce = new AtomicBoolean(true);
+		Executor executor = (task) -> {
+			handed.incrementAndGet();
+			task.run();
+		};
+		KnockKnock knocker = KnockKnock.builder()
+			.name("looked-into")
+			.door(Doors.executor(executor, startsAtOnce::get))
+			.build();
+		try (knocker) {
+			knocker.start();
+			await().atMost(Duration.ofSeconds(5)).until(() -> knocker.snapshot().knocks() > 10);
+			assertThat(handed.get()).isZero();
+			startsAtOnce.set(false);
+			await().atMost(Duration.ofSeconds(5)).until(() -> handed.get() > 10);
 		}
 	}
 

@@ -44,7 +44,7 @@ public final class Boot3WebServersAutoConfiguration {
 			Boot3Method<Tomcat> tomcat = new Boot3Method<>(TOMCAT, "getTomcat", Tomcat.class);
 			return (server) -> {
 				Tomcat found = tomcat.get(server);
-				return (found != null) ? ServerExecutors.of(found) : null;
+				return (found != null) ? TomcatDoors.requestDoor(found) : null;
 			};
 		}
 
@@ -59,7 +59,7 @@ public final class Boot3WebServersAutoConfiguration {
 			Boot3Method<Server> jetty = new Boot3Method<>(JETTY, "getServer", Server.class);
 			return (server) -> {
 				Server found = jetty.get(server);
-				return (found != null) ? ServerExecutors.of(found) : null;
+				return (found != null) ? JettyDoors.requestDoor(found) : null;
 			};
 		}
 

@@ -2,8 +2,9 @@ package io.knocker.autoconfigure.web;
 
 import java.util.List;
 import java.util.Set;
-import java.util.concurrent.Executor;
 
+import io.knocker.Door;
+import io.knocker.Doors;
 import io.knocker.autoconfigure.Knockers;
 import org.jspecify.annotations.Nullable;
 import reactor.netty.resources.LoopResources;
@@ -42,12 +43,12 @@ public class EventLoopDoor extends ServerDoor {
 	}
 
 	@Override
-	@Nullable Executor find(WebServer server) {
+	@Nullable Door find(WebServer server) {
 		ReactorResourceFactory resources = this.resources.getIfAvailable();
 		if (resources == null || !NETTY_SERVERS.contains(server.getClass().getName())) {
 			return null;
 		}
-		return resources.getLoopResources().onServer(LoopResources.DEFAULT_NATIVE);
+		return Doors.executor(resources.getLoopResources().onServer(LoopResources.DEFAULT_NATIVE));
 	}
 
 }

@@ -1,8 +1,8 @@
 package io.knocker.autoconfigure.web;
 
 import java.util.List;
-import java.util.concurrent.Executor;
 
+import io.knocker.Door;
 import io.knocker.autoconfigure.Knockers;
 import org.jspecify.annotations.Nullable;
 
@@ -33,11 +33,11 @@ public class HttpDoor extends ServerDoor {
 	}
 
 	@Override
-	@Nullable Executor find(WebServer server) {
+	@Nullable Door find(WebServer server) {
 		for (RequestExecutor requestExecutor : this.requestExecutors) {
-			Executor executor = requestExecutor.find(server);
-			if (executor != null) {
-				return executor;
+			Door door = requestExecutor.find(server);
+			if (door != null) {
+				return door;
 			}
 		}
 		return null;

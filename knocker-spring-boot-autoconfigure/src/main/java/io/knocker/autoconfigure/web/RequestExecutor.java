@@ -1,22 +1,21 @@
 package io.knocker.autoconfigure.web;
 
-import java.util.concurrent.Executor;
-
+import io.knocker.Door;
 import org.jspecify.annotations.Nullable;
 
 import org.springframework.boot.web.server.WebServer;
 
 /**
- * Finds the executor a kind of web server runs its requests on.
+ * Finds the executor a kind of web server runs its requests on, as a door.
  */
 @FunctionalInterface
 public interface RequestExecutor {
 
 	/**
-	 * The server's request executor.
+	 * The door on the server's request executor.
 	 * @param server a started web server
-	 * @return its request executor, or {@code null} if it is not this kind of server
+	 * @return the door, or {@code null} if it is not this kind of server
 	 */
-	@Nullable Executor find(WebServer server);
+	@Nullable Door find(WebServer server);
 
 }

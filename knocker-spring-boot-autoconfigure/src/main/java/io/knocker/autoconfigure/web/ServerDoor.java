@@ -1,9 +1,8 @@
 package io.knocker.autoconfigure.web;
 
 import java.util.List;
-import java.util.concurrent.Executor;
 
-import io.knocker.Doors;
+import io.knocker.Door;
 import io.knocker.autoconfigure.Knockers;
 import org.jspecify.annotations.Nullable;
 
@@ -39,17 +38,17 @@ abstract class ServerDoor implements ApplicationListener<ApplicationStartedEvent
 		for (int i = 0; i < this.lookups.size() && server == null; i++) {
 			server = this.lookups.get(i).find(event.getApplicationContext());
 		}
-		Executor executor = (server != null) ? find(server) : null;
-		if (executor != null) {
-			this.knockers.addDoor(this.name, Doors.executor(executor));
+		Door door = (server != null) ? find(server) : null;
+		if (door != null) {
+			this.knockers.addDoor(this.name, door);
 		}
 	}
 
 	/**
-	 * The executor to knock on, if this server has one of the kind.
+	 * The door on the server's executor, if this server has one of the kind.
 	 * @param server the started server
-	 * @return the executor, or {@code null}
+	 * @return the door, or {@code null}
 	 */
-	abstract @Nullable Executor find(WebServer server);
+	abstract @Nullable Door find(WebServer server);
 
 }

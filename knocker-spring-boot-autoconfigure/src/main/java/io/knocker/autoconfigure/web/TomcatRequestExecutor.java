@@ -1,7 +1,6 @@
 package io.knocker.autoconfigure.web;
 
-import java.util.concurrent.Executor;
-
+import io.knocker.Door;
 import org.jspecify.annotations.Nullable;
 
 import org.springframework.boot.tomcat.TomcatWebServer;
@@ -13,9 +12,9 @@ import org.springframework.boot.web.server.WebServer;
 final class TomcatRequestExecutor implements RequestExecutor {
 
 	@Override
-	public @Nullable Executor find(WebServer server) {
+	public @Nullable Door find(WebServer server) {
 		if (server instanceof TomcatWebServer tomcat) {
-			return ServerExecutors.of(tomcat.getTomcat());
+			return TomcatDoors.requestDoor(tomcat.getTomcat());
 		}
 		return null;
 	}

@@ -1,5 +1,6 @@
 package io.knocker.autoconfigure.web;
 
+import java.lang.reflect.Method;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
@@ -13,6 +14,7 @@ import io.knocker.KnockKnock;
 import io.knocker.autoconfigure.Knockers;
 import io.knocker.autoconfigure.WebServers;
 import io.micrometer.core.instrument.MeterRegistry;
+import org.apache.catalina.startup.Tomcat;
 import org.junit.jupiter.api.extension.ExtendWith;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
@@ -20,6 +22,7 @@ import org.junit.jupiter.params.provider.ValueSource;
 import org.springframework.boot.test.system.CapturedOutput;
 import org.springframework.boot.test.system.OutputCaptureExtension;
 import org.springframework.context.ConfigurableApplicationContext;
+import org.springframework.util.ReflectionUtils;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
@@ -49,9 +52,17 @@ class HttpDoorTests {
 					.build(), HttpResponse.BodyHandlers.ofString());
 			assertThat(door.statusCode()).isEqualTo(200);
 			assertThat(door.body()).contains("\"kind\":\"executor\"");
-			// At rest: about 10 windows, a request pool that is all idle threads.
+			// At rest: about 10 windows, a request pool that is all idle threads, looked
+			// into before each knock and never handed anything (Tomcat counts what it
+			// ran).
+			long ran = tomcatTasksRun(context);
+			long knocks = http.snapshot().knocks();
 			Thread.sleep(1200);
 			double rest = http.getContentionMetric();
+			if ("tomcat".equals(server)) {
+				assertThat(http.snapshot().knocks() - knocks).isGreaterThan(20);
+				assertThat(tomcatTasksRun(context) - ran).isZero();
+			}
 			http.resetContentionMetric();
 			try (Clients clients = new Clients(port, 12)) {
 				// Twelve clients on 50 ms requests against two (Tomcat) or few (Jetty)
@@ -89,6 +100,20 @@ class HttpDoorTests {
 		assertThat(http.isRunning()).isFalse();
 		assertThat(http.getFailedKnocks()).isZero();
 		assertThat(output).doesNotContain("failed to knock");
+	}
+
+	/** Tasks Tomcat's request pool has run; -1 on another server. */
+	private static long tomcatTasksRun(ConfigurableApplicationContext context) {
+		Object server = WebServers.of(context);
+		// By name: Tomcat's web server class is named differently on each Boot line.
+		Method getTomcat = ReflectionUtils.findMethod(server.getClass(), "getTomcat");
+		if (getTomcat == null) {
+			return -1;
+		}
+		Tomcat tomcat = (Tomcat) ReflectionUtils.invokeMethod(getTomcat, server);
+		return ((org.apache.tomcat.util.threads.ThreadPoolExecutor) tomcat.getConnector()
+			.getProtocolHandler()
+			.getExecutor()).getCompletedTaskCount();
 	}
 
 	private static ConfigurableApplicationContext start(String server, String... properties) {

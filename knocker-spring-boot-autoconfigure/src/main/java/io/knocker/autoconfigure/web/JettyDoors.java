@@ -1,0 +1,34 @@
+package io.knocker.autoconfigure.web;
+
+import io.knocker.Door;
+import io.knocker.Doors;
+import org.eclipse.jetty.server.Server;
+import org.eclipse.jetty.util.thread.QueuedThreadPool;
+import org.eclipse.jetty.util.thread.ThreadPool;
+
+/**
+ * The door on Jetty's request executor, by Jetty's own API (the same under every Spring
+ * Boot line): its server's thread pool.
+ */
+final class JettyDoors {
+
+	private JettyDoors() {
+	}
+
+	/**
+	 * The door on the server's thread pool. Jetty's {@link QueuedThreadPool} is looked
+	 * into before a knock by its own counts (nothing queued, a thread idle: a new request
+	 * would start at once), so the knock gets through without waking a thread; both are
+	 * field reads.
+	 * @param jetty the embedded Jetty server
+	 * @return the door
+	 */
+	static Door requestDoor(Server jetty) {
+		ThreadPool threads = jetty.getThreadPool();
+		if (threads instanceof QueuedThreadPool pool) {
+			return Doors.executor(pool, () -> pool.getQueueSize() == 0 && pool.getIdleThreads() > 0);
+		}
+		return Doors.executor(threads);
+	}
+
+}

@@ -1,0 +1,38 @@
+package io.knocker.autoconfigure.web;
+
+import java.util.concurrent.BlockingQueue;
+import java.util.concurrent.Executor;
+
+import io.knocker.Door;
+import io.knocker.Doors;
+import org.apache.catalina.startup.Tomcat;
+import org.apache.tomcat.util.threads.ThreadPoolExecutor;
+
+/**
+ * The door on Tomcat's request executor, by Tomcat's own API (the same under every Spring
+ * Boot line): its connector's protocol handler's executor, Tomcat's own thread pool (or a
+ * virtual thread per request when virtual threads are on).
+ */
+final class TomcatDoors {
+
+	private TomcatDoors() {
+	}
+
+	/**
+	 * The door on the request executor. Tomcat's pool is looked into before a knock, as
+	 * the JDK's is: nothing queued and a worker idle, and a new request would start at
+	 * once, so the knock gets through without waking a worker. The look: a queue size
+	 * read, and the pool's main lock for a walk over its workers.
+	 * @param tomcat the embedded Tomcat
+	 * @return the door
+	 */
+	static Door requestDoor(Tomcat tomcat) {
+		Executor executor = tomcat.getConnector().getProtocolHandler().getExecutor();
+		if (executor instanceof ThreadPoolExecutor pool) {
+			BlockingQueue<Runnable> queue = pool.getQueue();
+			return Doors.executor(pool, () -> queue.isEmpty() && pool.getActiveCount() < pool.getPoolSize());
+		}
+		return Doors.executor(executor);
+	}
+
+}
