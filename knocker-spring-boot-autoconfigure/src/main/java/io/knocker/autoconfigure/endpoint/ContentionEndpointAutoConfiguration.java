@@ -43,11 +43,11 @@ public final class ContentionEndpointAutoConfiguration {
 		@Bean
 		FilterRegistrationBean<ContentionRequestSizeFilter> contentionRequestSizeFilter(
 				ObjectProvider<PathMappedEndpoints> endpoints) {
-			PathMappedEndpoints mapped = endpoints.getIfAvailable();
-			String path = (mapped != null) ? mapped.getPath(EndpointId.of("contention")) : null;
+			// On every request, checking the path itself: the endpoint's path is asked
+			// for at the first write, once the application has started (see the filter).
 			FilterRegistrationBean<ContentionRequestSizeFilter> registration = new FilterRegistrationBean<>(
-					new ContentionRequestSizeFilter());
-			registration.addUrlPatterns((path != null) ? path : "/actuator/contention");
+					new ContentionRequestSizeFilter(() -> contentionPath(endpoints)));
+			registration.addUrlPatterns("/*");
 			return registration;
 		}
 
@@ -60,11 +60,15 @@ public final class ContentionEndpointAutoConfiguration {
 
 		@Bean
 		ContentionRequestSizeWebFilter contentionRequestSizeWebFilter(ObjectProvider<PathMappedEndpoints> endpoints) {
-			PathMappedEndpoints mapped = endpoints.getIfAvailable();
-			String path = (mapped != null) ? mapped.getPath(EndpointId.of("contention")) : null;
-			return new ContentionRequestSizeWebFilter((path != null) ? path : "/actuator/contention");
+			return new ContentionRequestSizeWebFilter(contentionPath(endpoints));
 		}
 
+	}
+
+	static String contentionPath(ObjectProvider<PathMappedEndpoints> endpoints) {
+		PathMappedEndpoints mapped = endpoints.getIfAvailable();
+		String path = (mapped != null) ? mapped.getPath(EndpointId.of("contention")) : null;
+		return (path != null) ? path : "/actuator/contention";
 	}
 
 }

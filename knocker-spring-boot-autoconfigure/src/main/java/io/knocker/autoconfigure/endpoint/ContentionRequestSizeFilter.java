@@ -1,6 +1,7 @@
 package io.knocker.autoconfigure.endpoint;
 
 import java.io.IOException;
+import java.util.function.Supplier;
 
 import jakarta.servlet.FilterChain;
 import jakarta.servlet.ServletException;
@@ -12,16 +13,40 @@ import org.springframework.web.filter.OncePerRequestFilter;
 /**
  * Refuses a write to the contention endpoint whose body is larger than any valid one (an
  * action is a few dozen bytes), before anything reads it: 413, or 411 when the length is
- * not given.
+ * not given. The endpoint's path is asked for at the first write, not when the server
+ * starts: asking builds every endpoint, and with them the knockers, whose configuration
+ * errors should stop startup through the failure analyzer, not inside the server.
  */
 public class ContentionRequestSizeFilter extends OncePerRequestFilter {
 
 	/** The largest body accepted, in bytes. */
 	public static final int MAX_BODY_BYTES = 1024;
 
+	private final Supplier<String> endpointPath;
+
+	private volatile String path;
+
+	/**
+	 * Creates the filter.
+	 * @param endpointPath the endpoint's path within the application, such as
+	 * {@code /actuator/contention}; asked for once, at the first write
+	 */
+	public ContentionRequestSizeFilter(Supplier<String> endpointPath) {
+		this.endpointPath = endpointPath;
+	}
+
 	@Override
 	protected boolean shouldNotFilter(HttpServletRequest request) {
-		return !"POST".equals(request.getMethod());
+		if (!"POST".equals(request.getMethod())) {
+			return true;
+		}
+		String path = this.path;
+		if (path == null) {
+			path = this.endpointPath.get();
+			this.path = path;
+		}
+		String uri = request.getRequestURI().substring(request.getContextPath().length());
+		return !(uri.equals(path) || uri.startsWith(path + "/"));
 	}
 
 	@Override
