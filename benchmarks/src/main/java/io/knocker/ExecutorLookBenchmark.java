@@ -20,10 +20,10 @@ import org.openjdk.jmh.annotations.TearDown;
 import org.openjdk.jmh.annotations.Warmup;
 
 /**
- * What an executor door's look before a knock costs the knock loop, on an idle pool
- * whose threads have started (the look that lets the knock through without waking a
- * worker): a {@link ThreadPoolExecutor} of 2 or 10 threads, and a scheduled pool of 2
- * with a task scheduled an hour ahead. Run with {@code -prof gc} for the allocation. In
+ * What an executor door's look before a knock costs the knock loop, on an idle pool whose
+ * threads have started (the look that lets the knock through without waking a worker): a
+ * {@link ThreadPoolExecutor} of 2 or 10 threads, and a scheduled pool of 2 with a task
+ * scheduled an hour ahead. Run with {@code -prof gc} for the allocation. In
  * {@code io.knocker} to reach the package-private {@link ExecutorDoor}.
  */
 @BenchmarkMode(Mode.AverageTime)

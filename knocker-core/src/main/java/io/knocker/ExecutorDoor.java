@@ -80,8 +80,8 @@ final class ExecutorDoor extends Door {
 	@Override
 	protected void opened(Knock knock) {
 		// A probe per start: one left queued by an earlier start books into that start's
-		// knock,
-		// which its retired generation refuses, and never ends a knock of this one early.
+		// knock, which its retired generation refuses, and never ends a knock of this one
+		// early.
 		this.probe = new Probe(knock,
 				new Baseline(Math.max(knock.pollingNanos(), MIN_BASELINE_CEILING_NANOS), IDLE_QUANTILE));
 	}

@@ -65,8 +65,7 @@ final class JvmDoor extends Door implements Knocking.Windows {
 	@Override
 	protected void knock(Knock knock) {
 		// Timed from when the loop could have woken: the due time, or, when the loop's
-		// own
-		// work (other doors' knocks) ran past it, the end of that work.
+		// own work (other doors' knocks) ran past it, the end of that work.
 		long due = Math.max(knock.dueNanos(), KnockLoop.SHARED.freeSince());
 		long late = System.nanoTime() - due;
 		long baseline = this.baseline.nanos();
@@ -113,9 +112,8 @@ final class JvmDoor extends Door implements Knocking.Windows {
 		long unpaused = now - this.windowStart - paused;
 		double windowRate = (unpaused > 0) ? Math.min(1.0, (double) starved / unpaused) : 0.0;
 		// Smoothed over the last windows: one late knock in a 10 ms window would
-		// otherwise be
-		// carried over the whole 100 ms sleep. The mean is kept; onset shows within a few
-		// cycles.
+		// otherwise be carried over the whole 100 ms sleep. The mean is kept; onset shows
+		// within a few cycles.
 		this.starvationRate = this.rated ? this.starvationRate + SMOOTHING * (windowRate - this.starvationRate)
 				: windowRate;
 		this.rated = true;

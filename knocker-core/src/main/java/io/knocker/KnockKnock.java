@@ -128,8 +128,7 @@ public final class KnockKnock implements AutoCloseable {
 		KnockSnapshot resetPoint = this.resetPoint;
 		KnockSnapshot now = snapshot();
 		// Over less than a polling interval the ratio is one knock's noise: right after a
-		// reset it
-		// could read 1.0.
+		// reset it could read 1.0.
 		if (now.sampledNanos() - resetPoint.sampledNanos() < this.settings.pollingInterval().toNanos()) {
 			return 0.0;
 		}

@@ -65,8 +65,7 @@ public final class KnockWindow implements AutoCloseable {
 	public boolean isSampled() {
 		KnockSnapshot end = end();
 		// A knock ran (or waited on) while the window was open: sampled time alone, with
-		// no knock,
-		// measured nothing.
+		// no knock, measured nothing.
 		return end.sampledSince(this.opened)
 				&& (end.knocks() > this.opened.knocks() || end.contendedNanos() > this.opened.contendedNanos());
 	}

@@ -44,8 +44,7 @@ final class Knocking implements Door.Knock {
 		this.calls = calls;
 		this.windows = door.windows();
 		// Loads what the first window's JFR check needs here, on the thread that starts
-		// the
-		// knocker: on the knock loop it would read as milliseconds of lateness.
+		// the knocker: on the knock loop it would read as milliseconds of lateness.
 		WindowEvent.isRecorded();
 	}
 
@@ -80,8 +79,8 @@ final class Knocking implements Door.Knock {
 
 	void windowBegan(long now) {
 		// The door books what it accounts for up to now (the JVM door: the sleep's
-		// pauses) before
-		// the window starts, so that the window's own figures hold only the window.
+		// pauses) before the window starts, so that the window's own figures hold only
+		// the window.
 		if (this.windows != null) {
 			this.windows.began(this, now);
 		}

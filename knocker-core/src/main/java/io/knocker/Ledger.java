@@ -126,16 +126,15 @@ final class Ledger {
 	 * The knock in progress waits from {@code nanoTime} on; busy if longer than the
 	 * threshold.
 	 */
-	boolean waitingSince(long generation, long nanoTime, long busyThresholdNanos) {
+	void waitingSince(long generation, long nanoTime, long busyThresholdNanos) {
 		long odd = beginWrite();
 		try {
 			if (generation != this.generation) {
-				return false;
+				return;
 			}
 			this.waiting = true;
 			this.waitingSince = nanoTime;
 			this.busyThresholdNanos = busyThresholdNanos;
-			return true;
 		}
 		finally {
 			endWrite(odd);
@@ -226,11 +225,11 @@ final class Ledger {
 	 * is sampled too. A knock still waiting keeps the window open until it gets through,
 	 * as a knocker blocked on the door would: its whole wait is sampled time.
 	 */
-	boolean endWindow(long generation, boolean continueSampling) {
+	void endWindow(long generation, boolean continueSampling) {
 		long odd = beginWrite();
 		try {
 			if (generation != this.generation) {
-				return false;
+				return;
 			}
 			long now = System.nanoTime();
 			bookSampled(now);
@@ -242,7 +241,6 @@ final class Ledger {
 			else {
 				this.sampling = continueSampling;
 			}
-			return true;
 		}
 		finally {
 			endWrite(odd);

@@ -65,16 +65,7 @@ class DoorsTests {
 	@Test
 	void aMonitorHeldForeverReadsStuckAndStopStillReturns() throws Exception {
 		Object monitor = new Object();
-		CountDownLatch release = new CountDownLatch(1);
-		CountDownLatch held = new CountDownLatch(1);
-		Thread holder = new Thread(() -> {
-			synchronized (monitor) {
-				held.countDown();
-				Workload.awaitQuietly(release);
-			}
-		});
-		holder.start();
-		held.await();
+		Held holder = Held.monitor(monitor, "holder");
 		KnockKnock knocker = KnockKnock.builder().name("stuck").door(Doors.monitor(monitor)).build();
 		knocker.start();
 		Workload.sleepMillis(500);
@@ -87,7 +78,7 @@ class DoorsTests {
 		double frozen = knocker.getContentionMetric();
 		Workload.sleepMillis(50);
 		assertThat(knocker.getContentionMetric()).isEqualTo(frozen);
-		release.countDown();
+		holder.close();
 		await().atMost(Duration.ofSeconds(5)).until(() -> Threads.named("knocker-stuck") == null);
 		assertThat(knocker.getContentionMetric()).isEqualTo(frozen);
 	}
@@ -128,9 +119,8 @@ class DoorsTests {
 			System.out.printf("semaphore: exhausted %.3f (busyRatio %.3f), free %.4f%n", busy.getContentionMetric(),
 					busy.getBusyRatio(), free.getContentionMetric());
 			// Permits are always taken (busy ratio ~1), but a queued knock gets one
-			// within about a
-			// holder's 0.5 ms and then rests a random gap: the time-weighted metric reads
-			// 0.6-0.9 here.
+			// within about a holder's 0.5 ms and then rests a random gap: the
+			// time-weighted metric reads 0.6-0.9 here.
 			assertThat(busy.getBusyRatio()).isGreaterThan(0.8);
 			assertThat(busy.getContentionMetric()).isGreaterThan(0.15);
 			assertThat(free.getContentionMetric()).isEqualTo(0.0);
@@ -166,10 +156,9 @@ class DoorsTests {
 					busy.getContentionMetric(), free.getContentionMetric(), noise);
 			assertThat(busy.getContentionMetric()).isGreaterThan(0.9);
 			// The idle pool's hand-off time is the baseline subtracted; what is left is
-			// its noise,
-			// which grows with the machine's load as a bare hand-off loop's beside it
-			// does. A door
-			// without the baseline reads 0.05-0.1 more on a quiet machine.
+			// its noise, which grows with the machine's load as a bare hand-off loop's
+			// beside it does. A door without the baseline reads 0.05-0.1 more on a quiet
+			// machine.
 			assertThat(free.getContentionMetric()).isLessThan(0.03 + 3 * noise);
 		}
 		finally {
@@ -238,9 +227,8 @@ class DoorsTests {
 			knocker.start();
 			await().atMost(Duration.ofSeconds(5)).until(() -> knocker.snapshot().knocks() > stopped);
 			// The queue: the stopped run's no-op, a task that blocks, this run's no-op.
-			// Releasing the
-			// first task runs the old no-op; this run's knock must go on waiting behind
-			// the second.
+			// Releasing the first task runs the old no-op; this run's knock must go on
+			// waiting behind the second.
 			first.countDown();
 			Workload.sleepMillis(50);
 			KnockSnapshot released = knocker.snapshot();
@@ -285,8 +273,8 @@ class DoorsTests {
 			System.out.printf("knock loop: %d bytes over %d knocks%n", allocated, knocked);
 			assertThat(knocked).isGreaterThan(200);
 			// Zero, or the few hundred bytes a code path's first run may link once (seen
-			// once, on
-			// a loaded machine): one object a knock would be at least 16 bytes each.
+			// once, on a loaded machine): one object a knock would be at least 16 bytes
+			// each.
 			assertThat(allocated).isLessThan(8 * knocked);
 		}
 		finally {

@@ -82,10 +82,13 @@ class FlightRecorderTests {
 
 	@Test
 	void withoutARecordingNoEventIsMade() {
-		// Another test may have started JFR; then the event is made only while enabled.
-		if (!jdk.jfr.FlightRecorder.isInitialized()) {
-			assertThat(MeasuredCallEvent.started()).isNull();
+		// Another test may have started JFR in this JVM: what counts is that no
+		// recording runs now (each test closes its own), not whether JFR ever started.
+		if (jdk.jfr.FlightRecorder.isInitialized()) {
+			assertThat(jdk.jfr.FlightRecorder.getFlightRecorder().getRecordings())
+				.noneMatch((recording) -> recording.getState() == jdk.jfr.RecordingState.RUNNING);
 		}
+		assertThat(MeasuredCallEvent.started()).isNull();
 		assertThat(WindowEvent.isRecorded()).isFalse();
 	}
 

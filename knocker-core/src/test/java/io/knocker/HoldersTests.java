@@ -2,7 +2,6 @@ package io.knocker;
 
 import java.time.Duration;
 import java.util.List;
-import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.locks.LockSupport;
 import java.util.concurrent.locks.ReentrantLock;
 
@@ -121,23 +120,9 @@ class HoldersTests {
 	@Test
 	void theRateLimitHoldsOnADoorBusyAllTheTimeAndResetClears() throws Exception {
 		ReentrantLock lock = new ReentrantLock();
-		CountDownLatch release = new CountDownLatch(1);
-		CountDownLatch held = new CountDownLatch(1);
-		Thread holder = new Thread(() -> {
-			lock.lock();
-			try {
-				held.countDown();
-				Workload.awaitQuietly(release);
-			}
-			finally {
-				lock.unlock();
-			}
-		}, "forever");
-		holder.start();
-		held.await();
 		// At the default of two a second.
 		KnockKnock knocker = KnockKnock.builder().name("always-busy").door(Doors.lock(lock)).build();
-		try (knocker) {
+		try (Held holder = Held.lock(lock, "forever"); knocker) {
 			knocker.start();
 			long started = System.nanoTime();
 			// A stretch of two seconds: about a thousand busy knocks, at most five
@@ -149,10 +134,6 @@ class HoldersTests {
 			assertThat(knocker.getHolders().get(0).threads()).containsExactly("forever");
 			knocker.resetContentionMetric();
 			assertThat(knocker.getHolders()).isEmpty();
-		}
-		finally {
-			release.countDown();
-			holder.join();
 		}
 	}
 

@@ -2,7 +2,6 @@ package io.knocker;
 
 import java.nio.file.Path;
 import java.time.Duration;
-import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.locks.ReentrantLock;
 
@@ -238,20 +237,10 @@ class KnockKnockTests {
 	@Test
 	void aStuckDoorDoesNotDelayTheOthersKnocks() throws Exception {
 		Object monitor = new Object();
-		CountDownLatch held = new CountDownLatch(1);
-		CountDownLatch release = new CountDownLatch(1);
-		Thread holder = new Thread(() -> {
-			synchronized (monitor) {
-				held.countDown();
-				Workload.awaitQuietly(release);
-			}
-		});
-		holder.start();
-		held.await();
 		KnockKnock stuck = KnockKnock.builder().name("stuck-monitor").door(Doors.monitor(monitor)).build();
 		KnockKnock free = KnockKnock.builder().name("free-lock").door(Doors.lock(new ReentrantLock())).build();
 		KnockKnock jvm = KnockKnock.builder().name("beside-stuck").build();
-		try (stuck; free; jvm; ParkControl control = new ParkControl()) {
+		try (Held holder = Held.monitor(monitor, "holder"); stuck; free; jvm; ParkControl control = new ParkControl()) {
 			stuck.start();
 			free.start();
 			jvm.start();
@@ -268,10 +257,6 @@ class KnockKnockTests {
 			// A loop held up by the stuck door reads near 1. Starvation is what the jvm
 			// door measures, so the band grows with a bare park loop's reading beside it.
 			assertThat(jvm.getContentionMetric()).isLessThan(Math.min(0.9, 0.2 + 1.5 * starvation));
-		}
-		finally {
-			release.countDown();
-			holder.join();
 		}
 	}
 

@@ -86,8 +86,7 @@ class KnockWindowTests {
 			Workload.sleepMillis(50);
 			window.close();
 			// Sampled time passed, but with no knock the lock's being held went unseen:
-			// not a 0.0 to
-			// average in.
+			// not a 0.0 to average in.
 			assertThat(window.end().sampledNanos()).isGreaterThan(window.opened().sampledNanos());
 			assertThat(window.isSampled()).isFalse();
 		}

@@ -162,12 +162,9 @@ public final class AccuracyHarness {
 			spinner.start();
 		}
 		// One after the other, alternating, three times each: knockers with different
-		// intervals
-		// would share the knock loop's thread, and the first seconds of a JVM
-		// (compilation) load
-		// whichever runs first. A duty-cycled door samples a tenth as much, so one run of
-		// it is
-		// noisier; the means are what must agree.
+		// intervals would share the knock loop's thread, and the first seconds of a JVM
+		// (compilation) load whichever runs first. A duty-cycled door samples a tenth as
+		// much, so one run of it is noisier; the means are what must agree.
 		System.out
 			.println("| jvm door, 4 spinning threads on " + Runtime.getRuntime().availableProcessors() + " cores, "
 					+ Math.round(10 * scale) + " s a run | sleeping 0 (continuous) | defaults (sleeping 100 ms) |");

@@ -171,8 +171,7 @@ final class KnockerFactory {
 		try {
 			if (!beans.isSingleton(beanName)) {
 				// A prototype (or request, session...) bean gives the knocker an instance
-				// of its own that
-				// no other code ever waits on: it would read 0 forever.
+				// of its own that no other code ever waits on: it would read 0 forever.
 				throw new KnockerConfigurationException(property, beanName,
 						"bean '" + beanName + "' is not a singleton, so the knocker would get an instance of its own "
 								+ "that nothing else uses",

@@ -126,10 +126,9 @@ class ConnectionPoolDoorTests {
 						context.getBean(HikariDataSource.class).getHikariPoolMXBean().getTotalConnections());
 				assertThat(door.getContentionMetric()).isGreaterThan(0.5);
 				// Eight clients on two connections: three quarters of the time, a call
-				// waits.
-				// Hikari does not queue fairly (a returning thread often takes its
-				// connection
-				// back), so the mean of the calls' own shares reads lower: 0.45 here.
+				// waits. Hikari does not queue fairly (a returning thread often takes its
+				// connection back), so the mean of the calls' own shares reads lower:
+				// 0.45 here.
 				assertThat(truth).isBetween(0.25, 0.95);
 				assertThat(place.getMeanWaited()).isCloseTo(truth, within(0.1));
 				// The knocks never took a connection of their own.
@@ -191,13 +190,11 @@ class ConnectionPoolDoorTests {
 			this.contextRunner.withBean("dataSource", DataSource.class, () -> pool).run((context) -> {
 				KnockKnock door = context.getBean(Knockers.class).get("dataSource");
 				// Up: the first connection to a new server can take more than a second on
-				// a
-				// busy machine.
+				// a busy machine.
 				awaitConnection(pool);
 				server.destroyForcibly().waitFor();
 				// The application's own calls now fail or wait; the knocks read the
-				// pool's
-				// counts only, so they go on and never fail.
+				// pool's counts only, so they go on and never fail.
 				ExecutorService clients = Executors.newFixedThreadPool(2);
 				try {
 					for (int i = 0; i < 2; i++) {
