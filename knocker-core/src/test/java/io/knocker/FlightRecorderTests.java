@@ -4,7 +4,6 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
-import java.util.OptionalDouble;
 import java.util.concurrent.locks.ReentrantLock;
 
 import jdk.jfr.Recording;
@@ -25,7 +24,6 @@ class FlightRecorderTests {
 		Path file = dir.resolve("knocker.jfr");
 		try (Recording recording = new Recording()) {
 			recording.enable("io.knocker.Window");
-			recording.enable("io.knocker.MeasuredCall");
 			recording.enable("io.knocker.HolderSample");
 			recording.start();
 			lock.lock();
@@ -33,11 +31,6 @@ class FlightRecorderTests {
 				knocker.start();
 				// Held all along: about five windows, each read as all waiting.
 				Workload.sleepMillis(600);
-				MeasuredCallEvent call = MeasuredCallEvent.started();
-				assertThat(call).isNotNull();
-				call.ended("Orders.place", "jfr-lock", 0.75, OptionalDouble.of(0.25));
-				MeasuredCallEvent untold = MeasuredCallEvent.started();
-				untold.ended("Orders.ship", "jfr-lock", 0.5, OptionalDouble.empty());
 			}
 			finally {
 				lock.unlock();
@@ -56,19 +49,6 @@ class FlightRecorderTests {
 		assertThat(window.getDouble("busyRatio")).isGreaterThan(0.9);
 		assertThat(window.getDuration()).isGreaterThanOrEqualTo(Duration.ofMillis(9));
 		assertThat(window.getEventType().getLabel()).isEqualTo("Knock Window");
-		RecordedEvent call = events.stream()
-			.filter((event) -> event.getEventType().getName().equals("io.knocker.MeasuredCall"))
-			.findFirst()
-			.orElseThrow();
-		assertThat(call.getString("method")).isEqualTo("Orders.place");
-		assertThat(call.getDouble("contention")).isEqualTo(0.75);
-		assertThat(call.getDouble("waited")).isEqualTo(0.25);
-		RecordedEvent untold = events.stream()
-			.filter((event) -> event.getEventType().getName().equals("io.knocker.MeasuredCall"))
-			.filter((event) -> "Orders.ship".equals(event.getString("method")))
-			.findFirst()
-			.orElseThrow();
-		assertThat(untold.getDouble("waited")).isNaN();
 		// The lock was held by this thread all along: holder samples name it.
 		RecordedEvent holder = events.stream()
 			.filter((event) -> event.getEventType().getName().equals("io.knocker.HolderSample"))
@@ -88,7 +68,6 @@ class FlightRecorderTests {
 			assertThat(jdk.jfr.FlightRecorder.getFlightRecorder().getRecordings())
 				.noneMatch((recording) -> recording.getState() == jdk.jfr.RecordingState.RUNNING);
 		}
-		assertThat(MeasuredCallEvent.started()).isNull();
 		assertThat(WindowEvent.isRecorded()).isFalse();
 	}
 

@@ -4,7 +4,6 @@ import java.util.OptionalDouble;
 import java.util.concurrent.CompletionStage;
 
 import io.knocker.KnockWindow;
-import io.knocker.MeasuredCallEvent;
 import org.aopalliance.intercept.MethodInterceptor;
 import org.aopalliance.intercept.MethodInvocation;
 import org.apache.commons.logging.Log;

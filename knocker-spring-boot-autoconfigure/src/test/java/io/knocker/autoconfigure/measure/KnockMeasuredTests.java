@@ -1,5 +1,7 @@
 package io.knocker.autoconfigure.measure;
 
+import java.nio.file.Path;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
@@ -17,7 +19,11 @@ import io.knocker.autoconfigure.KnockerAutoConfiguration;
 import io.knocker.autoconfigure.LockHammer;
 import io.knocker.autoconfigure.FailureAnalyses;
 import io.knocker.autoconfigure.Knockers;
+import jdk.jfr.Recording;
+import jdk.jfr.consumer.RecordedEvent;
+import jdk.jfr.consumer.RecordingFile;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
 
 import org.springframework.boot.autoconfigure.AutoConfigurations;
 import org.springframework.boot.diagnostics.FailureAnalysis;
@@ -55,6 +61,39 @@ class KnockMeasuredTests {
 			assertThat(methods.asMap().get("checkout").getSampledCalls()).isEqualTo(1);
 			assertThat(methods.asMap().get("Reports.daily").getCalls()).isEqualTo(1);
 			assertThat(methods.asMap()).doesNotContainKey("Inventory.count");
+		});
+	}
+
+	@Test
+	void eachMeasuredCallIsAFlightRecorderEvent(@TempDir Path dir) {
+		this.contextRunner.run((context) -> {
+			Path file = dir.resolve("calls.jfr");
+			try (Recording recording = new Recording()) {
+				recording.enable("io.knocker.MeasuredCall");
+				recording.start();
+				context.getBean(Stock.class).take(20);
+				context.getBean(Reports.class).daily();
+				recording.stop();
+				recording.dump(file);
+			}
+			List<RecordedEvent> calls = RecordingFile.readAllEvents(file)
+				.stream()
+				.filter((event) -> event.getEventType().getName().equals("io.knocker.MeasuredCall"))
+				.toList();
+			RecordedEvent take = calls.stream()
+				.filter((event) -> "Stock.take".equals(event.getString("method")))
+				.findFirst()
+				.orElseThrow();
+			assertThat(take.getString("door")).isEqualTo("inventory-lock");
+			assertThat(take.getDouble("contention")).isBetween(0.0, 1.0);
+			// Alone on its lock: it never waited.
+			assertThat(take.getDouble("waited")).isBetween(0.0, 0.02);
+			assertThat(take.getDuration()).isGreaterThanOrEqualTo(Duration.ofMillis(20));
+			assertThat(take.getEventType().getLabel()).isEqualTo("Measured Call");
+			// A call too short for any knock is not sampled, and makes no event.
+			assertThat(calls).noneMatch((event) -> "Reports.daily".equals(event.getString("method")));
+			// Without a recording, no event is begun.
+			assertThat(MeasuredCallEvent.started()).isNull();
 		});
 	}
 

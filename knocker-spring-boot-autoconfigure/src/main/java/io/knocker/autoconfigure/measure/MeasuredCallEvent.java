@@ -1,4 +1,4 @@
-package io.knocker;
+package io.knocker.autoconfigure.measure;
 
 import jdk.jfr.Category;
 import jdk.jfr.Description;
@@ -7,6 +7,7 @@ import jdk.jfr.FlightRecorder;
 import jdk.jfr.Label;
 import jdk.jfr.Name;
 import jdk.jfr.StackTrace;
+import org.jspecify.annotations.Nullable;
 
 /**
  * A JFR event for one measured call: the method, its door, the contention on the door
@@ -19,7 +20,7 @@ import jdk.jfr.StackTrace;
 @Category("Knocker")
 @Description("A @KnockMeasured call: the contention on its door while it ran")
 @StackTrace(false)
-public final class MeasuredCallEvent extends Event {
+final class MeasuredCallEvent extends Event {
 
 	@Label("Method")
 	@Description("The name the call is reported under, such as OrderService.placeOrder")
@@ -44,7 +45,7 @@ public final class MeasuredCallEvent extends Event {
 	 * An event begun now, if a recording wants it.
 	 * @return the event, or {@code null} when none would be recorded
 	 */
-	public static MeasuredCallEvent started() {
+	static @Nullable MeasuredCallEvent started() {
 		if (!FlightRecorder.isInitialized()) {
 			return null;
 		}
@@ -64,7 +65,7 @@ public final class MeasuredCallEvent extends Event {
 	 * @param waited the share of the call's time its thread spent waiting at the door;
 	 * empty where the door cannot tell
 	 */
-	public void ended(String method, String door, double contention, java.util.OptionalDouble waited) {
+	void ended(String method, String door, double contention, java.util.OptionalDouble waited) {
 		end();
 		if (shouldCommit()) {
 			this.method = method;
