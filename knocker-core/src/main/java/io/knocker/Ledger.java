@@ -1,6 +1,7 @@
 package io.knocker;
 
 import java.util.concurrent.atomic.AtomicLong;
+import java.util.function.LongSupplier;
 
 /**
  * A knocker's counters: a sequence lock, so that readers never block the knocking.
@@ -18,6 +19,9 @@ import java.util.concurrent.atomic.AtomicLong;
 final class Ledger {
 
 	private final AtomicLong version = new AtomicLong();
+
+	/** {@link System#nanoTime()}, or a test's clock. */
+	private final LongSupplier clock;
 
 	private volatile long generation;
 
@@ -54,6 +58,14 @@ final class Ledger {
 
 	private volatile double lastWindowContention;
 
+	Ledger() {
+		this(System::nanoTime);
+	}
+
+	Ledger(LongSupplier clock) {
+		this.clock = clock;
+	}
+
 	long generation() {
 		return this.generation;
 	}
@@ -78,7 +90,7 @@ final class Ledger {
 				long busyThreshold = this.busyThresholdNanos;
 				boolean sampling = this.sampling;
 				long sampledUntil = this.sampledUntil;
-				long now = System.nanoTime();
+				long now = this.clock.getAsLong();
 				if (this.version.get() == before) {
 					if (waiting && now > waitingSince) {
 						contended += now - waitingSince;
@@ -106,7 +118,7 @@ final class Ledger {
 			if (generation != this.generation) {
 				return false;
 			}
-			long now = System.nanoTime();
+			long now = this.clock.getAsLong();
 			this.endSamplingWhenThrough = false;
 			if (!this.sampling) {
 				this.sampling = true;
@@ -154,7 +166,7 @@ final class Ledger {
 			if (straightThrough) {
 				this.waiting = false;
 			}
-			bookKnock(System.nanoTime());
+			bookKnock(this.clock.getAsLong());
 			if (failed) {
 				this.failedKnocks++;
 			}
@@ -178,7 +190,7 @@ final class Ledger {
 			this.waiting = true;
 			this.waitingSince = nanoTime;
 			this.busyThresholdNanos = busyThresholdNanos;
-			bookKnock(System.nanoTime());
+			bookKnock(this.clock.getAsLong());
 		}
 		finally {
 			endWrite(odd);
@@ -210,7 +222,7 @@ final class Ledger {
 			if (generation != this.generation) {
 				return;
 			}
-			bookSampled(System.nanoTime());
+			bookSampled(this.clock.getAsLong());
 			this.contendedNanos += Math.max(0, nanos);
 			this.gcPauseNanos += Math.max(0, pauseNanos);
 			this.gcPauses += Math.max(0, pauses);
@@ -231,7 +243,7 @@ final class Ledger {
 			if (generation != this.generation) {
 				return;
 			}
-			long now = System.nanoTime();
+			long now = this.clock.getAsLong();
 			bookSampled(now);
 			this.lastWindowContention = KnockSnapshot.ratio(this.contendedNanos - this.windowContendedStart,
 					this.sampledNanos - this.windowSampledStart);
@@ -257,7 +269,7 @@ final class Ledger {
 			if (generation != this.generation) {
 				return;
 			}
-			long now = System.nanoTime();
+			long now = this.clock.getAsLong();
 			if (this.waiting) {
 				bookKnock(now);
 			}
