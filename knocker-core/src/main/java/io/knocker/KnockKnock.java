@@ -215,10 +215,11 @@ public final class KnockKnock implements AutoCloseable {
 	}
 
 	/**
-	 * How many windows are open now.
-	 * @return the number of open windows
+	 * How many measured calls are open now: {@link KnockWindow}s opened and not yet
+	 * closed (a "window" elsewhere is a sampling window of gilknocker's cycle).
+	 * @return the number of open calls
 	 */
-	public int getOpenWindows() {
+	public int getOpenCalls() {
 		return this.calls.count();
 	}
 

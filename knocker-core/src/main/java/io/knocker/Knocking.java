@@ -61,7 +61,7 @@ final class Knocking implements Door.Knock {
 		return this.windows != null;
 	}
 
-	boolean hasOpenWindows() {
+	boolean hasOpenCalls() {
 		return this.calls.count() > 0;
 	}
 

@@ -82,7 +82,7 @@ final class Schedule {
 	long advance(long now) {
 		Knocking[] members = this.members;
 		if (!this.inWindow) {
-			if (now - this.sleepEnd < 0 && !anyOpenWindow(members) && !anyNew(members)) {
+			if (now - this.sleepEnd < 0 && !anyOpenCall(members) && !anyNew(members)) {
 				return this.sleepEnd;
 			}
 			beginWindow(members, now);
@@ -108,7 +108,7 @@ final class Schedule {
 			for (Knocking member : members) {
 				member.windowEnded(now);
 			}
-			if (this.sleepingNanos > 0 && !anyOpenWindow(members)) {
+			if (this.sleepingNanos > 0 && !anyOpenCall(members)) {
 				this.inWindow = false;
 				this.sleepEnd = now + this.sleepingNanos;
 				return this.sleepEnd;
@@ -140,9 +140,9 @@ final class Schedule {
 		return false;
 	}
 
-	private static boolean anyOpenWindow(Knocking[] members) {
+	private static boolean anyOpenCall(Knocking[] members) {
 		for (Knocking member : members) {
-			if (member.hasOpenWindows()) {
+			if (member.hasOpenCalls()) {
 				return true;
 			}
 		}

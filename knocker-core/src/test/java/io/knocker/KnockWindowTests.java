@@ -50,7 +50,7 @@ class KnockWindowTests {
 			assertThat(metricAfter).isGreaterThan(0.2).isLessThanOrEqualTo(metricBefore);
 			assertThat(knocker.getContentionMetric()).isEqualTo(knocker.snapshot().contentionSince(KnockSnapshot.ZERO),
 					org.assertj.core.data.Offset.offset(0.01));
-			assertThat(knocker.getOpenWindows()).isZero();
+			assertThat(knocker.getOpenCalls()).isZero();
 		}
 	}
 
@@ -104,7 +104,7 @@ class KnockWindowTests {
 			assertThat(window.isSampled()).isFalse();
 			assertThat(window.contention()).isZero();
 		}
-		assertThat(knocker.getOpenWindows()).isZero();
+		assertThat(knocker.getOpenCalls()).isZero();
 	}
 
 }

@@ -225,7 +225,7 @@ class WaitedTests {
 			}
 		});
 		Workload.sleepMillis(300);
-		assertThat(onLock.getOpenWindows()).isEqualTo(2);
+		assertThat(onLock.getOpenCalls()).isEqualTo(2);
 		long knocks = onLock.snapshot().knocks() + onSemaphore.snapshot().knocks();
 		long allocated = Threads.allocatedBy("knocker", () -> Workload.sleepMillis(1000));
 		long knocked = onLock.snapshot().knocks() + onSemaphore.snapshot().knocks() - knocks;

@@ -7,9 +7,9 @@ import java.util.concurrent.locks.LockSupport;
 import io.knocker.Doors;
 import io.knocker.KnockKnock;
 import io.knocker.WaitingDoor;
-import io.knocker.autoconfigure.web.EventLoopDoor;
+import io.knocker.autoconfigure.web.EventLoopDoorListener;
 import io.knocker.autoconfigure.web.EventLoopDoorAutoConfiguration;
-import io.knocker.autoconfigure.web.HttpDoor;
+import io.knocker.autoconfigure.web.HttpDoorListener;
 import io.knocker.autoconfigure.web.HttpDoorAutoConfiguration;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.condition.EnabledForJreRange;
@@ -89,9 +89,9 @@ class AutoDoorsTests {
 		// servers); here, whether the listener that adds it exists.
 		WebApplicationContextRunner runner = new WebApplicationContextRunner()
 			.withConfiguration(AutoConfigurations.of(KnockerAutoConfiguration.class, HttpDoorAutoConfiguration.class));
-		runner.run((context) -> assertThat(context).hasSingleBean(HttpDoor.class));
+		runner.run((context) -> assertThat(context).hasSingleBean(HttpDoorListener.class));
 		runner.withPropertyValues("knocker.auto-doors.http=false")
-			.run((context) -> assertThat(context).doesNotHaveBean(HttpDoor.class));
+			.run((context) -> assertThat(context).doesNotHaveBean(HttpDoorListener.class));
 	}
 
 	@Test
@@ -99,9 +99,9 @@ class AutoDoorsTests {
 		// As for http: EventLoopDoorTests has the door on a real Reactor Netty server.
 		ReactiveWebApplicationContextRunner runner = new ReactiveWebApplicationContextRunner().withConfiguration(
 				AutoConfigurations.of(KnockerAutoConfiguration.class, EventLoopDoorAutoConfiguration.class));
-		runner.run((context) -> assertThat(context).hasSingleBean(EventLoopDoor.class));
+		runner.run((context) -> assertThat(context).hasSingleBean(EventLoopDoorListener.class));
 		runner.withPropertyValues("knocker.auto-doors.event-loop=false")
-			.run((context) -> assertThat(context).doesNotHaveBean(EventLoopDoor.class));
+			.run((context) -> assertThat(context).doesNotHaveBean(EventLoopDoorListener.class));
 	}
 
 	@Test

@@ -27,9 +27,9 @@ public final class EventLoopDoorAutoConfiguration {
 
 	@Bean
 	@ConditionalOnMissingBean
-	EventLoopDoor eventLoopDoor(Knockers knockers, ObjectProvider<WebServerLookup> lookups,
+	EventLoopDoorListener eventLoopDoorListener(Knockers knockers, ObjectProvider<WebServerLookup> lookups,
 			ObjectProvider<ReactorResourceFactory> resources) {
-		return new EventLoopDoor(knockers, lookups.orderedStream().toList(), resources);
+		return new EventLoopDoorListener(knockers, lookups.orderedStream().toList(), resources);
 	}
 
 }

@@ -24,9 +24,10 @@ public final class HttpDoorAutoConfiguration {
 
 	@Bean
 	@ConditionalOnMissingBean
-	HttpDoor httpDoor(Knockers knockers, ObjectProvider<WebServerLookup> lookups,
+	HttpDoorListener httpDoorListener(Knockers knockers, ObjectProvider<WebServerLookup> lookups,
 			ObjectProvider<RequestExecutor> requestExecutors) {
-		return new HttpDoor(knockers, lookups.orderedStream().toList(), requestExecutors.orderedStream().toList());
+		return new HttpDoorListener(knockers, lookups.orderedStream().toList(),
+				requestExecutors.orderedStream().toList());
 	}
 
 }

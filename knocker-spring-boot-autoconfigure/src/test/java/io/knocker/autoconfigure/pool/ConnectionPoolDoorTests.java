@@ -128,8 +128,10 @@ class ConnectionPoolDoorTests {
 				// Eight clients on two connections: three quarters of the time, a call
 				// waits. Hikari does not queue fairly (a returning thread often takes its
 				// connection back), so the mean of the calls' own shares reads lower:
-				// 0.45 here.
-				assertThat(truth).isBetween(0.25, 0.95);
+				// 0.44 here, 0.23 beside two spinning loops, where the clients spend more
+				// of each call waiting for a CPU instead. The band only makes sure the
+				// calls did wait, so that the comparison below means something.
+				assertThat(truth).isBetween(0.15, 0.95);
 				assertThat(place.getMeanWaited()).isCloseTo(truth, within(0.1));
 				// The knocks never took a connection of their own.
 				assertThat(context.getBean(HikariDataSource.class).getHikariPoolMXBean().getTotalConnections())

@@ -15,7 +15,7 @@ import org.springframework.context.ApplicationListener;
  * server) has started. {@link Knockers} stops it as soon as the context starts closing,
  * before the server's graceful shutdown.
  */
-abstract class ServerDoor implements ApplicationListener<ApplicationStartedEvent> {
+abstract class ServerDoorListener implements ApplicationListener<ApplicationStartedEvent> {
 
 	private final String name;
 
@@ -23,7 +23,7 @@ abstract class ServerDoor implements ApplicationListener<ApplicationStartedEvent
 
 	private final List<WebServerLookup> lookups;
 
-	ServerDoor(String name, Knockers knockers, List<WebServerLookup> lookups) {
+	ServerDoorListener(String name, Knockers knockers, List<WebServerLookup> lookups) {
 		this.name = name;
 		this.knockers = knockers;
 		this.lookups = lookups;

@@ -10,11 +10,12 @@ import org.springframework.boot.web.server.WebServer;
 
 /**
  * Adds the {@code http} door once the application has started, and so its web server: a
- * knock hands the server's request executor a no-op and times until it starts, how long a
- * new request waits for a worker thread. {@link Knockers} stops it as soon as the context
- * starts closing, before the server's graceful shutdown.
+ * knock looks into the server's request executor and, when a new request would queue,
+ * hands it a no-op and times until it starts: how long a new request waits for a worker
+ * thread. {@link Knockers} stops the door as soon as the context starts closing, before
+ * the server's graceful shutdown. A listener that adds a door, not a door itself.
  */
-public class HttpDoor extends ServerDoor {
+public class HttpDoorListener extends ServerDoorListener {
 
 	/** The door's name. */
 	public static final String NAME = "http";
@@ -27,7 +28,7 @@ public class HttpDoor extends ServerDoor {
 	 * @param lookups how to find the application's web server, per Spring Boot line
 	 * @param requestExecutors how to find each kind of server's request executor
 	 */
-	public HttpDoor(Knockers knockers, List<WebServerLookup> lookups, List<RequestExecutor> requestExecutors) {
+	public HttpDoorListener(Knockers knockers, List<WebServerLookup> lookups, List<RequestExecutor> requestExecutors) {
 		super(NAME, knockers, lookups);
 		this.requestExecutors = requestExecutors;
 	}

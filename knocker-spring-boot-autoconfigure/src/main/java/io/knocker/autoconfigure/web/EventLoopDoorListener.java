@@ -19,7 +19,7 @@ import org.springframework.http.client.ReactorResourceFactory;
  * times until it runs. A loop that a blocking call holds makes its knocks wait:
  * event-loop lag, the figure Node.js users watch.
  */
-public class EventLoopDoor extends ServerDoor {
+public class EventLoopDoorListener extends ServerDoorListener {
 
 	/** The door's name. */
 	public static final String NAME = "event-loop";
@@ -36,7 +36,7 @@ public class EventLoopDoor extends ServerDoor {
 	 * @param lookups how to find the application's web server, per Spring Boot line
 	 * @param resources the Reactor Netty resources the server runs on
 	 */
-	public EventLoopDoor(Knockers knockers, List<WebServerLookup> lookups,
+	public EventLoopDoorListener(Knockers knockers, List<WebServerLookup> lookups,
 			ObjectProvider<ReactorResourceFactory> resources) {
 		super(NAME, knockers, lookups);
 		this.resources = resources;
