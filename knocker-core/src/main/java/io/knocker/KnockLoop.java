@@ -43,12 +43,22 @@ final class KnockLoop implements Runnable {
 					schedule = candidate;
 				}
 			}
+			List<Schedule> schedules = new ArrayList<>(List.of(this.schedules));
 			if (schedule == null) {
 				schedule = new Schedule(member.knocker().getSettings());
-				List<Schedule> schedules = new ArrayList<>(List.of(this.schedules));
 				schedules.add(schedule);
-				this.schedules = schedules.toArray(new Schedule[0]);
 			}
+			if (member.timesTheLoop()) {
+				// The schedule of a door whose knock is the loop's own lateness goes
+				// first
+				// in each pass, as that door goes first in its schedule: otherwise the
+				// other schedules' knocks before it would read as the JVM holding the
+				// loop
+				// up.
+				schedules.remove(schedule);
+				schedules.add(0, schedule);
+			}
+			this.schedules = schedules.toArray(new Schedule[0]);
 			schedule.add(member);
 			if (this.thread == null) {
 				Thread thread = new Thread(this, "knocker");

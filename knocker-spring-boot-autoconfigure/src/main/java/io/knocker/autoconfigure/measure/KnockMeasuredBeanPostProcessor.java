@@ -1,5 +1,6 @@
 package io.knocker.autoconfigure.measure;
 
+import java.util.List;
 import java.lang.reflect.Modifier;
 
 import io.knocker.KnockMeasured;
@@ -96,11 +97,18 @@ public class KnockMeasuredBeanPostProcessor extends AbstractBeanFactoryAwareAdvi
 		return false;
 	}
 
+	/**
+	 * Binds the measured methods to their doors, and to every
+	 * {@link MeasuredMethods.Listener} bean (the meters, the observations).
+	 */
 	@Override
 	public void afterSingletonsInstantiated() {
 		Knockers knockers = this.knockers.getIfAvailable();
 		if (knockers != null) {
-			this.methods.bind(knockers);
+			List<MeasuredMethods.Listener> listeners = (this.beanFactory != null)
+					? this.beanFactory.getBeanProvider(MeasuredMethods.Listener.class).orderedStream().toList()
+					: List.of();
+			this.methods.bind(knockers, listeners);
 		}
 	}
 

@@ -1,7 +1,6 @@
 package io.knocker.autoconfigure.measure;
 
 import java.lang.reflect.Method;
-import java.lang.reflect.Modifier;
 import java.util.Collections;
 import java.util.List;
 import java.util.Map;
@@ -9,7 +8,6 @@ import java.util.OptionalDouble;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ConcurrentSkipListMap;
-import java.util.concurrent.CopyOnWriteArrayList;
 
 import io.knocker.KnockKnock;
 import io.knocker.KnockMeasured;
@@ -17,14 +15,9 @@ import io.knocker.autoconfigure.KnockerConfigurationException;
 import io.knocker.autoconfigure.Knockers;
 import org.apache.commons.logging.Log;
 import org.apache.commons.logging.LogFactory;
-import org.jspecify.annotations.Nullable;
 
-import org.springframework.aop.support.AopUtils;
-import org.springframework.core.BridgeMethodResolver;
-import org.springframework.core.annotation.AnnotatedElementUtils;
 import org.springframework.util.ClassUtils;
 import org.springframework.util.ReflectionUtils;
-import org.springframework.util.StringUtils;
 
 /**
  * The {@link KnockMeasured @KnockMeasured} methods of the application and their
@@ -44,7 +37,8 @@ public final class MeasuredMethods {
 
 	private final Map<String, String> declaredAt = new ConcurrentHashMap<>();
 
-	private final List<Listener> listeners = new CopyOnWriteArrayList<>();
+	/** Every Listener bean, from when the methods are bound. */
+	private volatile List<Listener> listeners = List.of();
 
 	private final Set<String> warned = ConcurrentHashMap.newKeySet();
 
@@ -59,21 +53,13 @@ public final class MeasuredMethods {
 	}
 
 	/**
-	 * Adds a listener told of every sampled call's contention.
-	 * @param listener the listener
-	 */
-	public void addListener(Listener listener) {
-		this.listeners.add(listener);
-	}
-
-	/**
 	 * Finds every measured method of a class, so that they are known before their first
 	 * call.
 	 */
 	void registerAll(Class<?> targetClass, boolean interfaceProxy) {
 		for (Method method : ReflectionUtils.getUniqueDeclaredMethods(targetClass,
 				ReflectionUtils.USER_DECLARED_METHODS)) {
-			String unreachable = unreachable(targetClass, method, interfaceProxy);
+			String unreachable = MeasuredAnnotations.unreachable(targetClass, method, interfaceProxy);
 			if (unreachable == null) {
 				find(targetClass, method);
 				continue;
@@ -90,38 +76,10 @@ public final class MeasuredMethods {
 	}
 
 	/**
-	 * Why a proxy can never see calls of an annotated method, or {@code null} if it is
-	 * not so.
-	 */
-	private static @Nullable String unreachable(Class<?> targetClass, Method method, boolean interfaceProxy) {
-		int modifiers = method.getModifiers();
-		boolean annotated = AnnotatedElementUtils.hasAnnotation(method, KnockMeasured.class);
-		if (!annotated && (!Modifier.isPublic(modifiers)
-				|| !AnnotatedElementUtils.hasAnnotation(ClassUtils.getUserClass(targetClass), KnockMeasured.class))) {
-			return null;
-		}
-		if (Modifier.isStatic(modifiers)) {
-			return annotated ? "static" : null;
-		}
-		if (Modifier.isPrivate(modifiers)) {
-			return "private";
-		}
-		if (interfaceProxy) {
-			for (Class<?> ifc : ClassUtils.getAllInterfacesForClassAsSet(targetClass)) {
-				if (ClassUtils.hasMethod(ifc, method.getName(), method.getParameterTypes())) {
-					return null;
-				}
-			}
-			return "not declared by an interface of the bean, which is proxied by its interfaces";
-		}
-		return Modifier.isFinal(modifiers) ? "final" : null;
-	}
-
-	/**
-	 * Binds every measured method to its door's knocker.
+	 * Binds every measured method to its door's knocker, and the calls to the listeners.
 	 * @throws KnockerConfigurationException naming the method, if its door does not exist
 	 */
-	void bind(Knockers knockers) {
+	void bind(Knockers knockers, List<Listener> listeners) {
 		for (Map<Method, Entry> methods : this.byClass.values()) {
 			for (Entry entry : methods.values()) {
 				if (entry.contention != null && knockers.get(entry.contention.getDoor()) == null) {
@@ -134,6 +92,7 @@ public final class MeasuredMethods {
 				}
 			}
 		}
+		this.listeners = List.copyOf(listeners);
 		this.knockers = knockers;
 	}
 
@@ -173,33 +132,19 @@ public final class MeasuredMethods {
 	}
 
 	private Entry resolve(Class<?> targetClass, Method method) {
-		Method specific = BridgeMethodResolver.findBridgedMethod(AopUtils.getMostSpecificMethod(method, targetClass));
-		if (Modifier.isStatic(specific.getModifiers()) || specific.getDeclaringClass() == Object.class) {
+		MeasuredAnnotations.Measured measured = MeasuredAnnotations.measured(targetClass, method);
+		if (measured == null) {
 			return NOT_MEASURED;
 		}
-		Class<?> userClass = ClassUtils.getUserClass(targetClass);
-		String name;
-		KnockMeasured annotation = AnnotatedElementUtils.findMergedAnnotation(specific, KnockMeasured.class);
-		if (annotation != null) {
-			name = StringUtils.hasText(annotation.value()) ? annotation.value()
-					: userClass.getSimpleName() + "." + specific.getName();
-		}
-		else {
-			annotation = AnnotatedElementUtils.findMergedAnnotation(userClass, KnockMeasured.class);
-			if (annotation == null || !Modifier.isPublic(specific.getModifiers())) {
-				return NOT_MEASURED;
-			}
-			String prefix = StringUtils.hasText(annotation.value()) ? annotation.value() : userClass.getSimpleName();
-			name = prefix + "." + specific.getName();
-		}
-		String door = annotation.door();
-		this.declaredAt.putIfAbsent(name, userClass.getName() + "." + specific.getName());
-		return new Entry(this.byName.computeIfAbsent(name, (key) -> new MethodContention(key, door)), null);
+		this.declaredAt.putIfAbsent(measured.name(), measured.declaredAt());
+		return new Entry(
+				this.byName.computeIfAbsent(measured.name(), (key) -> new MethodContention(key, measured.door())),
+				null);
 	}
 
 	/**
 	 * Told of every sampled call's contention and own wait, for example to record them in
-	 * meters.
+	 * meters: every bean of this type is, from when the application has started.
 	 */
 	@FunctionalInterface
 	public interface Listener {

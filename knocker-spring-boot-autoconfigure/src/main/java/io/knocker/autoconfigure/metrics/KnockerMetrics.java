@@ -50,9 +50,6 @@ public class KnockerMetrics implements MeterBinder, MeasuredMethods.Listener, Kn
 		this.knockers = knockers;
 		this.methods = methods;
 		knockers.addListener(this);
-		if (methods != null) {
-			methods.addListener(this);
-		}
 	}
 
 	@Override

@@ -23,11 +23,8 @@ public final class KnockerObservationAutoConfiguration {
 
 	@Bean
 	@ConditionalOnMissingBean
-	ContentionKeyValues knockerContentionKeyValues(MeasuredMethods methods,
-			ObjectProvider<ObservationRegistry> registry) {
-		ContentionKeyValues keyValues = new ContentionKeyValues(registry);
-		methods.addListener(keyValues);
-		return keyValues;
+	ContentionKeyValues knockerContentionKeyValues(ObjectProvider<ObservationRegistry> registry) {
+		return new ContentionKeyValues(registry);
 	}
 
 }

@@ -222,17 +222,31 @@ class KnockMeasuredTests {
 	}
 
 	@Test
-	void aFailureWhileMeasuringNeverBreaksTheCall() {
-		this.contextRunner.run((context) -> {
-			MeasuredMethods methods = context.getBean(MeasuredMethods.class);
-			methods.addListener((method, contention, waited) -> {
-				throw new IllegalStateException("meter registry gone");
+	void everyListenerBeanIsToldOfEachSampledCall() {
+		List<String> told = new java.util.concurrent.CopyOnWriteArrayList<>();
+		this.contextRunner
+			.withBean("callLog", MeasuredMethods.Listener.class,
+					() -> (method, contention, waited) -> told.add(method.getName()))
+			.run((context) -> {
+				// Long enough for knocks: only a sampled call is told.
+				context.getBean(Stock.class).take(20);
+				assertThat(told).containsExactly("Stock.take");
 			});
-			Inventory inventory = context.getBean(Inventory.class);
-			assertThat(inventory.reserve(3)).isEqualTo(3);
-			assertThat(inventory.reserve(4)).isEqualTo(4);
-			assertThat(methods.asMap().get("Inventory.reserve").getCalls()).isEqualTo(2);
-		});
+	}
+
+	@Test
+	void aFailureWhileMeasuringNeverBreaksTheCall() {
+		this.contextRunner
+			.withBean("brokenListener", MeasuredMethods.Listener.class, () -> (method, contention, waited) -> {
+				throw new IllegalStateException("meter registry gone");
+			})
+			.run((context) -> {
+				MeasuredMethods methods = context.getBean(MeasuredMethods.class);
+				Stock stock = context.getBean(Stock.class);
+				stock.take(20);
+				stock.take(20);
+				assertThat(methods.asMap().get("Stock.take").getCalls()).isEqualTo(2);
+			});
 	}
 
 	@Test
