@@ -7,6 +7,8 @@ import java.util.concurrent.locks.ReadWriteLock;
 
 import javax.sql.DataSource;
 
+import org.jspecify.annotations.Nullable;
+
 /**
  * How a door bean is knocked on ({@code knocker.doors.<name>.kind}): inferred for the
  * types Knocker knows; a bean of any other type is knocked on as a monitor only when
@@ -64,7 +66,7 @@ public enum DoorKind {
 	}
 
 	/** The kind inferred for a bean, or {@code null} for a type Knocker does not know. */
-	static DoorKind of(Object bean) {
+	static @Nullable DoorKind of(Object bean) {
 		for (DoorKind kind : values()) {
 			if (kind != MONITOR && kind.fits(bean)) {
 				return kind;

@@ -9,6 +9,7 @@ import com.zaxxer.hikari.HikariDataSource;
 import com.zaxxer.hikari.HikariPoolMXBean;
 import io.knocker.Door;
 import io.knocker.Doors;
+import org.jspecify.annotations.Nullable;
 
 /**
  * Connection-pool doors on HikariCP, read from {@link HikariPoolMXBean}: idle connections
@@ -24,7 +25,7 @@ final class HikariDoors {
 	 * The Hikari pool behind a data source, through Spring's wrappers (JDBC's
 	 * {@code unwrap}); {@code null} if there is none.
 	 */
-	static HikariDataSource pool(DataSource dataSource) {
+	static @Nullable HikariDataSource pool(DataSource dataSource) {
 		if (dataSource instanceof HikariDataSource pool) {
 			return pool;
 		}
@@ -63,7 +64,7 @@ final class HikariDoors {
 
 		private final HikariDataSource pool;
 
-		private volatile Object transferer;
+		private volatile @Nullable Object transferer;
 
 		Waiting(HikariDataSource pool) {
 			this.pool = pool;

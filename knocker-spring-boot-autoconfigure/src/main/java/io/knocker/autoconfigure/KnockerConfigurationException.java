@@ -1,5 +1,7 @@
 package io.knocker.autoconfigure;
 
+import org.jspecify.annotations.Nullable;
+
 /**
  * Knocker's configuration cannot work: names where (a property, or an annotated method),
  * the value, what is wrong and how to fix it. {@link KnockerFailureAnalyzer} turns it
@@ -28,7 +30,7 @@ public class KnockerConfigurationException extends RuntimeException {
 	 * @param problem what is wrong with it
 	 * @param action what to do about it
 	 */
-	public KnockerConfigurationException(String where, Object value, String problem, String action) {
+	public KnockerConfigurationException(String where, @Nullable Object value, String problem, String action) {
 		super(where + " = " + value + ": " + problem);
 		this.where = where;
 		this.value = String.valueOf(value);

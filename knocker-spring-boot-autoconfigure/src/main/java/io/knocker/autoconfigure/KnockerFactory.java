@@ -23,6 +23,7 @@ import io.knocker.KnockSettings;
 import io.knocker.autoconfigure.KnockerProperties.DoorProperties;
 import org.apache.commons.logging.Log;
 import org.apache.commons.logging.LogFactory;
+import org.jspecify.annotations.Nullable;
 
 import org.springframework.beans.factory.BeanFactory;
 import org.springframework.beans.factory.ListableBeanFactory;
@@ -94,7 +95,10 @@ final class KnockerFactory {
 		KnockSettings defaults = defaults(properties);
 		Set<Object> knockedOn = Collections.newSetFromMap(new IdentityHashMap<>());
 		for (DoorProperties door : properties.getDoors().values()) {
-			knockedOn.add(beans.getBean(door.getBean()));
+			String bean = door.getBean();
+			if (bean != null) {
+				knockedOn.add(beans.getBean(bean));
+			}
 		}
 		Map<String, Door> doors = new LinkedHashMap<>();
 		beans.getBeansOfType(Door.class, false, true).forEach(doors::put);
@@ -161,7 +165,7 @@ final class KnockerFactory {
 	 * The door for the bean a configured door names, of the kind written or inferred.
 	 * @param prefix {@code knocker.doors.<name>}
 	 */
-	private static Door door(String prefix, String beanName, DoorKind kind, BeanFactory beans) {
+	private static Door door(String prefix, @Nullable String beanName, @Nullable DoorKind kind, BeanFactory beans) {
 		String property = prefix + ".bean";
 		if (beanName == null || beanName.isBlank()) {
 			throw new KnockerConfigurationException(property, beanName, "no bean is named for this door",
@@ -194,14 +198,14 @@ final class KnockerFactory {
 			return door;
 		}
 		DoorKind inferred = DoorKind.of(bean);
-		if (kind == null && inferred == null) {
+		DoorKind chosen = (kind != null) ? kind : inferred;
+		if (chosen == null) {
 			throw new KnockerConfigurationException(prefix + ".kind", null,
 					"bean '" + beanName + "' is a " + bean.getClass().getName()
 							+ ", which Knocker does not know how to knock on" + betterDoor(bean),
 					"Point " + property + " at " + DOOR_TYPES + ", or, if the application synchronizes on this very "
 							+ "object, set " + prefix + ".kind: monitor (kinds: " + DoorKind.all() + ").");
 		}
-		DoorKind chosen = (kind != null) ? kind : inferred;
 		if (!chosen.fits(bean)) {
 			throw new KnockerConfigurationException(prefix + ".kind", chosen.value(),
 					"bean '" + beanName + "' is a " + bean.getClass().getName() + ", which cannot be knocked on as a "
@@ -243,7 +247,7 @@ final class KnockerFactory {
 	}
 
 	/** Only where HikariCP is: nothing of it loads otherwise. */
-	private static Door hikariDoor(DataSource dataSource) {
+	private static @Nullable Door hikariDoor(DataSource dataSource) {
 		if (isRouting(dataSource)) {
 			return null;
 		}
@@ -323,7 +327,7 @@ final class KnockerFactory {
 	 * The builder's settings under the name, an invalid value reported as the property it
 	 * was written in: the door's own, or else the top level's.
 	 */
-	private static KnockSettings settings(String name, KnockKnock.Builder builder, DoorProperties door) {
+	private static KnockSettings settings(String name, KnockKnock.Builder builder, @Nullable DoorProperties door) {
 		try {
 			return builder.name(name).settings();
 		}

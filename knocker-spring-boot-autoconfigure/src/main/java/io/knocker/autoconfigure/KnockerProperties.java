@@ -3,6 +3,8 @@ package io.knocker.autoconfigure;
 import java.util.LinkedHashMap;
 import java.util.Map;
 
+import org.jspecify.annotations.Nullable;
+
 import org.springframework.boot.context.properties.ConfigurationProperties;
 
 /**
@@ -244,20 +246,20 @@ public class KnockerProperties extends KnockingProperties {
 		 * Name of the singleton bean to knock on: a Lock, ReadWriteLock, Semaphore,
 		 * Executor, DataSource (HikariCP), Door, or, with kind 'monitor', any object.
 		 */
-		private String bean;
+		private @Nullable String bean;
 
 		/**
 		 * How to knock on the bean. Inferred for a Lock, ReadWriteLock, Semaphore,
 		 * Executor or DataSource; any other object needs 'monitor' written out, for an
 		 * object the application synchronizes on.
 		 */
-		private DoorKind kind;
+		private @Nullable DoorKind kind;
 
 		/**
 		 * The {@code bean} property.
 		 * @return its value
 		 */
-		public String getBean() {
+		public @Nullable String getBean() {
 			return this.bean;
 		}
 
@@ -265,7 +267,7 @@ public class KnockerProperties extends KnockingProperties {
 		 * Sets the {@code bean} property.
 		 * @param bean its value
 		 */
-		public void setBean(String bean) {
+		public void setBean(@Nullable String bean) {
 			this.bean = bean;
 		}
 
@@ -273,7 +275,7 @@ public class KnockerProperties extends KnockingProperties {
 		 * The {@code kind} property.
 		 * @return its value
 		 */
-		public DoorKind getKind() {
+		public @Nullable DoorKind getKind() {
 			return this.kind;
 		}
 
@@ -281,7 +283,7 @@ public class KnockerProperties extends KnockingProperties {
 		 * Sets the {@code kind} property.
 		 * @param kind its value
 		 */
-		public void setKind(DoorKind kind) {
+		public void setKind(@Nullable DoorKind kind) {
 			this.kind = kind;
 		}
 

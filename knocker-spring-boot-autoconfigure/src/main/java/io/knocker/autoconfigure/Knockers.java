@@ -10,6 +10,7 @@ import java.util.concurrent.CopyOnWriteArrayList;
 import io.knocker.Door;
 import io.knocker.KnockKnock;
 import io.knocker.KnockSettings;
+import org.jspecify.annotations.Nullable;
 
 import org.springframework.beans.factory.DisposableBean;
 import org.springframework.context.ApplicationContext;
@@ -43,7 +44,7 @@ public class Knockers implements SmartLifecycle, DisposableBean, ApplicationList
 
 	private final KnockSettings autoDoorSettings;
 
-	private ApplicationContext context;
+	private @Nullable ApplicationContext context;
 
 	/**
 	 * Creates a registry of knockers.
@@ -126,7 +127,7 @@ public class Knockers implements SmartLifecycle, DisposableBean, ApplicationList
 	 * @param name the knocker's name, such as {@code jvm}
 	 * @return the knocker, or {@code null} if none has that name
 	 */
-	public KnockKnock get(String name) {
+	public @Nullable KnockKnock get(String name) {
 		return this.byName.get(name);
 	}
 

@@ -2,6 +2,8 @@ package io.knocker.autoconfigure;
 
 import java.time.Duration;
 
+import org.jspecify.annotations.Nullable;
+
 /**
  * A knocker's intervals, as written at the top level ({@code knocker.*}, the {@code jvm}
  * door and every automatic door) and per door ({@code knocker.doors.<name>.*}). Unset
@@ -14,32 +16,32 @@ public abstract class KnockingProperties {
 	 * Mean time between knocks, which come at random moments; at least 10us. Defaults to
 	 * 1ms at the top level; for a door, to the top level's.
 	 */
-	private Duration pollingInterval;
+	private @Nullable Duration pollingInterval;
 
 	/**
 	 * Length of each sampling window. Defaults to 10 polling intervals of the same level;
 	 * for a door without a polling interval of its own, to the top level's.
 	 */
-	private Duration samplingInterval;
+	private @Nullable Duration samplingInterval;
 
 	/**
 	 * Sleep between sampling windows; 0 knocks all the time. Defaults to 100 polling
 	 * intervals of the same level; for a door without a polling interval of its own, to
 	 * the top level's.
 	 */
-	private Duration sleepingInterval;
+	private @Nullable Duration sleepingInterval;
 
 	/**
 	 * Longest a knocker's stop waits for its thread. Defaults to the longer of the
 	 * sampling and sleeping intervals plus 1ms.
 	 */
-	private Duration timeout;
+	private @Nullable Duration timeout;
 
 	/**
 	 * The {@code polling-interval} property.
 	 * @return its value
 	 */
-	public Duration getPollingInterval() {
+	public @Nullable Duration getPollingInterval() {
 		return this.pollingInterval;
 	}
 
@@ -47,7 +49,7 @@ public abstract class KnockingProperties {
 	 * Sets the {@code polling-interval} property.
 	 * @param pollingInterval its value
 	 */
-	public void setPollingInterval(Duration pollingInterval) {
+	public void setPollingInterval(@Nullable Duration pollingInterval) {
 		this.pollingInterval = pollingInterval;
 	}
 
@@ -55,7 +57,7 @@ public abstract class KnockingProperties {
 	 * The {@code sampling-interval} property.
 	 * @return its value
 	 */
-	public Duration getSamplingInterval() {
+	public @Nullable Duration getSamplingInterval() {
 		return this.samplingInterval;
 	}
 
@@ -63,7 +65,7 @@ public abstract class KnockingProperties {
 	 * Sets the {@code sampling-interval} property.
 	 * @param samplingInterval its value
 	 */
-	public void setSamplingInterval(Duration samplingInterval) {
+	public void setSamplingInterval(@Nullable Duration samplingInterval) {
 		this.samplingInterval = samplingInterval;
 	}
 
@@ -71,7 +73,7 @@ public abstract class KnockingProperties {
 	 * The {@code sleeping-interval} property.
 	 * @return its value
 	 */
-	public Duration getSleepingInterval() {
+	public @Nullable Duration getSleepingInterval() {
 		return this.sleepingInterval;
 	}
 
@@ -79,7 +81,7 @@ public abstract class KnockingProperties {
 	 * Sets the {@code sleeping-interval} property.
 	 * @param sleepingInterval its value
 	 */
-	public void setSleepingInterval(Duration sleepingInterval) {
+	public void setSleepingInterval(@Nullable Duration sleepingInterval) {
 		this.sleepingInterval = sleepingInterval;
 	}
 
@@ -87,7 +89,7 @@ public abstract class KnockingProperties {
 	 * The {@code timeout} property.
 	 * @return its value
 	 */
-	public Duration getTimeout() {
+	public @Nullable Duration getTimeout() {
 		return this.timeout;
 	}
 
@@ -95,7 +97,7 @@ public abstract class KnockingProperties {
 	 * Sets the {@code timeout} property.
 	 * @param timeout its value
 	 */
-	public void setTimeout(Duration timeout) {
+	public void setTimeout(@Nullable Duration timeout) {
 		this.timeout = timeout;
 	}
 

@@ -3,6 +3,8 @@ package io.knocker.autoconfigure.endpoint;
 import java.io.IOException;
 import java.util.function.Supplier;
 
+import org.jspecify.annotations.Nullable;
+
 import jakarta.servlet.FilterChain;
 import jakarta.servlet.ServletException;
 import jakarta.servlet.http.HttpServletRequest;
@@ -24,7 +26,7 @@ public class ContentionRequestSizeFilter extends OncePerRequestFilter {
 
 	private final Supplier<String> endpointPath;
 
-	private volatile String path;
+	private volatile @Nullable String path;
 
 	/**
 	 * Creates the filter.

@@ -42,7 +42,7 @@ final class KnockMeasuredInterceptor implements MethodInterceptor {
 	}
 
 	@Override
-	public Object invoke(MethodInvocation invocation) throws Throwable {
+	public @Nullable Object invoke(MethodInvocation invocation) throws Throwable {
 		MeasuredMethods.Entry entry = null;
 		KnockWindow window = null;
 		MeasuredCallEvent event = null;
@@ -51,13 +51,13 @@ final class KnockMeasuredInterceptor implements MethodInterceptor {
 			Class<?> targetClass = (target != null) ? AopUtils.getTargetClass(target)
 					: invocation.getMethod().getDeclaringClass();
 			entry = this.methods.find(targetClass, invocation.getMethod());
-			window = (entry != null) ? entry.knocker.open() : null;
+			window = (entry != null) ? entry.knocker().open() : null;
 			event = (window != null) ? MeasuredCallEvent.started() : null;
 		}
 		catch (RuntimeException ex) {
 			failedToMeasure(ex);
 		}
-		if (window == null) {
+		if (entry == null || window == null) {
 			return invocation.proceed();
 		}
 		Object result;
@@ -89,7 +89,7 @@ final class KnockMeasuredInterceptor implements MethodInterceptor {
 	private @Nullable Object measureReactive(MeasuredMethods.Entry entry, Object result) {
 		try {
 			return ReactiveMeasuring.measure(result,
-					() -> new Subscription(entry.knocker.open(), MeasuredCallEvent.started()),
+					() -> new Subscription(entry.knocker().open(), MeasuredCallEvent.started()),
 					(subscription, failed) -> record(entry, subscription.window, subscription.event, failed, false));
 		}
 		catch (RuntimeException ex) {
@@ -106,8 +106,8 @@ final class KnockMeasuredInterceptor implements MethodInterceptor {
 	 * Books a call; {@code onItsThread} is false for a call measured to completion
 	 * asynchronously, which has no one thread that waits, so no waited figure.
 	 */
-	private void record(MeasuredMethods.Entry entry, KnockWindow window, MeasuredCallEvent event, boolean failed,
-			boolean onItsThread) {
+	private void record(MeasuredMethods.Entry entry, KnockWindow window, @Nullable MeasuredCallEvent event,
+			boolean failed, boolean onItsThread) {
 		try {
 			window.close();
 			OptionalDouble waited = onItsThread ? window.waited() : OptionalDouble.empty();

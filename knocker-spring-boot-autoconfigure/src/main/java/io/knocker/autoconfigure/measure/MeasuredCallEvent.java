@@ -24,11 +24,11 @@ final class MeasuredCallEvent extends Event {
 
 	@Label("Method")
 	@Description("The name the call is reported under, such as OrderService.placeOrder")
-	String method;
+	@Nullable String method;
 
 	@Label("Door")
 	@Description("The door the call was measured on")
-	String door;
+	@Nullable String door;
 
 	@Label("Contention")
 	@Description("Time the knocks on the door waited over the time sampled during the call, 0 to 1")

@@ -15,6 +15,7 @@ import io.knocker.autoconfigure.KnockerConfigurationException;
 import io.knocker.autoconfigure.Knockers;
 import org.apache.commons.logging.Log;
 import org.apache.commons.logging.LogFactory;
+import org.jspecify.annotations.Nullable;
 
 import org.springframework.util.ClassUtils;
 import org.springframework.util.ReflectionUtils;
@@ -29,7 +30,8 @@ public final class MeasuredMethods {
 
 	private static final Log logger = LogFactory.getLog(MeasuredMethods.class);
 
-	private static final Entry NOT_MEASURED = new Entry(null, null);
+	/** A method that is not measured: never bound, never in the map by name. */
+	private static final Entry NOT_MEASURED = new Entry(new MethodContention("(not measured)", "jvm"));
 
 	private final Map<Class<?>, Map<Method, Entry>> byClass = new ConcurrentHashMap<>();
 
@@ -42,7 +44,7 @@ public final class MeasuredMethods {
 
 	private final Set<String> warned = ConcurrentHashMap.newKeySet();
 
-	private volatile Knockers knockers;
+	private volatile @Nullable Knockers knockers;
 
 	/**
 	 * The measured methods by name, sorted.
@@ -82,7 +84,7 @@ public final class MeasuredMethods {
 	void bind(Knockers knockers, List<Listener> listeners) {
 		for (Map<Method, Entry> methods : this.byClass.values()) {
 			for (Entry entry : methods.values()) {
-				if (entry.contention != null && knockers.get(entry.contention.getDoor()) == null) {
+				if (entry != NOT_MEASURED && knockers.get(entry.contention.getDoor()) == null) {
 					String door = entry.contention.getDoor();
 					throw new KnockerConfigurationException(
 							"@KnockMeasured(door) on " + this.declaredAt.get(entry.contention.getName()), door,
@@ -100,7 +102,7 @@ public final class MeasuredMethods {
 	 * The method's contention and knocker, or {@code null} when it is not measured (or
 	 * not yet).
 	 */
-	Entry find(Class<?> targetClass, Method method) {
+	@Nullable Entry find(Class<?> targetClass, Method method) {
 		// Plain gets first: this runs on every measured call, and computeIfAbsent may
 		// lock a bin.
 		Map<Method, Entry> methods = this.byClass.get(targetClass);
@@ -138,8 +140,7 @@ public final class MeasuredMethods {
 		}
 		this.declaredAt.putIfAbsent(measured.name(), measured.declaredAt());
 		return new Entry(
-				this.byName.computeIfAbsent(measured.name(), (key) -> new MethodContention(key, measured.door())),
-				null);
+				this.byName.computeIfAbsent(measured.name(), (key) -> new MethodContention(key, measured.door())));
 	}
 
 	/**
@@ -164,11 +165,20 @@ public final class MeasuredMethods {
 
 		final MethodContention contention;
 
-		volatile KnockKnock knocker;
+		/** Its door's knocker, once bound. */
+		volatile @Nullable KnockKnock knocker;
 
-		Entry(MethodContention contention, KnockKnock knocker) {
+		Entry(MethodContention contention) {
 			this.contention = contention;
-			this.knocker = knocker;
+		}
+
+		/** The knocker of an entry {@link #find} returned, which is always bound. */
+		KnockKnock knocker() {
+			KnockKnock knocker = this.knocker;
+			if (knocker == null) {
+				throw new IllegalStateException(this.contention.getName() + " is not bound to its door yet");
+			}
+			return knocker;
 		}
 
 	}

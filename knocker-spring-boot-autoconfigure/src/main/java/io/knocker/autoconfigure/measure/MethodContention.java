@@ -6,6 +6,7 @@ import java.util.concurrent.atomic.DoubleAdder;
 import java.util.concurrent.atomic.LongAdder;
 
 import io.knocker.KnockWindow;
+import org.jspecify.annotations.Nullable;
 
 /**
  * The contention seen by the calls of one measured method: how many, how many were
@@ -130,7 +131,7 @@ public final class MethodContention {
 	 * @return the last waited share, or {@code null} before any (always, where the door
 	 * cannot tell)
 	 */
-	public Double getLastWaited() {
+	public @Nullable Double getLastWaited() {
 		return (getWaitedCalls() > 0) ? this.waited.last : null;
 	}
 
@@ -138,7 +139,7 @@ public final class MethodContention {
 	 * The mean share of a call's time that its thread spent waiting at the door.
 	 * @return the mean waited share, or {@code null} before any
 	 */
-	public Double getMeanWaited() {
+	public @Nullable Double getMeanWaited() {
 		return (getWaitedCalls() > 0) ? this.waited.mean() : null;
 	}
 
@@ -146,7 +147,7 @@ public final class MethodContention {
 	 * The largest share of a call's time that its thread spent waiting at the door.
 	 * @return the largest waited share, or {@code null} before any
 	 */
-	public Double getMaxWaited() {
+	public @Nullable Double getMaxWaited() {
 		return (getWaitedCalls() > 0) ? this.waited.max() : null;
 	}
 

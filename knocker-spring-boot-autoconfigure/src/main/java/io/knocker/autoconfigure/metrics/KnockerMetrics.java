@@ -19,6 +19,7 @@ import io.micrometer.core.instrument.FunctionCounter;
 import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.binder.MeterBinder;
+import org.jspecify.annotations.Nullable;
 
 /**
  * Knocker's meters: per door, {@code knocker.contention} (gauge, since reset) and the
@@ -31,7 +32,7 @@ public class KnockerMetrics implements MeterBinder, MeasuredMethods.Listener, Kn
 
 	private final Knockers knockers;
 
-	private final MeasuredMethods methods;
+	private final @Nullable MeasuredMethods methods;
 
 	private final Set<MeterRegistry> registries = ConcurrentHashMap.newKeySet();
 
@@ -46,7 +47,7 @@ public class KnockerMetrics implements MeterBinder, MeasuredMethods.Listener, Kn
 	 * @param knockers the knockers to meter
 	 * @param methods the measured methods to meter, or {@code null}
 	 */
-	public KnockerMetrics(Knockers knockers, MeasuredMethods methods) {
+	public KnockerMetrics(Knockers knockers, @Nullable MeasuredMethods methods) {
 		this.knockers = knockers;
 		this.methods = methods;
 		knockers.addListener(this);
