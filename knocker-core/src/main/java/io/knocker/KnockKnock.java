@@ -44,7 +44,7 @@ public final class KnockKnock implements AutoCloseable {
 
 	private volatile KnockSnapshot resetPoint = KnockSnapshot.ZERO;
 
-	private volatile boolean failureLogged;
+	private final Knocking.Failures failures = new Knocking.Failures();
 
 	private KnockKnock(KnockSettings settings, Door door) {
 		this.settings = settings;
@@ -71,7 +71,8 @@ public final class KnockKnock implements AutoCloseable {
 			if (this.knocking != null) {
 				return;
 			}
-			Knocking knocking = new Knocking(this, this.door, this.ledger, this.calls);
+			Knocking knocking = new Knocking(this.settings, this.door, this.ledger, this.calls, this.holders,
+					this.failures);
 			this.door.opened(knocking);
 			this.knocking = knocking;
 			KnockLoop.SHARED.join(knocking);
@@ -91,7 +92,7 @@ public final class KnockKnock implements AutoCloseable {
 			}
 			this.knocking = null;
 			long deadline = System.nanoTime() + this.settings.timeout().toNanos();
-			KnockLoop.SHARED.leave(this, deadline);
+			KnockLoop.SHARED.leave(knocking, deadline);
 			if (!this.door.closed(deadline)) {
 				logger.log(Level.WARNING,
 						() -> "Knocker '" + this.settings.name() + "' did not stop within " + this.settings.timeout()
@@ -182,10 +183,6 @@ public final class KnockKnock implements AutoCloseable {
 	 */
 	public List<HolderSite> getHolders() {
 		return (this.holders != null) ? this.holders.top() : List.of();
-	}
-
-	Holders holders() {
-		return this.holders;
 	}
 
 	/**
@@ -301,14 +298,6 @@ public final class KnockKnock implements AutoCloseable {
 	public String toString() {
 		return "KnockKnock[" + this.settings.name() + " on the " + this.door + ", polling "
 				+ this.settings.pollingInterval() + "]";
-	}
-
-	void knockFailed(Throwable ex) {
-		if (!this.failureLogged) {
-			this.failureLogged = true;
-			logger.log(Level.WARNING, "Knocker '" + this.settings.name() + "' failed to knock on the " + this.door
-					+ "; it carries on and counts failed knocks", ex);
-		}
 	}
 
 	/**

@@ -39,13 +39,13 @@ final class KnockLoop implements Runnable {
 		synchronized (this.monitor) {
 			Schedule schedule = null;
 			for (Schedule candidate : this.schedules) {
-				if (candidate.fits(member.knocker().getSettings())) {
+				if (candidate.fits(member.settings())) {
 					schedule = candidate;
 				}
 			}
 			List<Schedule> schedules = new ArrayList<>(List.of(this.schedules));
 			if (schedule == null) {
-				schedule = new Schedule(member.knocker().getSettings());
+				schedule = new Schedule(member.settings());
 				schedules.add(schedule);
 			}
 			if (member.timesTheLoop()) {
@@ -77,12 +77,12 @@ final class KnockLoop implements Runnable {
 	 * pass of the loop under way to end, so that nothing knocks the door once this
 	 * returns.
 	 */
-	void leave(KnockKnock knocker, long deadlineNanos) {
+	void leave(Knocking member, long deadlineNanos) {
 		long passes;
 		synchronized (this.monitor) {
 			List<Schedule> remaining = new ArrayList<>();
 			for (Schedule schedule : this.schedules) {
-				schedule.remove(knocker);
+				schedule.remove(member);
 				if (!schedule.isEmpty()) {
 					remaining.add(schedule);
 				}

@@ -1,15 +1,19 @@
 package io.knocker;
 
+import java.lang.System.Logger.Level;
 import java.util.List;
 
 /**
  * One start of a {@link KnockKnock} on the knock loop: its door, its generation of the
  * ledger, and whether a knock is still under way. The loop's {@link Schedule} says when
- * to knock and when windows begin and end; this books it.
+ * to knock and when windows begin and end; this books it. It receives all it needs from
+ * the knocker that starts it, and never calls back.
  */
 final class Knocking implements Door.Knock {
 
-	private final KnockKnock knocker;
+	private static final System.Logger logger = System.getLogger(KnockKnock.class.getName());
+
+	private final KnockSettings settings;
 
 	private final Door door;
 
@@ -20,6 +24,11 @@ final class Knocking implements Door.Knock {
 	private final long pollingNanos;
 
 	private final OpenCalls calls;
+
+	/** Who holds the door when a knock finds it busy; {@code null} for none. */
+	private final Holders holders;
+
+	private final Failures failures;
 
 	private final Windows windows;
 
@@ -35,13 +44,15 @@ final class Knocking implements Door.Knock {
 
 	private KnockSnapshot windowStart;
 
-	Knocking(KnockKnock knocker, Door door, Ledger ledger, OpenCalls calls) {
-		this.knocker = knocker;
+	Knocking(KnockSettings settings, Door door, Ledger ledger, OpenCalls calls, Holders holders, Failures failures) {
+		this.settings = settings;
 		this.door = door;
 		this.ledger = ledger;
 		this.generation = ledger.generation();
-		this.pollingNanos = knocker.getPollingInterval().toNanos();
+		this.pollingNanos = settings.pollingInterval().toNanos();
 		this.calls = calls;
+		this.holders = holders;
+		this.failures = failures;
 		this.windows = door.windows();
 		// Loads what the first window's JFR check needs here, on the thread that starts
 		// the knocker: on the knock loop it would read as milliseconds of lateness.
@@ -52,8 +63,8 @@ final class Knocking implements Door.Knock {
 		return this.generation;
 	}
 
-	KnockKnock knocker() {
-		return this.knocker;
+	KnockSettings settings() {
+		return this.settings;
 	}
 
 	/** Whether the door's knock is the loop's own lateness: the JVM door's. */
@@ -110,7 +121,7 @@ final class Knocking implements Door.Knock {
 				event.end();
 				if (event.shouldCommit()) {
 					KnockSnapshot end = this.ledger.snapshot();
-					event.door = this.knocker.getName();
+					event.door = this.settings.name();
 					event.contention = end.contentionSince(this.windowStart);
 					event.busyRatio = end.busyRatioSince(this.windowStart);
 					event.commit();
@@ -144,13 +155,13 @@ final class Knocking implements Door.Knock {
 	}
 
 	private void sampleHolder() {
-		Holders holders = this.knocker.holders();
+		Holders holders = this.holders;
 		Thread waiter = (holders != null) ? this.door.holderWaiter() : null;
 		if (waiter != null) {
 			List<String> site = holders.sample(waiter, this.door.holderLock(), System.nanoTime());
 			if (site != null && HolderSampleEvent.isRecorded()) {
 				HolderSampleEvent event = new HolderSampleEvent();
-				event.door = this.knocker.getName();
+				event.door = this.settings.name();
 				event.thread = holders.lastThread();
 				event.topFrame = site.get(0);
 				event.commit();
@@ -160,7 +171,7 @@ final class Knocking implements Door.Knock {
 
 	@Override
 	public String name() {
-		return this.knocker.getName();
+		return this.settings.name();
 	}
 
 	@Override
@@ -189,7 +200,7 @@ final class Knocking implements Door.Knock {
 		// A failure is no wait: booked as such before the first one is logged, which
 		// takes a while.
 		this.ledger.knocked(this.generation, true, true);
-		this.knocker.knockFailed(failure);
+		this.failures.failed(this.settings.name(), this.door, failure);
 		this.pending = false;
 	}
 
@@ -226,6 +237,21 @@ final class Knocking implements Door.Knock {
 		 * A sampling window ends, before the window's figures are booked.
 		 */
 		void ended(Knocking knocking, long now);
+
+	}
+
+	/** A knocker's failed knocks, logged once for all its starts. */
+	static final class Failures {
+
+		private volatile boolean logged;
+
+		void failed(String name, Door door, Throwable ex) {
+			if (!this.logged) {
+				this.logged = true;
+				logger.log(Level.WARNING, "Knocker '" + name + "' failed to knock on the " + door
+						+ "; it carries on and counts failed knocks", ex);
+			}
+		}
 
 	}
 

@@ -62,10 +62,10 @@ final class Schedule {
 	}
 
 	/** Called under the loop's lifecycle monitor. */
-	void remove(KnockKnock knocker) {
+	void remove(Knocking member) {
 		Knocking[] members = this.members;
 		for (int i = 0; i < members.length; i++) {
-			if (members[i].knocker() == knocker) {
+			if (members[i] == member) {
 				Knocking[] fewer = new Knocking[members.length - 1];
 				System.arraycopy(members, 0, fewer, 0, i);
 				System.arraycopy(members, i + 1, fewer, i, members.length - i - 1);

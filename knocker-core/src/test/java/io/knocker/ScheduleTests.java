@@ -41,9 +41,8 @@ class ScheduleTests {
 		Cycle cycle = new Cycle();
 		KnockSettings settings = new KnockSettings("cycle", Duration.ofMillis(1), Duration.ofMillis(10), sleeping,
 				Duration.ofMillis(111), 0);
-		KnockKnock knocker = settings.toBuilder().door(cycle).build();
 		Schedule schedule = new Schedule(settings);
-		schedule.add(new Knocking(knocker, cycle, new Ledger(), new OpenCalls(cycle)));
+		schedule.add(new Knocking(settings, cycle, new Ledger(), new OpenCalls(cycle), null, new Knocking.Failures()));
 		long now = 0;
 		while (now < untilNanos) {
 			long next = schedule.advance(now);
