@@ -23,6 +23,7 @@ import io.knocker.autoconfigure.Knockers;
 import io.knocker.autoconfigure.measure.KnockMeasuredAutoConfiguration;
 import io.knocker.autoconfigure.measure.MeasuredMethods;
 import io.knocker.autoconfigure.measure.MethodContention;
+import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import org.junit.jupiter.api.Test;
 
 import org.springframework.boot.autoconfigure.AutoConfigurations;
@@ -137,6 +138,51 @@ class ConnectionPoolDoorTests {
 				assertThat(context.getBean(HikariDataSource.class).getHikariPoolMXBean().getTotalConnections())
 					.isLessThanOrEqualTo(2);
 			});
+	}
+
+	@Test
+	void hikarisOwnMetersCountOnlyTheApplicationsConnections() throws Exception {
+		// Hikari's own meters, as Spring Boot binds them: with the door knocking all the
+		// time on an exhausted pool, every acquisition Hikari counts is one of the
+		// application's calls, and its usage timer likewise.
+		SimpleMeterRegistry meters = new SimpleMeterRegistry();
+		this.contextRunner.withBean("dataSource", DataSource.class, () -> {
+			HikariDataSource pool = pool("metered", 2);
+			pool.setMetricRegistry(meters);
+			return pool;
+		}).withBean(Orders.class).withPropertyValues("knocker.sleeping-interval=0ms").run((context) -> {
+			Orders orders = context.getBean(Orders.class);
+			// Started and filled first, so that the clients' second is all calls.
+			orders.place();
+			org.awaitility.Awaitility.await()
+				.until(() -> context.getBean(HikariDataSource.class).getHikariPoolMXBean().getIdleConnections() == 2);
+			ExecutorService clients = Executors.newFixedThreadPool(6);
+			try {
+				List<Future<?>> running = new ArrayList<>();
+				long end = System.nanoTime() + 1_000_000_000L;
+				for (int i = 0; i < 6; i++) {
+					running.add(clients.submit(() -> {
+						while (System.nanoTime() < end) {
+							orders.place();
+						}
+					}));
+				}
+				for (Future<?> client : running) {
+					client.get();
+				}
+			}
+			finally {
+				clients.shutdownNow();
+			}
+			KnockKnock door = context.getBean(Knockers.class).get("dataSource");
+			long acquired = meters.get("hikaricp.connections.acquire").timer().count();
+			long used = meters.get("hikaricp.connections.usage").timer().count();
+			System.out.printf("Hikari's meters: %d acquisitions, %d usages; %d calls; %d knocks%n", acquired, used,
+					orders.calls(), door.snapshot().knocks());
+			assertThat(door.snapshot().knocks()).isGreaterThan(100);
+			assertThat(acquired).isEqualTo(orders.calls());
+			assertThat(used).isEqualTo(orders.calls());
+		});
 	}
 
 	@Test
@@ -329,6 +375,10 @@ class ConnectionPoolDoorTests {
 			catch (SQLException ex) {
 				throw new IllegalStateException(ex);
 			}
+		}
+
+		long calls() {
+			return this.calls.get();
 		}
 
 		double meanWaitedShare() {
