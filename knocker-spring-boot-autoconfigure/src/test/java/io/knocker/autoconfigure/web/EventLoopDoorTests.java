@@ -4,6 +4,7 @@ import java.time.Duration;
 import java.util.concurrent.locks.LockSupport;
 
 import io.knocker.KnockKnock;
+import io.knocker.autoconfigure.HandOffControl;
 import io.knocker.autoconfigure.Knockers;
 import io.knocker.autoconfigure.WebServers;
 import io.netty.channel.EventLoopGroup;
@@ -33,9 +34,13 @@ class EventLoopDoorTests {
 			assertThat(WebServers.of(context).getClass().getSimpleName()).isEqualTo("NettyWebServer");
 			KnockKnock door = knockers.get("event-loop");
 			assertThat(door.getDoor().kind()).isEqualTo("executor");
-			// At rest: about ten windows of idle loops taking a no-op.
+			// At rest: about ten windows of idle loops taking a no-op, beside a bare
+			// hand-off loop on the same cycle.
+			door.resetContentionMetric();
+			HandOffControl control = new HandOffControl();
 			Thread.sleep(1200);
 			double rest = door.getContentionMetric();
+			double noise = control.reading();
 			door.resetContentionMetric();
 			EventLoopGroup loops = context.getBean(ReactorResourceFactory.class)
 				.getLoopResources()
@@ -44,10 +49,12 @@ class EventLoopDoorTests {
 			loops.execute(() -> LockSupport.parkNanos(1_500_000_000L));
 			Thread.sleep(1200);
 			double blocked = door.getContentionMetric();
-			System.out.printf("event-loop door: rest %.4f, one loop blocked %.3f%n", rest, blocked);
-			// An idle loop wakes from its selector in tens of microseconds; room for a
-			// busy machine.
-			assertThat(rest).isLessThan(0.25);
+			System.out.printf("event-loop door: rest %.4f (bare hand-off loop %.4f), one loop blocked %.3f%n", rest,
+					noise, blocked);
+			// An idle loop wakes from its selector in tens of microseconds; what is left
+			// is the machine's load, which the bare hand-off loop beside it reads too
+			// (rest 0.33 beside two spinning loops, against a fixed band of 0.25 once).
+			assertThat(rest).isLessThan(0.05 + 3 * noise);
 			// A knock that lands on the blocked loop waits for it, and later knocks count
 			// busy.
 			assertThat(blocked).isGreaterThan(0.5);
