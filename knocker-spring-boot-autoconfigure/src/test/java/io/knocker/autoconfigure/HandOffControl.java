@@ -16,7 +16,7 @@ import java.util.concurrent.locks.LockSupport;
  */
 public final class HandOffControl implements AutoCloseable {
 
-	private final ExecutorService pool = Executors.newFixedThreadPool(2);
+	private final ExecutorService pool;
 
 	private final long[] handOffs = new long[20_000];
 
@@ -28,8 +28,18 @@ public final class HandOffControl implements AutoCloseable {
 
 	private long windows;
 
-	/** Starts the loop. */
+	/** Starts the loop, on a pool of two threads. */
 	public HandOffControl() {
+		this(Executors.newFixedThreadPool(2));
+	}
+
+	/**
+	 * Starts the loop, handing off to the given executor (say, event loops of its own, to
+	 * compare with an event-loop door); it is shut down with the loop.
+	 * @param pool the executor to hand no-ops to
+	 */
+	public HandOffControl(ExecutorService pool) {
+		this.pool = pool;
 		this.thread = new Thread(this::run, "hand-off-control");
 		this.thread.setDaemon(true);
 		this.thread.start();
