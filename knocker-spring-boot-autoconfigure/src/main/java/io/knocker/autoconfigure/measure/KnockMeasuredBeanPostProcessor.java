@@ -1,11 +1,12 @@
 package io.knocker.autoconfigure.measure;
 
-import java.util.List;
 import java.lang.reflect.Modifier;
+import java.util.List;
 
 import io.knocker.KnockMeasured;
 import io.knocker.autoconfigure.KnockerConfigurationException;
 import io.knocker.autoconfigure.Knockers;
+import org.jspecify.annotations.Nullable;
 
 import org.springframework.aop.Pointcut;
 import org.springframework.aop.framework.ProxyFactory;
@@ -14,6 +15,7 @@ import org.springframework.aop.support.AopUtils;
 import org.springframework.aop.support.ComposablePointcut;
 import org.springframework.aop.support.DefaultPointcutAdvisor;
 import org.springframework.aop.support.annotation.AnnotationMatchingPointcut;
+import org.springframework.beans.factory.BeanFactory;
 import org.springframework.beans.factory.ObjectProvider;
 import org.springframework.beans.factory.SmartInitializingSingleton;
 import org.springframework.util.ClassUtils;
@@ -31,6 +33,8 @@ public class KnockMeasuredBeanPostProcessor extends AbstractBeanFactoryAwareAdvi
 	private final transient MeasuredMethods methods;
 
 	private final transient ObjectProvider<Knockers> knockers;
+
+	private transient @Nullable BeanFactory beans;
 
 	/**
 	 * Creates the post-processor.
@@ -102,12 +106,20 @@ public class KnockMeasuredBeanPostProcessor extends AbstractBeanFactoryAwareAdvi
 	 * {@link MeasuredMethods.Listener} bean (the meters, the observations).
 	 */
 	@Override
+	public void setBeanFactory(BeanFactory beanFactory) {
+		super.setBeanFactory(beanFactory);
+		// Kept here: the superclass's field is private in Spring Framework 6.2 (Boot
+		// 3.5).
+		this.beans = beanFactory;
+	}
+
+	@Override
 	public void afterSingletonsInstantiated() {
 		Knockers knockers = this.knockers.getIfAvailable();
 		if (knockers != null) {
-			List<MeasuredMethods.Listener> listeners = (this.beanFactory != null)
-					? this.beanFactory.getBeanProvider(MeasuredMethods.Listener.class).orderedStream().toList()
-					: List.of();
+			BeanFactory beans = this.beans;
+			List<MeasuredMethods.Listener> listeners = (beans != null)
+					? beans.getBeanProvider(MeasuredMethods.Listener.class).orderedStream().toList() : List.of();
 			this.methods.bind(knockers, listeners);
 		}
 	}

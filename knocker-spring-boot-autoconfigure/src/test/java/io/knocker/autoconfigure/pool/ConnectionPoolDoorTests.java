@@ -100,24 +100,7 @@ class ConnectionPoolDoorTests {
 			.run((context) -> {
 				Orders orders = context.getBean(Orders.class);
 				KnockKnock door = context.getBean(Knockers.class).get("dataSource");
-				ExecutorService clients = Executors.newFixedThreadPool(8);
-				try {
-					List<Future<?>> running = new ArrayList<>();
-					long end = System.nanoTime() + 3_000_000_000L;
-					for (int i = 0; i < 8; i++) {
-						running.add(clients.submit(() -> {
-							while (System.nanoTime() < end) {
-								orders.place();
-							}
-						}));
-					}
-					for (Future<?> client : running) {
-						client.get();
-					}
-				}
-				finally {
-					clients.shutdownNow();
-				}
+				clients(orders, 8, 3_000_000_000L);
 				MethodContention place = context.getBean(MeasuredMethods.class).asMap().get("Orders.place");
 				double truth = orders.meanWaitedShare();
 				System.out.printf(
@@ -156,24 +139,7 @@ class ConnectionPoolDoorTests {
 			orders.place();
 			org.awaitility.Awaitility.await()
 				.until(() -> context.getBean(HikariDataSource.class).getHikariPoolMXBean().getIdleConnections() == 2);
-			ExecutorService clients = Executors.newFixedThreadPool(6);
-			try {
-				List<Future<?>> running = new ArrayList<>();
-				long end = System.nanoTime() + 1_000_000_000L;
-				for (int i = 0; i < 6; i++) {
-					running.add(clients.submit(() -> {
-						while (System.nanoTime() < end) {
-							orders.place();
-						}
-					}));
-				}
-				for (Future<?> client : running) {
-					client.get();
-				}
-			}
-			finally {
-				clients.shutdownNow();
-			}
+			clients(orders, 6, 1_000_000_000L);
 			KnockKnock door = context.getBean(Knockers.class).get("dataSource");
 			long acquired = meters.get("hikaricp.connections.acquire").timer().count();
 			long used = meters.get("hikaricp.connections.usage").timer().count();
@@ -320,6 +286,24 @@ class ConnectionPoolDoorTests {
 			}
 		});
 		return process;
+	}
+
+	/** {@code count} clients placing orders back to back for {@code nanos}. */
+	private static void clients(Orders orders, int count, long nanos) throws Exception {
+		ExecutorService clients = Executors.newFixedThreadPool(count);
+		try {
+			List<Future<?>> running = new ArrayList<>();
+			long end = System.nanoTime() + nanos;
+			for (int i = 0; i < count; i++) {
+				running.add(clients.submit(() -> repeat(orders, end)));
+			}
+			for (Future<?> client : running) {
+				client.get();
+			}
+		}
+		finally {
+			clients.shutdownNow();
+		}
 	}
 
 	private static void repeat(Orders orders, long end) {
