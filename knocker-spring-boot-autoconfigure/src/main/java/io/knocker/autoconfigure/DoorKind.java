@@ -32,8 +32,9 @@ public enum DoorKind {
 	EXECUTOR("executor", Executor.class),
 
 	/**
-	 * A pooled {@link DataSource} (HikariCP): straight through when a connection is idle,
-	 * else waiting until a newcomer would get one; never taking or opening one.
+	 * A pooled {@link DataSource} (HikariCP, Tomcat JDBC, or a pool Spring Boot's pool
+	 * metadata knows): straight through when a connection is idle, else waiting until a
+	 * newcomer would get one; never taking or opening one.
 	 */
 	CONNECTION_POOL("connection-pool", DataSource.class),
 

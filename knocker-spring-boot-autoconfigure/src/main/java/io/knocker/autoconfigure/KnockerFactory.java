@@ -39,12 +39,19 @@ import org.springframework.util.ClassUtils;
  */
 final class KnockerFactory {
 
-	private static final String DOOR_TYPES = "a Lock, ReadWriteLock, Semaphore, Executor, DataSource (HikariCP) or Door";
+	private static final String DOOR_TYPES = "a Lock, ReadWriteLock, Semaphore, Executor, pooled DataSource or Door";
+
+	private static final String POOLS = "HikariCP, Tomcat JDBC, or one Spring Boot's pool metadata knows";
 
 	private static final Log logger = LogFactory.getLog(KnockerFactory.class);
 
-	private static final boolean HIKARI = ClassUtils.isPresent("com.zaxxer.hikari.HikariDataSource",
-			KnockerFactory.class.getClassLoader());
+	private static final boolean HIKARI = isPresent("com.zaxxer.hikari.HikariDataSource");
+
+	private static final boolean TOMCAT_JDBC = isPresent("org.apache.tomcat.jdbc.pool.DataSourceProxy")
+			&& isPresent("org.springframework.boot.jdbc.DataSourceUnwrapper");
+
+	private static final boolean POOL_METADATA = isPresent(
+			"org.springframework.boot.jdbc.metadata.DataSourcePoolMetadataProvider");
 
 	private KnockerFactory() {
 	}
@@ -115,14 +122,14 @@ final class KnockerFactory {
 		if (properties.getAutoDoors().isDataSources()) {
 			for (String name : beans.getBeanNamesForType(DataSource.class, false, true)) {
 				DataSource dataSource = (DataSource) beans.getBean(name);
-				Door door = (HIKARI && knockedOn.add(dataSource)) ? hikariDoor(dataSource) : null;
+				Door door = knockedOn.add(dataSource) ? poolDoor(dataSource, beans) : null;
 				if (door != null) {
 					doors.put(name, door);
 				}
 				else if (logger.isDebugEnabled()) {
-					logger.debug("No connection-pool door for DataSource bean '" + name + "': "
-							+ (isRouting(dataSource) ? "it routes to several pools"
-									: "it is not a HikariCP pool, nor wraps one, or a door knocks on it already"));
+					logger.debug("No connection-pool door for DataSource bean '" + name + "': " + (isRouting(dataSource)
+							? "it routes to several pools"
+							: "it is not a pool of " + POOLS + ", nor wraps one, or a door knocks on it " + "already"));
 				}
 			}
 		}
@@ -228,31 +235,48 @@ final class KnockerFactory {
 			case READ_WRITE_LOCK -> Doors.readWriteLock((ReadWriteLock) bean);
 			case SEMAPHORE -> Doors.semaphore((Semaphore) bean);
 			case EXECUTOR -> executorDoor((Executor) bean);
-			case CONNECTION_POOL -> poolDoor(prefix, beanName, (DataSource) bean);
+			case CONNECTION_POOL -> poolDoor(prefix, beanName, (DataSource) bean, beans);
 			case MONITOR -> Doors.monitor(bean);
 		};
 	}
 
-	/** A connection-pool door on the pool behind the data source. */
-	private static Door poolDoor(String prefix, String beanName, DataSource dataSource) {
-		Door door = HIKARI ? hikariDoor(dataSource) : null;
+	/** A connection-pool door on the pool behind a configured door's data source. */
+	private static Door poolDoor(String prefix, String beanName, DataSource dataSource, BeanFactory beans) {
+		Door door = poolDoor(dataSource, beans);
 		if (door == null) {
 			throw new KnockerConfigurationException(prefix + ".bean", beanName,
 					"bean '" + beanName + "' is a " + dataSource.getClass().getName()
-							+ ", which is not a HikariCP pool nor wraps one",
-					"Knock on a HikariCP DataSource (Spring Boot's default pool), or on a Door of your own for this "
-							+ "pool (see Doors of your own in the README).");
+							+ ", which is neither a pool Knocker can read (" + POOLS + ") nor wraps one",
+					"Knock on a pooled DataSource (HikariCP is Spring Boot's default pool), or on a Door of your own "
+							+ "for this pool (see Doors of your own in the README).");
 		}
 		return door;
 	}
 
-	/** Only where HikariCP is: nothing of it loads otherwise. */
-	private static @Nullable Door hikariDoor(DataSource dataSource) {
+	/**
+	 * A connection-pool door on the pool behind the data source, {@code null} if Knocker
+	 * cannot read its counts. Each pool's classes load only where that pool is.
+	 */
+	private static @Nullable Door poolDoor(DataSource dataSource, BeanFactory beans) {
 		if (isRouting(dataSource)) {
 			return null;
 		}
-		com.zaxxer.hikari.HikariDataSource pool = HikariDoors.pool(dataSource);
-		return (pool != null) ? HikariDoors.door(pool) : null;
+		Door door = null;
+		if (HIKARI) {
+			com.zaxxer.hikari.HikariDataSource pool = HikariDoors.pool(dataSource);
+			door = (pool != null) ? HikariDoors.door(pool) : null;
+		}
+		if (door == null && TOMCAT_JDBC) {
+			door = TomcatJdbcDoors.door(dataSource);
+		}
+		if (door == null && POOL_METADATA && beans instanceof ListableBeanFactory listable) {
+			door = PoolMetadataDoors.door(dataSource, listable);
+		}
+		return door;
+	}
+
+	private static boolean isPresent(String className) {
+		return ClassUtils.isPresent(className, KnockerFactory.class.getClassLoader());
 	}
 
 	/**

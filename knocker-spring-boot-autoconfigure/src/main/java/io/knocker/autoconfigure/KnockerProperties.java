@@ -149,8 +149,9 @@ public class KnockerProperties extends KnockingProperties {
 		private boolean eventLoop = true;
 
 		/**
-		 * Whether to knock on every pooled DataSource bean (HikariCP, also behind
-		 * Spring's wrappers), as a door named after the bean, of kind 'connection-pool'.
+		 * Whether to knock on every pooled DataSource bean (HikariCP, Tomcat JDBC, and
+		 * the pools Spring Boot's pool metadata knows, also behind Spring's wrappers), as
+		 * a door named after the bean, of kind 'connection-pool'.
 		 */
 		private boolean dataSources = true;
 
@@ -244,7 +245,7 @@ public class KnockerProperties extends KnockingProperties {
 
 		/**
 		 * Name of the singleton bean to knock on: a Lock, ReadWriteLock, Semaphore,
-		 * Executor, DataSource (HikariCP), Door, or, with kind 'monitor', any object.
+		 * Executor, pooled DataSource, Door, or, with kind 'monitor', any object.
 		 */
 		private @Nullable String bean;
 

@@ -32,6 +32,8 @@ import org.springframework.boot.test.context.runner.ApplicationContextRunner;
 import org.springframework.jdbc.datasource.LazyConnectionDataSourceProxy;
 import org.springframework.jdbc.datasource.SimpleDriverDataSource;
 import org.springframework.jdbc.datasource.lookup.AbstractRoutingDataSource;
+import org.springframework.test.util.ReflectionTestUtils;
+import org.springframework.util.ClassUtils;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.within;
@@ -89,7 +91,9 @@ class ConnectionPoolDoorTests {
 			.run((context) -> {
 				FailureAnalysis analysis = FailureAnalyses.analyze(context.getStartupFailure());
 				assertThat(analysis.getDescription()).contains("knocker.doors.db.bean")
-					.contains("is not a HikariCP pool nor wraps one");
+					.contains(
+							"which is neither a pool Knocker can read (HikariCP, Tomcat JDBC, or one Spring Boot's pool "
+									+ "metadata knows) nor wraps one");
 			});
 	}
 
@@ -255,6 +259,87 @@ class ConnectionPoolDoorTests {
 			pool.close();
 			server.destroyForcibly().waitFor();
 		}
+	}
+
+	@Test
+	void tomcatJdbcAndDbcp2PoolsAreDoorsAndNoKnockStartsOrOpensAnything() {
+		org.apache.tomcat.jdbc.pool.DataSource tomcat = new org.apache.tomcat.jdbc.pool.DataSource();
+		tomcat.setUrl("jdbc:h2:mem:tomcat-rest");
+		tomcat.setMaxActive(2);
+		org.apache.commons.dbcp2.BasicDataSource dbcp2 = new org.apache.commons.dbcp2.BasicDataSource();
+		dbcp2.setUrl("jdbc:h2:mem:dbcp2-rest");
+		dbcp2.setMaxTotal(2);
+		this.contextRunner.withConfiguration(AutoConfigurations.of(dataSourceAutoConfiguration()))
+			.withBean("tomcatDataSource", DataSource.class, () -> tomcat)
+			.withBean("dbcp2DataSource", DataSource.class, () -> new LazyConnectionDataSourceProxy(dbcp2))
+			.run((context) -> {
+				Knockers knockers = context.getBean(Knockers.class);
+				KnockKnock tomcatDoor = knockers.get("tomcatDataSource");
+				KnockKnock dbcp2Door = knockers.get("dbcp2DataSource");
+				assertThat(tomcatDoor.getDoor().kind()).isEqualTo("connection-pool");
+				assertThat(dbcp2Door.getDoor().kind()).isEqualTo("connection-pool");
+				LockSupport.parkNanos(500_000_000);
+				assertThat(tomcatDoor.snapshot().knocks()).isGreaterThan(10);
+				assertThat(dbcp2Door.snapshot().knocks()).isGreaterThan(10);
+				assertThat(tomcatDoor.getContentionMetric()).isZero();
+				assertThat(dbcp2Door.getContentionMetric()).isZero();
+				// Tomcat's data source creates its pool, opening connections, when asked
+				// for anything of it, getPool() included: read its field.
+				assertThat(ReflectionTestUtils.getField(tomcat, "pool")).isNull();
+				assertThat(dbcp2.getNumIdle() + dbcp2.getNumActive()).isZero();
+			});
+	}
+
+	@Test
+	void withoutSpringBootsPoolMetadataADbcp2PoolGetsNoDoor() {
+		org.apache.commons.dbcp2.BasicDataSource dbcp2 = new org.apache.commons.dbcp2.BasicDataSource();
+		dbcp2.setUrl("jdbc:h2:mem:dbcp2-bare");
+		this.contextRunner.withBean("dbcp2DataSource", DataSource.class, () -> dbcp2)
+			.run((context) -> assertThat(context.getBean(Knockers.class).asMap()).doesNotContainKey("dbcp2DataSource"));
+	}
+
+	@Test
+	void exhaustedTomcatJdbcAndDbcp2PoolsReadHighWithNoWaitedFigure() throws Exception {
+		org.apache.tomcat.jdbc.pool.DataSource tomcat = new org.apache.tomcat.jdbc.pool.DataSource();
+		tomcat.setUrl("jdbc:h2:mem:tomcat-busy");
+		tomcat.setMaxActive(2);
+		tomcat.setMaxIdle(2);
+		tomcat.setInitialSize(2);
+		org.apache.commons.dbcp2.BasicDataSource dbcp2 = new org.apache.commons.dbcp2.BasicDataSource();
+		dbcp2.setUrl("jdbc:h2:mem:dbcp2-busy");
+		dbcp2.setMaxTotal(2);
+		for (DataSource pool : List.<DataSource>of(tomcat, dbcp2)) {
+			this.contextRunner.withConfiguration(AutoConfigurations.of(dataSourceAutoConfiguration()))
+				.withBean("dataSource", DataSource.class, () -> pool)
+				.withBean(Orders.class)
+				.run((context) -> {
+					Orders orders = context.getBean(Orders.class);
+					KnockKnock door = context.getBean(Knockers.class).get("dataSource");
+					clients(orders, 8, 2_000_000_000L);
+					double busy = door.getContentionMetric();
+					MethodContention place = context.getBean(MeasuredMethods.class).asMap().get("Orders.place");
+					door.resetContentionMetric();
+					LockSupport.parkNanos(1_000_000_000);
+					System.out.printf("%s, pool of 2, 8 clients: door %.3f (calls timed %.3f waiting); at rest %.4f%n",
+							pool.getClass().getSimpleName(), busy, orders.meanWaitedShare(),
+							door.getContentionMetric());
+					// Eight clients on two connections wait most of the time.
+					assertThat(busy).isGreaterThan(0.5);
+					assertThat(door.getContentionMetric()).isLessThan(0.05);
+					// The pool cannot tell which thread waits: absent, never 0.
+					assertThat(place.getCalls()).isPositive();
+					assertThat(place.getMeanWaited()).isNull();
+				});
+		}
+		tomcat.close();
+		dbcp2.close();
+	}
+
+	/** Spring Boot's data source auto-configuration, which defines the pool metadata. */
+	private static Class<?> dataSourceAutoConfiguration() {
+		String boot4 = "org.springframework.boot.jdbc.autoconfigure.DataSourceAutoConfiguration";
+		return ClassUtils.resolveClassName(ClassUtils.isPresent(boot4, null) ? boot4
+				: "org.springframework.boot.autoconfigure.jdbc.DataSourceAutoConfiguration", null);
 	}
 
 	private static void awaitConnection(DataSource pool) {
