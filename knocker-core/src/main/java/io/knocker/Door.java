@@ -16,7 +16,7 @@ package io.knocker;
  * directly when the door completes knocks by itself, as an executor does. A door that can
  * tell whether a given thread is waiting at it now also overrides
  * {@link #waitingCheck()}, so that calls measured on it get their own wait
- * ({@link KnockWindow#waited()}). In Spring Boot, a {@code Door} bean is knocked on as a
+ * ({@link MeasuredCall#waited()}). In Spring Boot, a {@code Door} bean is knocked on as a
  * door named after the bean.
  */
 public abstract class Door {
@@ -78,7 +78,7 @@ public abstract class Door {
 	/**
 	 * How to tell whether a thread is waiting at this door now, for the share of a
 	 * measured call's time that its own thread spent waiting here
-	 * ({@link KnockWindow#waited()}). At each knock the knock loop asks it once for the
+	 * ({@link MeasuredCall#waited()}). At each knock the knock loop asks it once for the
 	 * thread of every call open on the door. A door that cannot tell returns
 	 * {@code null}, the default: calls measured on it then have no waited figure (absent,
 	 * never 0, so that such a door never looks free).

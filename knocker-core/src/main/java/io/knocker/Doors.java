@@ -102,7 +102,7 @@ public final class Doors {
 	 * @param waiting the threads waiting for a connection now
 	 * ({@code HikariPoolMXBean::getThreadsAwaitingConnection})
 	 * @param check whether a given thread is waiting in the pool for a connection, for
-	 * the calls' own wait ({@link KnockWindow#waited()}); {@code null} if it cannot be
+	 * the calls' own wait ({@link MeasuredCall#waited()}); {@code null} if it cannot be
 	 * told
 	 * @return a new door of kind {@code connection-pool}
 	 */

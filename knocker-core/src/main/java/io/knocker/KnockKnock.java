@@ -186,8 +186,8 @@ public final class KnockKnock implements AutoCloseable {
 	}
 
 	/**
-	 * The monotonic counters now, a knock still waiting and the window still open
-	 * included.
+	 * The monotonic counters now, a knock still waiting and the sampling window still
+	 * open included.
 	 * @return a snapshot of the counters
 	 */
 	public KnockSnapshot snapshot() {
@@ -195,24 +195,24 @@ public final class KnockKnock implements AutoCloseable {
 	}
 
 	/**
-	 * Opens a private window on this knocker's contention, for a stretch of time on the
-	 * calling thread (a method call); until the last open window closes, the knocker
-	 * samples without its sleeping gap. Where the door can tell, the window also measures
-	 * how much of its time the calling thread spent waiting at the door
-	 * ({@link KnockWindow#waited()}).
-	 * @return the open window, to close when the measured stretch ends
+	 * Opens a measured call: a private view of this knocker's contention, for a stretch
+	 * of time on the calling thread (a method call); until the last open call closes, the
+	 * knocker samples without its sleeping gap. Where the door can tell, the call also
+	 * measures how much of its time the calling thread spent waiting at the door
+	 * ({@link MeasuredCall#waited()}).
+	 * @return the open call, to close when the measured stretch ends
 	 */
-	public KnockWindow open() {
+	public MeasuredCall open() {
 		KnockSnapshot opened = snapshot();
 		OpenCalls.Call call = this.calls.open(Thread.currentThread());
 		if (call.first()) {
 			KnockLoop.SHARED.wake();
 		}
-		return new KnockWindow(this, opened, call);
+		return new MeasuredCall(this, opened, call);
 	}
 
 	/**
-	 * How many measured calls are open now: {@link KnockWindow}s opened and not yet
+	 * How many measured calls are open now: {@link MeasuredCall}s opened and not yet
 	 * closed (a "window" elsewhere is a sampling window of gilknocker's cycle).
 	 * @return the number of open calls
 	 */

@@ -9,7 +9,7 @@ import java.lang.annotation.Target;
 
 /**
  * Measures the contention on a door during each call of the annotated method, or of every
- * public method of the annotated class: each call opens its own {@link KnockWindow}.
+ * public method of the annotated class: each call opens its own {@link MeasuredCall}.
  * Needs the Knocker Spring Boot starter (or another integration) to take effect.
  *
  * <pre>{@code

@@ -5,9 +5,9 @@ import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.atomic.AtomicReferenceArray;
 
 /**
- * The calls open on one knocker ({@link KnockWindow}s), and, where the door can tell, how
- * often each call's thread was found waiting at the door: at every knock the knock loop
- * {@link #look() looks} at the thread of each open call (at most
+ * The calls open on one knocker ({@link MeasuredCall}s), and, where the door can tell,
+ * how often each call's thread was found waiting at the door: at every knock the knock
+ * loop {@link #look() looks} at the thread of each open call (at most
  * {@link #MAX_LOOKS_PER_KNOCK} a knock, in turn). A call's waited share is the looks that
  * found its thread waiting over the looks at it; with knocks at random (Poisson) moments,
  * an estimate of the share of its time it spent waiting.

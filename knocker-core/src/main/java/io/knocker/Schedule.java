@@ -7,7 +7,7 @@ import java.util.concurrent.ThreadLocalRandom;
  * with knocks at random (Poisson) moments, a polling interval apart on average, then a
  * sleep. At each knock time every member knocks, so a member's knocks stay Poisson (busy
  * knocks over knocks estimates the share of time its door is taken) while one wake-up
- * serves them all. A member with an open {@link KnockWindow}, or a sleeping interval of
+ * serves them all. A member with an open {@link MeasuredCall}, or a sleeping interval of
  * zero, skips the sleeps. Used by the knock loop's thread only, apart from the members
  * array.
  */

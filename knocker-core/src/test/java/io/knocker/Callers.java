@@ -7,7 +7,7 @@ import java.util.concurrent.locks.LockSupport;
 
 /**
  * Threads that make measured calls on a door, each call timing its own queueing with
- * {@code System.nanoTime()}: the ground truth that a call's {@link KnockWindow#waited()}
+ * {@code System.nanoTime()}: the ground truth that a call's {@link MeasuredCall#waited()}
  * estimates. A call opens a window, gets through the door (timed), holds it, lets go,
  * spends a while elsewhere and closes the window.
  */
@@ -34,7 +34,7 @@ final class Callers implements AutoCloseable {
 				while (this.running) {
 					long[] entered = new long[1];
 					long opened = System.nanoTime();
-					KnockWindow window = knocker.open();
+					MeasuredCall window = knocker.open();
 					long arrived = System.nanoTime();
 					try {
 						entry.hold(() -> entered[0] = System.nanoTime(), heldNanos);

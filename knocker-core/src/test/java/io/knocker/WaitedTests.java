@@ -17,10 +17,10 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.within;
 
 /**
- * A call's own wait ({@link KnockWindow#waited()}) against the wait the call timed itself
- * with {@code System.nanoTime()}. Bands are wide (0.1, twice the accuracy target the
- * benchmarks' harness records) because these machines are noisy; each test also checks
- * that the truth it compares with is far from what a broken figure would read.
+ * A call's own wait ({@link MeasuredCall#waited()}) against the wait the call timed
+ * itself with {@code System.nanoTime()}. Bands are wide (0.1, twice the accuracy target
+ * the benchmarks' harness records) because these machines are noisy; each test also
+ * checks that the truth it compares with is far from what a broken figure would read.
  */
 class WaitedTests {
 
@@ -122,7 +122,7 @@ class WaitedTests {
 					long end = System.nanoTime() + 1_500_000_000L;
 					while (System.nanoTime() < end) {
 						outside.remove(Thread.currentThread());
-						KnockWindow window = knocker.open();
+						MeasuredCall window = knocker.open();
 						LockSupport.parkNanos(50_000);
 						window.close();
 						outside.add(Thread.currentThread());
@@ -154,7 +154,7 @@ class WaitedTests {
 		ExecutorService pool = Executors.newSingleThreadExecutor();
 		try (KnockKnock knocker = knocker("pool", Doors.executor(pool))) {
 			knocker.start();
-			KnockWindow window = knocker.open();
+			MeasuredCall window = knocker.open();
 			Workload.sleepMillis(50);
 			window.close();
 			assertThat(window.isSampled()).isTrue();
@@ -169,7 +169,7 @@ class WaitedTests {
 	void onTheJvmDoorACallsWaitIsItsContention() {
 		try (KnockKnock knocker = KnockKnock.builder().name("jvm-waited").build()) {
 			knocker.start();
-			KnockWindow window = knocker.open();
+			MeasuredCall window = knocker.open();
 			Workload.compute(30_000_000);
 			window.close();
 			assertThat(window.waited()).hasValue(window.contention());
@@ -208,19 +208,19 @@ class WaitedTests {
 	private static void callsOpen(KnockKnock onLock, KnockKnock onSemaphore, ReentrantLock lock, Semaphore semaphore,
 			Workload queued, Workload idle) {
 		queued.spawn(() -> {
-			try (KnockWindow a = onLock.open()) {
+			try (MeasuredCall a = onLock.open()) {
 				lock.lock();
 				lock.unlock();
 			}
 		});
 		queued.spawn(() -> {
-			try (KnockWindow b = onSemaphore.open()) {
+			try (MeasuredCall b = onSemaphore.open()) {
 				semaphore.acquireUninterruptibly();
 				semaphore.release();
 			}
 		});
 		idle.spawn(() -> {
-			try (KnockWindow a = onLock.open(); KnockWindow b = onSemaphore.open()) {
+			try (MeasuredCall a = onLock.open(); MeasuredCall b = onSemaphore.open()) {
 				Workload.sleepMillis(2000);
 			}
 		});

@@ -13,7 +13,7 @@ import java.util.concurrent.locks.LockSupport;
 import com.zaxxer.hikari.HikariConfig;
 import com.zaxxer.hikari.HikariDataSource;
 import io.knocker.KnockKnock;
-import io.knocker.KnockWindow;
+import io.knocker.MeasuredCall;
 
 /**
  * An application's database throughput with the connection-pool door on and off,
@@ -22,7 +22,7 @@ import io.knocker.KnockWindow;
  * in-memory H2 database, each call {@code getConnection}, a query, and (in the "held"
  * workload) 1 ms holding the connection, as a short query would. "On" is what the starter
  * does: the door knocked at the defaults, and each call measured on it as
- * {@code @KnockMeasured} measures it (a window opened and closed around the call). Prints
+ * {@code @KnockMeasured} measures it (a MeasuredCall opened and closed around it). Prints
  * a Markdown table. In {@code io.knocker.autoconfigure} to build the door exactly as the
  * starter does.
  * <p>
@@ -91,13 +91,13 @@ public final class PoolThroughput {
 			Thread client = new Thread(() -> {
 				try {
 					while (System.nanoTime() < end) {
-						KnockWindow window = (knocker != null && MEASURE_CALLS) ? knocker.open() : null;
+						MeasuredCall measured = (knocker != null && MEASURE_CALLS) ? knocker.open() : null;
 						try {
 							call(pool, held);
 						}
 						finally {
-							if (window != null) {
-								window.close();
+							if (measured != null) {
+								measured.close();
 							}
 						}
 						calls.increment();

@@ -57,8 +57,8 @@ public final class AccuracyHarness {
 
 	/**
 	 * Calls that each time their own queueing at a door with {@code System.nanoTime()}
-	 * (open a window, get through, hold 2 ms, let go, 1 ms elsewhere, close), on 1, 2, 4
-	 * and 8 threads: the mean of each call's timed share against the mean of its
+	 * (open a measured call, get through, hold 2 ms, let go, 1 ms elsewhere, close), on
+	 * 1, 2, 4 and 8 threads: the mean of each call's timed share against the mean of its
 	 * {@code waited()}. A semaphore has two permits.
 	 */
 	static void waited() throws InterruptedException {
@@ -92,7 +92,7 @@ public final class AccuracyHarness {
 				Thread caller = new Thread(() -> {
 					while (System.nanoTime() < end) {
 						long opened = System.nanoTime();
-						io.knocker.KnockWindow window = knocker.open();
+						io.knocker.MeasuredCall measured = knocker.open();
 						long arrived = System.nanoTime();
 						long entered;
 						switch (kind) {
@@ -116,13 +116,13 @@ public final class AccuracyHarness {
 							}
 						}
 						LockSupport.parkNanos(1_000_000);
-						window.close();
+						measured.close();
 						long closed = System.nanoTime();
-						if (window.isSampled() && window.waited().isPresent()) {
+						if (measured.isSampled() && measured.waited().isPresent()) {
 							synchronized (sums) {
 								sums[0] += (double) (entered - arrived) / (closed - opened);
-								sums[1] += window.waited().getAsDouble();
-								sums[2] += window.contention();
+								sums[1] += measured.waited().getAsDouble();
+								sums[2] += measured.contention();
 								calls[0]++;
 							}
 						}

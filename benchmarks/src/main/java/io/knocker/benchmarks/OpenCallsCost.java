@@ -10,7 +10,7 @@ import java.util.concurrent.locks.ReentrantLock;
 import io.knocker.Door;
 import io.knocker.Doors;
 import io.knocker.KnockKnock;
-import io.knocker.KnockWindow;
+import io.knocker.MeasuredCall;
 
 /**
  * What looking at open calls costs the knock loop: the {@code knocker} thread's CPU time
@@ -88,7 +88,7 @@ public final class OpenCallsCost {
 			List<Thread> callers = new ArrayList<>();
 			for (int i = 0; i < open; i++) {
 				Thread caller = new Thread(() -> {
-					try (KnockWindow window = knocker.open()) {
+					try (MeasuredCall measured = knocker.open()) {
 						opened.countDown();
 						inCall.run();
 						done.await();

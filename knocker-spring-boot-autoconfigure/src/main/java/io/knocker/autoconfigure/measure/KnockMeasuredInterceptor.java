@@ -3,7 +3,7 @@ package io.knocker.autoconfigure.measure;
 import java.util.OptionalDouble;
 import java.util.concurrent.CompletionStage;
 
-import io.knocker.KnockWindow;
+import io.knocker.MeasuredCall;
 import org.aopalliance.intercept.MethodInterceptor;
 import org.aopalliance.intercept.MethodInvocation;
 import org.apache.commons.logging.Log;
@@ -15,7 +15,7 @@ import org.springframework.aop.support.AopUtils;
 import org.springframework.util.ClassUtils;
 
 /**
- * Opens a {@link KnockWindow} around each call of a measured method and books its
+ * Opens a {@link MeasuredCall} around each call of a measured method and books its
  * contention, and its own wait where the door can tell, when the call ends (a
  * {@link CompletionStage} result: when it completes; a {@code Mono}, {@code Flux} or
  * other reactive result: from each subscription to its completion, error or
@@ -44,20 +44,20 @@ final class KnockMeasuredInterceptor implements MethodInterceptor {
 	@Override
 	public @Nullable Object invoke(MethodInvocation invocation) throws Throwable {
 		MeasuredMethods.Entry entry = null;
-		KnockWindow window = null;
+		MeasuredCall call = null;
 		MeasuredCallEvent event = null;
 		try {
 			Object target = invocation.getThis();
 			Class<?> targetClass = (target != null) ? AopUtils.getTargetClass(target)
 					: invocation.getMethod().getDeclaringClass();
 			entry = this.methods.find(targetClass, invocation.getMethod());
-			window = (entry != null) ? entry.knocker().open() : null;
-			event = (window != null) ? MeasuredCallEvent.started() : null;
+			call = (entry != null) ? entry.knocker().open() : null;
+			event = (call != null) ? MeasuredCallEvent.started() : null;
 		}
 		catch (RuntimeException ex) {
 			failedToMeasure(ex);
 		}
-		if (entry == null || window == null) {
+		if (entry == null || call == null) {
 			return invocation.proceed();
 		}
 		Object result;
@@ -65,12 +65,12 @@ final class KnockMeasuredInterceptor implements MethodInterceptor {
 			result = invocation.proceed();
 		}
 		catch (Throwable ex) {
-			record(entry, window, event, true, true);
+			record(entry, call, event, true, true);
 			throw ex;
 		}
 		if (result instanceof CompletionStage<?> stage) {
 			MeasuredMethods.Entry measured = entry;
-			KnockWindow open = window;
+			MeasuredCall open = call;
 			MeasuredCallEvent begun = event;
 			return stage.whenComplete((value, ex) -> record(measured, open, begun, ex != null, false));
 		}
@@ -78,11 +78,11 @@ final class KnockMeasuredInterceptor implements MethodInterceptor {
 			Object reactive = measureReactive(entry, result);
 			if (reactive != null) {
 				// Measured per subscription instead: the call only assembled it.
-				window.close();
+				call.close();
 				return reactive;
 			}
 		}
-		record(entry, window, event, false, true);
+		record(entry, call, event, false, true);
 		return result;
 	}
 
@@ -90,7 +90,7 @@ final class KnockMeasuredInterceptor implements MethodInterceptor {
 		try {
 			return ReactiveMeasuring.measure(result,
 					() -> new Subscription(entry.knocker().open(), MeasuredCallEvent.started()),
-					(subscription, failed) -> record(entry, subscription.window, subscription.event, failed, false));
+					(subscription, failed) -> record(entry, subscription.call, subscription.event, failed, false));
 		}
 		catch (RuntimeException ex) {
 			failedToMeasure(ex);
@@ -98,20 +98,20 @@ final class KnockMeasuredInterceptor implements MethodInterceptor {
 		}
 	}
 
-	/** One subscription's window on the door. */
-	private record Subscription(KnockWindow window, @Nullable MeasuredCallEvent event) {
+	/** One subscription's measured call on the door. */
+	private record Subscription(MeasuredCall call, @Nullable MeasuredCallEvent event) {
 	}
 
 	/**
 	 * Books a call; {@code onItsThread} is false for a call measured to completion
 	 * asynchronously, which has no one thread that waits, so no waited figure.
 	 */
-	private void record(MeasuredMethods.Entry entry, KnockWindow window, @Nullable MeasuredCallEvent event,
+	private void record(MeasuredMethods.Entry entry, MeasuredCall call, @Nullable MeasuredCallEvent event,
 			boolean failed, boolean onItsThread) {
 		try {
-			window.close();
-			OptionalDouble waited = onItsThread ? window.waited() : OptionalDouble.empty();
-			double contention = entry.contention.record(window, failed, waited);
+			call.close();
+			OptionalDouble waited = onItsThread ? call.waited() : OptionalDouble.empty();
+			double contention = entry.contention.record(call, failed, waited);
 			if (contention >= 0) {
 				if (event != null) {
 					event.ended(entry.contention.getName(), entry.contention.getDoor(), contention, waited);

@@ -5,7 +5,7 @@ import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.atomic.DoubleAdder;
 import java.util.concurrent.atomic.LongAdder;
 
-import io.knocker.KnockWindow;
+import io.knocker.MeasuredCall;
 import org.jspecify.annotations.Nullable;
 
 /**
@@ -38,15 +38,15 @@ public final class MethodContention {
 	 * or a call measured to completion asynchronously, which no one thread waits for);
 	 * returns its contention, or -1 if it was not sampled.
 	 */
-	double record(KnockWindow window, boolean failed, OptionalDouble waited) {
+	double record(MeasuredCall call, boolean failed, OptionalDouble waited) {
 		this.calls.increment();
 		if (failed) {
 			this.failedCalls.increment();
 		}
-		if (!window.isSampled()) {
+		if (!call.isSampled()) {
 			return -1;
 		}
-		double contention = window.contention();
+		double contention = call.contention();
 		this.contention.add(contention);
 		if (waited.isPresent()) {
 			this.waited.add(waited.getAsDouble());

@@ -25,8 +25,8 @@ final class ReactiveMeasuring {
 
 	/**
 	 * The result, measured per subscription; {@code null} if it is not a reactive type.
-	 * @param opened opens a measuring window, at subscription
-	 * @param closed books a window when its subscription terminates, and whether it erred
+	 * @param opened opens a measured call, at subscription
+	 * @param closed books a call when its subscription terminates, and whether it erred
 	 */
 	static <W> @Nullable Object measure(Object result, Supplier<W> opened, BiConsumer<W, Boolean> closed) {
 		ReactiveAdapter adapter = ReactiveAdapterRegistry.getSharedInstance().getAdapter(result.getClass());

@@ -3,19 +3,20 @@ package io.knocker;
 import java.util.OptionalDouble;
 
 /**
- * A private view of one knocker's contention over a stretch of time, such as one method
- * call. While any window is open the knocker samples without its sleeping gap. Windows
- * never reset the knocker's metric or each other. Close it when the stretch ends; closing
- * twice does nothing.
+ * One measured call: a private view of one knocker's contention over a stretch of time on
+ * one thread, such as one method call. While any call is open the knocker samples without
+ * its sleeping gap. Calls never reset the knocker's metric or each other. Close it when
+ * the stretch ends; closing twice does nothing. (A "window" is only ever a sampling
+ * window of gilknocker's cycle.)
  *
  * <pre>{@code
- * try (KnockWindow window = knocker.open()) {
+ * try (MeasuredCall call = knocker.open()) {
  *     doWork();
- *     log.info("contention {}, waited {}", window.contention(), window.waited());
+ *     log.info("contention {}, waited {}", call.contention(), call.waited());
  * }
  * }</pre>
  */
-public final class KnockWindow implements AutoCloseable {
+public final class MeasuredCall implements AutoCloseable {
 
 	private final KnockKnock knocker;
 
@@ -25,7 +26,7 @@ public final class KnockWindow implements AutoCloseable {
 
 	private volatile KnockSnapshot closed;
 
-	KnockWindow(KnockKnock knocker, KnockSnapshot opened, OpenCalls.Call call) {
+	MeasuredCall(KnockKnock knocker, KnockSnapshot opened, OpenCalls.Call call) {
 		this.knocker = knocker;
 		this.opened = opened;
 		this.call = call;
@@ -34,20 +35,20 @@ public final class KnockWindow implements AutoCloseable {
 	/**
 	 * The contention from opening to closing (or to now, while open), from 0 to 1; 0 when
 	 * nothing was sampled, see {@link #isSampled()}.
-	 * @return the window's contention
+	 * @return the call's contention
 	 */
 	public double contention() {
 		return end().contentionSince(this.opened);
 	}
 
 	/**
-	 * The share of the window's time that the thread which opened it spent waiting at the
+	 * The share of the call's time that the thread which opened it spent waiting at the
 	 * door, from 0 to 1, estimated at the knocks (each knock looks whether that thread is
 	 * waiting at the door). For the JVM door it is the {@link #contention()}: a pause or
 	 * a starved CPU holds up every thread. Empty where the door cannot tell (an executor,
 	 * a door without a {@link Door#waitingCheck()}, a thread the JVM cannot see waiting,
 	 * such as a virtual thread on a monitor), and when no knock looked.
-	 * @return the window's own wait, or empty
+	 * @return the call's own wait, or empty
 	 */
 	public OptionalDouble waited() {
 		if (this.knocker.countsGcPauses()) {
@@ -58,20 +59,20 @@ public final class KnockWindow implements AutoCloseable {
 	}
 
 	/**
-	 * Whether a knock ran, or waited, while the window was open (one does unless the
-	 * knocker is stopped or the window is short against the polling interval).
-	 * @return whether the window's contention was measured
+	 * Whether a knock ran, or waited, while the call was open (one does unless the
+	 * knocker is stopped or the call is short against the polling interval).
+	 * @return whether the call's contention was measured
 	 */
 	public boolean isSampled() {
 		KnockSnapshot end = end();
-		// A knock ran (or waited on) while the window was open: sampled time alone, with
+		// A knock ran (or waited on) while the call was open: sampled time alone, with
 		// no knock, measured nothing.
 		return end.sampledSince(this.opened)
 				&& (end.knocks() > this.opened.knocks() || end.contendedNanos() > this.opened.contendedNanos());
 	}
 
 	/**
-	 * The knocker's counters when the window opened.
+	 * The knocker's counters when the call opened.
 	 * @return the snapshot at opening
 	 */
 	public KnockSnapshot opened() {
@@ -79,7 +80,7 @@ public final class KnockWindow implements AutoCloseable {
 	}
 
 	/**
-	 * The knocker's counters when the window closed, or now while it is open.
+	 * The knocker's counters when the call closed, or now while it is open.
 	 * @return the snapshot at closing
 	 */
 	public KnockSnapshot end() {

@@ -10,7 +10,7 @@ import org.junit.jupiter.api.Test;
 import static org.assertj.core.api.Assertions.assertThat;
 
 /** Windows: private views of contention that never reset the knocker or each other. */
-class KnockWindowTests {
+class MeasuredCallTests {
 
 	private final ReentrantLock lock = new ReentrantLock();
 
@@ -21,7 +21,7 @@ class KnockWindowTests {
 			CountDownLatch busyWindowOpen = new CountDownLatch(1);
 			CountDownLatch hammerDone = new CountDownLatch(1);
 			CompletableFuture<Double> busy = CompletableFuture.supplyAsync(() -> {
-				try (KnockWindow window = knocker.open()) {
+				try (MeasuredCall window = knocker.open()) {
 					busyWindowOpen.countDown();
 					Workload.awaitQuietly(hammerDone);
 					window.close();
@@ -35,7 +35,7 @@ class KnockWindowTests {
 			hammerDone.countDown();
 			double metricBefore = knocker.getContentionMetric();
 			CompletableFuture<Double> idle = CompletableFuture.supplyAsync(() -> {
-				try (KnockWindow window = knocker.open()) {
+				try (MeasuredCall window = knocker.open()) {
 					Workload.sleepMillis(600);
 					window.close();
 					return window.contention();
@@ -63,7 +63,7 @@ class KnockWindowTests {
 		try (knocker) {
 			knocker.start();
 			Workload.sleepMillis(50);
-			KnockWindow window = knocker.open();
+			MeasuredCall window = knocker.open();
 			Workload.sleepMillis(500);
 			window.close();
 			long sampled = window.end().sampledNanos() - window.opened().sampledNanos();
@@ -82,7 +82,7 @@ class KnockWindowTests {
 		KnockKnock rare = KnockKnock.builder().door(Doors.lock(this.lock)).pollingInterval(Duration.ofHours(1)).build();
 		try (rare) {
 			rare.start();
-			KnockWindow window = rare.open();
+			MeasuredCall window = rare.open();
 			Workload.sleepMillis(50);
 			window.close();
 			// Sampled time passed, but with no knock the lock's being held went unseen:
@@ -98,7 +98,7 @@ class KnockWindowTests {
 	@Test
 	void aWindowOnAStoppedKnockerIsNotSampled() {
 		KnockKnock knocker = KnockKnock.builder().build();
-		try (KnockWindow window = knocker.open()) {
+		try (MeasuredCall window = knocker.open()) {
 			Workload.sleepMillis(20);
 			window.close();
 			assertThat(window.isSampled()).isFalse();
