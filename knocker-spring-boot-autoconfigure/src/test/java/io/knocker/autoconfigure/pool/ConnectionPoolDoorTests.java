@@ -28,6 +28,8 @@ import org.junit.jupiter.api.Test;
 
 import org.springframework.boot.autoconfigure.AutoConfigurations;
 import org.springframework.boot.diagnostics.FailureAnalysis;
+import org.springframework.boot.jdbc.metadata.DataSourcePoolMetadata;
+import org.springframework.boot.jdbc.metadata.DataSourcePoolMetadataProvider;
 import org.springframework.boot.test.context.runner.ApplicationContextRunner;
 import org.springframework.jdbc.datasource.LazyConnectionDataSourceProxy;
 import org.springframework.jdbc.datasource.SimpleDriverDataSource;
@@ -335,6 +337,83 @@ class ConnectionPoolDoorTests {
 		}
 		tomcat.close();
 		dbcp2.close();
+	}
+
+	@Test
+	void aPoolDescribedByTheApplicationsOwnMetadataProviderIsReadFromItsCounts() {
+		// A pool Knocker has never heard of, described only by the application's own
+		// DataSourcePoolMetadataProvider bean, as Spring Boot's actuator reads it.
+		DataSource pool = new SimpleDriverDataSource(new org.h2.Driver(), "jdbc:h2:mem:own");
+		// Idle, active, max: read on the knock loop.
+		java.util.concurrent.atomic.AtomicIntegerArray counts = new java.util.concurrent.atomic.AtomicIntegerArray(
+				new int[] { 0, 2, 2 });
+		DataSourcePoolMetadataProvider provider = (dataSource) -> (dataSource != pool) ? null
+				: new DataSourcePoolMetadata() {
+
+					@Override
+					public Integer getIdle() {
+						return counts.get(0);
+					}
+
+					@Override
+					public Integer getActive() {
+						return counts.get(1);
+					}
+
+					@Override
+					public Integer getMax() {
+						return counts.get(2);
+					}
+
+					@Override
+					public Integer getMin() {
+						return 0;
+					}
+
+					@Override
+					public Float getUsage() {
+						return null;
+					}
+
+					@Override
+					public String getValidationQuery() {
+						return null;
+					}
+
+					@Override
+					public Boolean getDefaultAutoCommit() {
+						return null;
+					}
+
+				};
+		this.contextRunner.withBean("ownPool", DataSource.class, () -> pool)
+			.withBean(DataSourcePoolMetadataProvider.class, () -> provider)
+			.withPropertyValues("knocker.sleeping-interval=0ms")
+			.run((context) -> {
+				KnockKnock door = context.getBean(Knockers.class).get("ownPool");
+				assertThat(door.getDoor().kind()).isEqualTo("connection-pool");
+				// Both connections in use, none idle, no room to open another.
+				LockSupport.parkNanos(300_000_000);
+				double exhausted = door.getContentionMetric();
+				// One idle.
+				counts.set(0, 1);
+				LockSupport.parkNanos(20_000_000);
+				door.resetContentionMetric();
+				LockSupport.parkNanos(300_000_000);
+				double oneIdle = door.getContentionMetric();
+				// None idle, but no limit on how many the pool opens.
+				counts.set(0, 0);
+				counts.set(2, -1);
+				LockSupport.parkNanos(20_000_000);
+				door.resetContentionMetric();
+				LockSupport.parkNanos(300_000_000);
+				double unlimited = door.getContentionMetric();
+				System.out.printf("own metadata: exhausted %.3f, one idle %.4f, unlimited %.4f%n", exhausted, oneIdle,
+						unlimited);
+				assertThat(exhausted).isGreaterThan(0.9);
+				assertThat(oneIdle).isLessThan(0.05);
+				assertThat(unlimited).isLessThan(0.05);
+			});
 	}
 
 	/** Sessions open on an in-memory H2 database, the one asking included. */
