@@ -50,11 +50,9 @@ final class KnockLoop implements Runnable {
 			}
 			if (member.timesTheLoop()) {
 				// The schedule of a door whose knock is the loop's own lateness goes
-				// first
-				// in each pass, as that door goes first in its schedule: otherwise the
-				// other schedules' knocks before it would read as the JVM holding the
-				// loop
-				// up.
+				// first in each pass, as that door goes first in its schedule: otherwise
+				// the other schedules' knocks before it would read as the JVM holding the
+				// loop up.
 				schedules.remove(schedule);
 				schedules.add(0, schedule);
 			}

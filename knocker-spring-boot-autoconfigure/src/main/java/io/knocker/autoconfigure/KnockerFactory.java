@@ -127,10 +127,10 @@ final class KnockerFactory {
 					doors.put(name, door);
 				}
 				else if (logger.isDebugEnabled()) {
-					logger.debug("No connection-pool door for DataSource bean '" + name + "': "
-							+ (isRouting(dataSource) ? "it routes to several pools"
-									: "it is neither a pool Knocker can read (" + POOLS
-											+ ") nor wraps one, or a door knocks on it " + "already"));
+					String why = isRouting(dataSource) ? "it routes to several pools"
+							: "it is neither a pool Knocker can read (" + POOLS
+									+ ") nor wraps one, or a door knocks on it already";
+					logger.debug("No connection-pool door for DataSource bean '" + name + "': " + why);
 				}
 			}
 		}

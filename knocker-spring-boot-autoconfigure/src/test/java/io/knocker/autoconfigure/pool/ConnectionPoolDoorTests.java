@@ -265,12 +265,8 @@ class ConnectionPoolDoorTests {
 
 	@Test
 	void tomcatJdbcAndDbcp2PoolsAreDoorsAndNoKnockStartsOrOpensAnything() {
-		org.apache.tomcat.jdbc.pool.DataSource tomcat = new org.apache.tomcat.jdbc.pool.DataSource();
-		tomcat.setUrl("jdbc:h2:mem:tomcat-rest");
-		tomcat.setMaxActive(2);
-		org.apache.commons.dbcp2.BasicDataSource dbcp2 = new org.apache.commons.dbcp2.BasicDataSource();
-		dbcp2.setUrl("jdbc:h2:mem:dbcp2-rest");
-		dbcp2.setMaxTotal(2);
+		org.apache.tomcat.jdbc.pool.DataSource tomcat = tomcatJdbc("tomcat-rest");
+		org.apache.commons.dbcp2.BasicDataSource dbcp2 = dbcp2("dbcp2-rest");
 		this.contextRunner.withConfiguration(AutoConfigurations.of(dataSourceAutoConfiguration()))
 			.withBean("tomcatDataSource", DataSource.class, () -> tomcat)
 			.withBean("dbcp2DataSource", DataSource.class, () -> new LazyConnectionDataSourceProxy(dbcp2))
@@ -304,14 +300,8 @@ class ConnectionPoolDoorTests {
 
 	@Test
 	void exhaustedTomcatJdbcAndDbcp2PoolsReadHighWithNoWaitedFigure() throws Exception {
-		org.apache.tomcat.jdbc.pool.DataSource tomcat = new org.apache.tomcat.jdbc.pool.DataSource();
-		tomcat.setUrl("jdbc:h2:mem:tomcat-busy");
-		tomcat.setMaxActive(2);
-		tomcat.setMaxIdle(2);
-		tomcat.setInitialSize(2);
-		org.apache.commons.dbcp2.BasicDataSource dbcp2 = new org.apache.commons.dbcp2.BasicDataSource();
-		dbcp2.setUrl("jdbc:h2:mem:dbcp2-busy");
-		dbcp2.setMaxTotal(2);
+		org.apache.tomcat.jdbc.pool.DataSource tomcat = tomcatJdbc("tomcat-busy");
+		org.apache.commons.dbcp2.BasicDataSource dbcp2 = dbcp2("dbcp2-busy");
 		for (DataSource pool : List.<DataSource>of(tomcat, dbcp2)) {
 			this.contextRunner.withConfiguration(AutoConfigurations.of(dataSourceAutoConfiguration()))
 				.withBean("dataSource", DataSource.class, () -> pool)
@@ -494,6 +484,24 @@ class ConnectionPoolDoorTests {
 		pool.setMaximumPoolSize(size);
 		pool.setMinimumIdle(size);
 		pool.setPoolName(name);
+		return pool;
+	}
+
+	/** A Tomcat JDBC pool of two connections, not started. */
+	private static org.apache.tomcat.jdbc.pool.DataSource tomcatJdbc(String name) {
+		org.apache.tomcat.jdbc.pool.DataSource pool = new org.apache.tomcat.jdbc.pool.DataSource();
+		pool.setUrl("jdbc:h2:mem:" + name);
+		pool.setMaxActive(2);
+		pool.setMaxIdle(2);
+		pool.setInitialSize(2);
+		return pool;
+	}
+
+	/** A DBCP2 pool of two connections, not started. */
+	private static org.apache.commons.dbcp2.BasicDataSource dbcp2(String name) {
+		org.apache.commons.dbcp2.BasicDataSource pool = new org.apache.commons.dbcp2.BasicDataSource();
+		pool.setUrl("jdbc:h2:mem:" + name);
+		pool.setMaxTotal(2);
 		return pool;
 	}
 
