@@ -196,19 +196,27 @@ public final class KnockKnock implements AutoCloseable {
 
 	/**
 	 * Opens a measured call: a private view of this knocker's contention, for a stretch
-	 * of time on the calling thread (a method call); until the last open call closes, the
-	 * knocker samples without its sleeping gap. Where the door can tell, the call also
-	 * measures how much of its time the calling thread spent waiting at the door
+	 * of time on the calling thread (a method call). The call rides the knocker's cycle:
+	 * opening it never wakes the knocker or cancels its sleep, so following calls costs
+	 * what the cycle costs however many there are; a call that spans no sampling window
+	 * has no figure of its own. Where the door can tell, the call also measures how much
+	 * of its time the calling thread spent waiting at the door
 	 * ({@link MeasuredCall#waited()}).
 	 * @return the open call, to close when the measured stretch ends
 	 */
 	public MeasuredCall open() {
-		KnockSnapshot opened = snapshot();
-		OpenCalls.Call call = this.calls.open(Thread.currentThread());
-		if (call.first()) {
-			KnockLoop.SHARED.wake();
-		}
-		return new MeasuredCall(this, opened, call);
+		return new MeasuredCall(this.ledger, this.door.countsGcPauses(), this.calls.open(Thread.currentThread()));
+	}
+
+	/**
+	 * Opens a measured call for a stretch that no one thread carries, such as a
+	 * {@code CompletionStage} or a reactive subscription measured to completion: its
+	 * contention only, as {@link #open()}; no thread is looked at, so its
+	 * {@link MeasuredCall#waited()} is empty.
+	 * @return the open call, to close when the measured stretch ends
+	 */
+	public MeasuredCall openAsync() {
+		return new MeasuredCall(this.ledger, this.door.countsGcPauses(), this.calls.openDetached());
 	}
 
 	/**

@@ -98,8 +98,8 @@ final class KnockLoop implements Runnable {
 	}
 
 	/**
-	 * Wakes the loop early, so that it looks at its schedules again (a window was
-	 * opened).
+	 * Wakes the loop early, so that it looks at its schedules again (a knocker joined or
+	 * left).
 	 */
 	void wake() {
 		Thread thread = this.thread;

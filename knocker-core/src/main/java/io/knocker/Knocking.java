@@ -72,10 +72,6 @@ final class Knocking implements Door.Knock {
 		return this.windows != null;
 	}
 
-	boolean hasOpenCalls() {
-		return this.calls.count() > 0;
-	}
-
 	boolean inWindow() {
 		return this.inWindow;
 	}

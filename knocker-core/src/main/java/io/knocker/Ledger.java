@@ -39,6 +39,19 @@ final class Ledger {
 
 	private volatile long gcPauses;
 
+	/**
+	 * What measured calls see: the contended and sampled time of the sampling windows
+	 * only. The JVM door's sleeps are sampled too and their pauses and starvation booked
+	 * in one lump when the next window begins; a call that spans that moment must not get
+	 * a whole sleep's lump over its own short stretch.
+	 */
+	private volatile long callContendedNanos;
+
+	private volatile long callSampledNanos;
+
+	/** Sampling goes on between windows (the JVM door's sleeps): not for calls. */
+	private volatile boolean sleepSampling;
+
 	private volatile boolean waiting;
 
 	private volatile long waitingSince;
@@ -111,6 +124,37 @@ final class Ledger {
 		}
 	}
 
+	/**
+	 * What a measured call reads at its ends: knocks, and the contended and sampled time
+	 * of the sampling windows, a knock still waiting and the window still open included.
+	 */
+	CallMark mark() {
+		for (int spins = 0;; spins++) {
+			long before = this.version.get();
+			if ((before & 1) == 0) {
+				long knocks = this.knocks;
+				long contended = this.callContendedNanos;
+				long sampled = this.callSampledNanos;
+				boolean waiting = this.waiting;
+				long waitingSince = this.waitingSince;
+				boolean sampling = this.sampling && !this.sleepSampling;
+				long sampledUntil = this.sampledUntil;
+				long now = this.clock.getAsLong();
+				if (this.version.get() == before) {
+					if (waiting && now > waitingSince) {
+						contended += now - waitingSince;
+						knocks++;
+					}
+					if (sampling && now > sampledUntil) {
+						sampled += now - sampledUntil;
+					}
+					return new CallMark(knocks, contended, sampled);
+				}
+			}
+			backOff(spins);
+		}
+	}
+
 	/** Starts a sampling window. */
 	boolean beginWindow(long generation) {
 		long odd = beginWrite();
@@ -125,6 +169,7 @@ final class Ledger {
 				this.sampledUntil = now;
 			}
 			bookSampled(now);
+			this.sleepSampling = false;
 			this.windowContendedStart = this.contendedNanos;
 			this.windowSampledStart = this.sampledNanos;
 			return true;
@@ -215,7 +260,11 @@ final class Ledger {
 		}
 	}
 
-	/** Books time contended outside the knocks, and the JVM's pauses within it. */
+	/**
+	 * Books time contended outside the knocks, and the JVM's pauses within it: a sleep's,
+	 * booked as the next window begins, or a window's, as it ends (calls see only the
+	 * latter).
+	 */
 	void contended(long generation, long nanos, long pauseNanos, long pauses) {
 		long odd = beginWrite();
 		try {
@@ -224,6 +273,9 @@ final class Ledger {
 			}
 			bookSampled(this.clock.getAsLong());
 			this.contendedNanos += Math.max(0, nanos);
+			if (!this.sleepSampling) {
+				this.callContendedNanos += Math.max(0, nanos);
+			}
 			this.gcPauseNanos += Math.max(0, pauseNanos);
 			this.gcPauses += Math.max(0, pauses);
 		}
@@ -252,6 +304,7 @@ final class Ledger {
 			}
 			else {
 				this.sampling = continueSampling;
+				this.sleepSampling = continueSampling;
 			}
 		}
 		finally {
@@ -275,6 +328,7 @@ final class Ledger {
 			}
 			bookSampled(now);
 			this.sampling = false;
+			this.sleepSampling = false;
 			this.endSamplingWhenThrough = false;
 			this.generation = generation + 1;
 		}
@@ -290,6 +344,7 @@ final class Ledger {
 			this.busyKnocks++;
 		}
 		this.contendedNanos += wait;
+		this.callContendedNanos += wait;
 		this.waiting = false;
 		bookSampled(now);
 	}
@@ -297,6 +352,9 @@ final class Ledger {
 	private void bookSampled(long now) {
 		if (this.sampling && now > this.sampledUntil) {
 			this.sampledNanos += now - this.sampledUntil;
+			if (!this.sleepSampling) {
+				this.callSampledNanos += now - this.sampledUntil;
+			}
 			this.sampledUntil = now;
 		}
 	}
@@ -322,6 +380,14 @@ final class Ledger {
 		else {
 			Thread.yield();
 		}
+	}
+
+	/**
+	 * A knocker's counters as a measured call reads them at its ends: knocks, and the
+	 * contended and sampled time of the sampling windows.
+	 */
+	record CallMark(long knocks, long contendedNanos, long sampledNanos) {
+
 	}
 
 }

@@ -3,11 +3,14 @@ package io.knocker;
 import java.util.OptionalDouble;
 
 /**
- * One measured call: a private view of one knocker's contention over a stretch of time on
- * one thread, such as one method call. While any call is open the knocker samples without
- * its sleeping gap. Calls never reset the knocker's metric or each other. Close it when
- * the stretch ends; closing twice does nothing. (A "window" is only ever a sampling
- * window of gilknocker's cycle.)
+ * One measured call: a private view of one knocker's contention over a stretch of time,
+ * such as one method call. Calls ride the knocker's cycle, as a chunk of code measured
+ * with gilknocker does: opening one never wakes the knocker or cancels its sleep, and a
+ * call gets the knocks of the sampling windows that fall within it. A call that spans no
+ * window has no figure of its own ({@link #isSampled()} is false); over many calls the
+ * windows fall at random, so {@link MeasuredCallTotals} of them are unbiased. Calls never
+ * reset the knocker's metric or each other. Close it when the stretch ends; closing twice
+ * does nothing. (A "window" is only ever a sampling window of gilknocker's cycle.)
  *
  * <pre>{@code
  * try (MeasuredCall call = knocker.open()) {
@@ -18,27 +21,33 @@ import java.util.OptionalDouble;
  */
 public final class MeasuredCall implements AutoCloseable {
 
-	private final KnockKnock knocker;
+	private final Ledger ledger;
 
-	private final KnockSnapshot opened;
+	private final boolean waitedIsContention;
+
+	private final Ledger.CallMark opened;
 
 	private final OpenCalls.Call call;
 
-	private volatile KnockSnapshot closed;
+	private volatile Ledger.CallMark closed;
 
-	MeasuredCall(KnockKnock knocker, KnockSnapshot opened, OpenCalls.Call call) {
-		this.knocker = knocker;
-		this.opened = opened;
+	MeasuredCall(Ledger ledger, boolean waitedIsContention, OpenCalls.Call call) {
+		this.ledger = ledger;
+		this.waitedIsContention = waitedIsContention;
+		this.opened = ledger.mark();
 		this.call = call;
 	}
 
 	/**
-	 * The contention from opening to closing (or to now, while open), from 0 to 1; 0 when
+	 * The contention from opening to closing (or to now, while open), from 0 to 1: the
+	 * time the knocks within the call waited over the sampled time within it; 0 when
 	 * nothing was sampled, see {@link #isSampled()}.
 	 * @return the call's contention
 	 */
 	public double contention() {
-		return end().contentionSince(this.opened);
+		Ledger.CallMark end = end();
+		return KnockSnapshot.ratio(end.contendedNanos() - this.opened.contendedNanos(),
+				end.sampledNanos() - this.opened.sampledNanos());
 	}
 
 	/**
@@ -47,45 +56,36 @@ public final class MeasuredCall implements AutoCloseable {
 	 * waiting at the door). For the JVM door it is the {@link #contention()}: a pause or
 	 * a starved CPU holds up every thread. Empty where the door cannot tell (an executor,
 	 * a door without a {@link Door#waitingCheck()}, a thread the JVM cannot see waiting,
-	 * such as a virtual thread on a monitor), and when no knock looked.
+	 * such as a virtual thread on a monitor), for a call opened with
+	 * {@link KnockKnock#openAsync()}, and when no knock looked.
 	 * @return the call's own wait, or empty
 	 */
 	public OptionalDouble waited() {
-		if (this.knocker.countsGcPauses()) {
-			return isSampled() ? OptionalDouble.of(contention()) : OptionalDouble.empty();
-		}
-		double waited = this.call.waited();
-		return (waited >= 0) ? OptionalDouble.of(waited) : OptionalDouble.empty();
+		long whole = waitedWhole();
+		return (whole > 0) ? OptionalDouble.of(KnockSnapshot.ratio(waitedPart(), whole)) : OptionalDouble.empty();
 	}
 
 	/**
-	 * Whether a knock ran, or waited, while the call was open (one does unless the
-	 * knocker is stopped or the call is short against the polling interval).
+	 * Whether a knock ran, or waited, in a sampling window while the call was open: with
+	 * the knocker's sleeps, a call short against the cycle often spans none, and has no
+	 * figure of its own.
 	 * @return whether the call's contention was measured
 	 */
 	public boolean isSampled() {
-		KnockSnapshot end = end();
-		// A knock ran (or waited on) while the call was open: sampled time alone, with
-		// no knock, measured nothing.
-		return end.sampledSince(this.opened)
+		Ledger.CallMark end = end();
+		// Sampled time alone, with no knock, measured nothing.
+		return end.sampledNanos() > this.opened.sampledNanos()
 				&& (end.knocks() > this.opened.knocks() || end.contendedNanos() > this.opened.contendedNanos());
 	}
 
 	/**
-	 * The knocker's counters when the call opened.
-	 * @return the snapshot at opening
+	 * Says that the measured stretch goes on off the thread that opened the call (a
+	 * method that returned a {@code CompletionStage} it did not declare): its thread is
+	 * looked at no more, and the call has no {@link #waited()} figure, as one opened with
+	 * {@link KnockKnock#openAsync()}. Call it on the opening thread, before closing.
 	 */
-	public KnockSnapshot opened() {
-		return this.opened;
-	}
-
-	/**
-	 * The knocker's counters when the call closed, or now while it is open.
-	 * @return the snapshot at closing
-	 */
-	public KnockSnapshot end() {
-		KnockSnapshot end = this.closed;
-		return (end != null) ? end : this.knocker.snapshot();
+	public void detach() {
+		this.call.detach();
 	}
 
 	@Override
@@ -93,11 +93,48 @@ public final class MeasuredCall implements AutoCloseable {
 		if (this.closed == null) {
 			synchronized (this) {
 				if (this.closed == null) {
-					this.closed = this.knocker.snapshot();
+					this.closed = this.ledger.mark();
 					this.call.close();
 				}
 			}
 		}
+	}
+
+	/** The sampled time within the call, in nanoseconds: its weight among calls. */
+	long sampledNanos() {
+		return end().sampledNanos() - this.opened.sampledNanos();
+	}
+
+	/** The contended time within the call, in nanoseconds. */
+	long contendedNanos() {
+		return end().contendedNanos() - this.opened.contendedNanos();
+	}
+
+	/**
+	 * The waited figure's numerator: waiting looks, or, for the JVM door, contended
+	 * nanoseconds.
+	 */
+	long waitedPart() {
+		return this.waitedIsContention ? contendedNanos() : this.call.waits();
+	}
+
+	/**
+	 * The waited figure's denominator: looks, or, for the JVM door, sampled nanoseconds;
+	 * 0 when there is no figure.
+	 */
+	long waitedWhole() {
+		if (this.call.detached()) {
+			return 0;
+		}
+		if (this.waitedIsContention) {
+			return isSampled() ? sampledNanos() : 0;
+		}
+		return this.call.looks();
+	}
+
+	private Ledger.CallMark end() {
+		Ledger.CallMark end = this.closed;
+		return (end != null) ? end : this.ledger.mark();
 	}
 
 }

@@ -23,6 +23,9 @@ final class MonitorDoor extends Door {
 
 	private static final ThreadMXBean threads = ManagementFactory.getThreadMXBean();
 
+	/** Virtual threads' common class (JDK 21+), {@code null} before it. */
+	private static final Class<?> VIRTUAL = virtualThreads();
+
 	private final Object monitor;
 
 	private final int monitorIdentity;
@@ -56,9 +59,14 @@ final class MonitorDoor extends Door {
 	 * Whether the thread is blocked entering this monitor: its state first (a field
 	 * read), and only for a blocked thread what it is blocked on, from the JVM
 	 * ({@code getThreadInfo(id, 0)}: no stack, so no safepoint; about 3 µs and one
-	 * {@link ThreadInfo} object). The JVM cannot say for a virtual thread: {@code null}.
+	 * {@link ThreadInfo} object). The JVM cannot say for a virtual thread, in any state:
+	 * {@code null}.
 	 */
 	private Boolean blockedOnMonitor(Thread thread) {
+		if (VIRTUAL != null && VIRTUAL.isInstance(thread)) {
+			// Whatever its state says, the JVM cannot name a virtual thread's monitor.
+			return null;
+		}
 		if (thread.getState() != Thread.State.BLOCKED) {
 			return Boolean.FALSE;
 		}
@@ -69,6 +77,15 @@ final class MonitorDoor extends Door {
 		LockInfo lock = info.getLockInfo();
 		return (lock != null && lock.getIdentityHashCode() == this.monitorIdentity
 				&& lock.getClassName().equals(this.monitorClass)) ? Boolean.TRUE : Boolean.FALSE;
+	}
+
+	private static Class<?> virtualThreads() {
+		try {
+			return Class.forName("java.lang.BaseVirtualThread");
+		}
+		catch (ClassNotFoundException ex) {
+			return null;
+		}
 	}
 
 	@Override

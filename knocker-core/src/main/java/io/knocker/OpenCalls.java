@@ -1,5 +1,6 @@
 package io.knocker;
 
+import java.util.Arrays;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.atomic.AtomicReferenceArray;
@@ -10,15 +11,18 @@ import java.util.concurrent.atomic.AtomicReferenceArray;
  * loop {@link #look() looks} at the thread of each open call (at most
  * {@link #MAX_LOOKS_PER_KNOCK} a knock, in turn). A call's waited share is the looks that
  * found its thread waiting over the looks at it; with knocks at random (Poisson) moments,
- * an estimate of the share of its time it spent waiting.
+ * an estimate of the share of its time it spent waiting. A call with no one thread (one
+ * measured to completion asynchronously) is counted but never placed or looked at.
  * <p>
  * Concurrency: calls open and close on the application's threads, the knock loop looks.
- * Calls sit in slots of segments that are only ever appended (the segment array is
- * copied, never the segments), so placing and clearing a slot is one CAS and a look never
- * misses a call that was open throughout it. A call's wait count and its closed and
- * cannot-tell flags share one atomic word: a look counted after the call closed is
- * refused, so a thread that has left a call is never counted in it. The loop allocates
- * nothing and takes no lock.
+ * Calls sit in slots of segments; placing and clearing a slot is one CAS, and a look
+ * never misses a call that was open throughout it. A call's look and wait counts and its
+ * closed and cannot-tell flags share one atomic word: a look counted after the call
+ * closed is refused, so a thread that has left a call is never counted in it. After a
+ * burst the loop retires the emptied last segments, so that a look walks slots in
+ * proportion to the calls open now; a call placed in a segment being retired sees its
+ * flag and goes elsewhere. The loop allocates nothing and takes no lock, but for the rare
+ * copy of the segment array when it retires one.
  */
 final class OpenCalls {
 
@@ -33,67 +37,104 @@ final class OpenCalls {
 
 	private static final long CANNOT_TELL = 1L << 62;
 
+	/** The call left its thread (measured to completion asynchronously). */
+	private static final long DETACHED = 1L << 61;
+
 	private static final long LOOK = 1L << 31;
 
 	private static final long WAITS = LOOK - 1;
 
 	private static final int FIRST_SEGMENT = 8;
 
+	/** How many looks pass between two tries at retiring the last segment. */
+	private static final int RETIRE_EVERY = 64;
+
 	private final Door.WaitingCheck check;
 
 	private final int maxLooks;
 
-	private final AtomicInteger count = new AtomicInteger();
+	/** Calls placed in the slots. */
+	private final AtomicInteger placed = new AtomicInteger();
+
+	/** Calls open but not placed: no check, or no one thread. */
+	private final AtomicInteger unplaced = new AtomicInteger();
 
 	private final Object growMonitor = new Object();
 
-	private volatile AtomicReferenceArray<Call>[] segments;
+	private volatile Segment[] segments = { new Segment(FIRST_SEGMENT) };
 
 	/** Where the next look starts; the knock loop's own. */
 	private int cursor;
 
-	@SuppressWarnings("unchecked")
+	/** Looks since the last try at retiring a segment; the knock loop's own. */
+	private int sinceRetire;
+
 	OpenCalls(Door door) {
 		this.check = door.waitingCheck();
 		this.maxLooks = door.maxLooksPerKnock();
-		this.segments = new AtomicReferenceArray[] { new AtomicReferenceArray<Call>(FIRST_SEGMENT) };
 	}
 
 	/** How many calls are open. */
 	int count() {
-		return this.count.get();
+		return this.placed.get() + this.unplaced.get();
+	}
+
+	/** How many slots a look may walk: the test of the walk's bound. */
+	int slots() {
+		int slots = 0;
+		for (Segment segment : this.segments) {
+			slots += segment.length();
+		}
+		return slots;
+	}
+
+	/** Opens a call on the thread, to be looked at while it is open. */
+	Call open(Thread thread) {
+		if (this.check == null) {
+			return openUnplaced();
+		}
+		Call call = new Call(thread, 0);
+		this.placed.incrementAndGet();
+		place(call);
+		return call;
+	}
+
+	/** Opens a call on a door that cannot tell whether a thread waits at it. */
+	private Call openUnplaced() {
+		this.unplaced.incrementAndGet();
+		return new Call(null, CANNOT_TELL);
 	}
 
 	/**
-	 * Opens a call on the thread; its {@link Call#first()} says whether none was open.
+	 * Opens a call that no one thread carries (measured to completion asynchronously): it
+	 * has no waited figure, so it takes no slot and no look.
 	 */
-	Call open(Thread thread) {
-		boolean first = this.count.getAndIncrement() == 0;
-		Call call = new Call(thread, first);
-		if (this.check != null) {
-			place(call);
-		}
-		return call;
+	Call openDetached() {
+		this.unplaced.incrementAndGet();
+		return new Call(null, CANNOT_TELL | DETACHED);
 	}
 
 	/**
 	 * On the knock loop, at each knock: looks at the threads of the open calls, at most
-	 * the door's {@link Door#maxLooksPerKnock()}, starting where the last look stopped.
+	 * the door's {@link Door#maxLooksPerKnock()}, starting where the last look stopped,
+	 * and stopping once it has seen as many as are open.
 	 */
 	void look() {
 		Door.WaitingCheck check = this.check;
-		if (check == null || this.count.get() == 0) {
+		int open = (check != null) ? this.placed.get() : 0;
+		if (open == 0) {
 			return;
 		}
-		AtomicReferenceArray<Call>[] segments = this.segments;
+		Segment[] segments = this.segments;
 		int slots = 0;
-		for (AtomicReferenceArray<Call> segment : segments) {
+		for (Segment segment : segments) {
 			slots += segment.length();
 		}
 		int start = (this.cursor < slots) ? this.cursor : 0;
+		int budget = Math.min(this.maxLooks, open);
 		int looked = 0;
 		int i = 0;
-		for (; i < slots && looked < this.maxLooks; i++) {
+		for (; i < slots && looked < budget; i++) {
 			int index = start + i;
 			Call call = slotAt(segments, (index < slots) ? index : index - slots);
 			if (call != null) {
@@ -103,10 +144,38 @@ final class OpenCalls {
 		}
 		int next = start + i;
 		this.cursor = (next < slots) ? next : next - slots;
+		if (segments.length > 1 && ++this.sinceRetire >= RETIRE_EVERY) {
+			this.sinceRetire = 0;
+			retireLast(segments, slots, open);
+		}
 	}
 
-	private static Call slotAt(AtomicReferenceArray<Call>[] segments, int index) {
-		for (AtomicReferenceArray<Call> segment : segments) {
+	/**
+	 * Drops the last segment when it is empty and the others have room for twice the
+	 * calls open, so that after a burst the walk shrinks back to the calls open now.
+	 */
+	private void retireLast(Segment[] segments, int slots, int open) {
+		Segment last = segments[segments.length - 1];
+		if (2 * open > slots - last.length()) {
+			return;
+		}
+		last.retired = true;
+		if (!last.isEmpty()) {
+			last.retired = false;
+			return;
+		}
+		synchronized (this.growMonitor) {
+			if (this.segments == segments) {
+				this.segments = Arrays.copyOf(segments, segments.length - 1);
+			}
+			else {
+				last.retired = false;
+			}
+		}
+	}
+
+	private static Call slotAt(Segment[] segments, int index) {
+		for (Segment segment : segments) {
 			if (index < segment.length()) {
 				return segment.get(index);
 			}
@@ -118,12 +187,17 @@ final class OpenCalls {
 	private void place(Call call) {
 		int start = (int) call.thread.getId();
 		while (true) {
-			AtomicReferenceArray<Call>[] segments = this.segments;
-			for (AtomicReferenceArray<Call> segment : segments) {
+			Segment[] segments = this.segments;
+			for (Segment segment : segments) {
 				int n = segment.length();
 				for (int i = 0; i < n; i++) {
 					int slot = (start + i) & (n - 1);
 					if (segment.get(slot) == null && segment.compareAndSet(slot, null, call)) {
+						if (segment.retired) {
+							// The loop is dropping this segment: it may not see the call.
+							segment.set(slot, null);
+							break;
+						}
 						call.segment = segment;
 						call.slot = slot;
 						return;
@@ -134,16 +208,38 @@ final class OpenCalls {
 		}
 	}
 
-	@SuppressWarnings("unchecked")
-	private void grow(AtomicReferenceArray<Call>[] full) {
+	private void grow(Segment[] full) {
 		// Only calls opening while every slot is taken come here; the loop never does.
 		synchronized (this.growMonitor) {
 			if (this.segments == full) {
-				AtomicReferenceArray<Call>[] more = java.util.Arrays.copyOf(full, full.length + 1);
-				more[full.length] = new AtomicReferenceArray<>(full[full.length - 1].length() * 2);
+				Segment[] more = Arrays.copyOf(full, full.length + 1);
+				more[full.length] = new Segment(full[full.length - 1].length() * 2);
 				this.segments = more;
 			}
 		}
+	}
+
+	/** Slots for calls, a power of two of them. */
+	private static final class Segment extends AtomicReferenceArray<Call> {
+
+		private static final long serialVersionUID = 1L;
+
+		/** Set by the loop while it drops the segment; a call placed in it moves. */
+		volatile boolean retired;
+
+		Segment(int length) {
+			super(length);
+		}
+
+		boolean isEmpty() {
+			for (int i = 0; i < length(); i++) {
+				if (get(i) != null) {
+					return false;
+				}
+			}
+			return true;
+		}
+
 	}
 
 	/**
@@ -157,20 +253,17 @@ final class OpenCalls {
 
 		private final transient Thread thread;
 
-		private final boolean first;
+		/** Whether it is counted among the placed calls; changed by its own side only. */
+		private boolean placedCall;
 
-		private transient AtomicReferenceArray<Call> segment;
+		private transient Segment segment;
 
 		private int slot;
 
-		Call(Thread thread, boolean first) {
+		Call(Thread thread, long state) {
+			super(state);
 			this.thread = thread;
-			this.first = first;
-		}
-
-		/** Whether no other call was open when this one opened. */
-		boolean first() {
-			return this.first;
+			this.placedCall = thread != null;
 		}
 
 		private void looked(Boolean waiting) {
@@ -188,26 +281,52 @@ final class OpenCalls {
 
 		/** Closes the call; does nothing if it is closed. */
 		void close() {
-			if (this.segment != null) {
-				this.segment.set(this.slot, null);
-			}
+			leaveSlot();
 			long state = getAndUpdate((s) -> s | CLOSED);
 			if ((state & CLOSED) == 0) {
-				OpenCalls.this.count.decrementAndGet();
+				(this.placedCall ? OpenCalls.this.placed : OpenCalls.this.unplaced).decrementAndGet();
 			}
 		}
 
 		/**
-		 * The share of the looks at the call's thread that found it waiting, until it
-		 * closed or until now; -1 when the door cannot tell or no look was made.
+		 * The call goes on off its thread: no look any more, and no waited figure. Before
+		 * {@link #close()}, on the side that opened it.
 		 */
-		double waited() {
-			long state = get();
-			long looks = (state & ~(CLOSED | CANNOT_TELL)) >>> 31;
-			if (OpenCalls.this.check == null || (state & CANNOT_TELL) != 0 || looks == 0) {
-				return -1;
+		void detach() {
+			leaveSlot();
+			long state = getAndUpdate((s) -> s | CANNOT_TELL | DETACHED);
+			if ((state & CLOSED) == 0 && this.placedCall) {
+				this.placedCall = false;
+				OpenCalls.this.unplaced.incrementAndGet();
+				OpenCalls.this.placed.decrementAndGet();
 			}
-			return Math.min(1.0, (double) (state & WAITS) / looks);
+		}
+
+		/** Whether the call left its thread. */
+		boolean detached() {
+			return (get() & DETACHED) != 0;
+		}
+
+		private void leaveSlot() {
+			Segment segment = this.segment;
+			if (segment != null) {
+				segment.set(this.slot, null);
+				this.segment = null;
+			}
+		}
+
+		/**
+		 * The looks at the call's thread, until it closed or until now; 0 when the door
+		 * cannot tell.
+		 */
+		long looks() {
+			long state = get();
+			return ((state & CANNOT_TELL) != 0) ? 0 : (state & ~(CLOSED | CANNOT_TELL)) >>> 31;
+		}
+
+		/** The looks that found the call's thread waiting at the door. */
+		long waits() {
+			return get() & WAITS;
 		}
 
 	}

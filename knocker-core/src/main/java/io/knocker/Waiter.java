@@ -29,6 +29,9 @@ final class Waiter implements Runnable {
 
 	private volatile boolean closed;
 
+	/** Whether the thread is inside a wait at the door, not parked idle on itself. */
+	private volatile boolean awaiting;
+
 	Waiter(String name, Wait wait) {
 		this.name = name;
 		this.wait = wait;
@@ -37,6 +40,11 @@ final class Waiter implements Runnable {
 	/** The waiting thread, once started. */
 	Thread thread() {
 		return this.thread;
+	}
+
+	/** Whether the thread is waiting at the door now. */
+	boolean awaiting() {
+		return this.awaiting;
 	}
 
 	/** Hands a knock over to wait for; called by the knock loop, one knock at a time. */
@@ -67,13 +75,19 @@ final class Waiter implements Runnable {
 			}
 			this.knock = null;
 			try {
-				knock.gotThrough(this.wait.await(knock));
+				this.awaiting = true;
+				boolean straightThrough = this.wait.await(knock);
+				this.awaiting = false;
+				knock.gotThrough(straightThrough);
 			}
 			catch (InterruptedException ex) {
 				// Only close() interrupts.
 			}
 			catch (RuntimeException | Error ex) {
 				knock.failed(ex);
+			}
+			finally {
+				this.awaiting = false;
 			}
 		}
 	}

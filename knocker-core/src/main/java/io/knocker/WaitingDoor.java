@@ -60,24 +60,20 @@ public abstract class WaitingDoor extends Door {
 	}
 
 	/**
-	 * What the door's own waiter parks on when it waits at the door, learnt the first
-	 * time it is seen parked there; until then {@code null}, and no thread can be told
-	 * waiting.
+	 * What the door's own waiter parks on when it waits at the door, learnt again at
+	 * every look that finds it waiting there, so that a wrong first sighting (the waiter
+	 * parked on something else on its way in) never sticks; until the first,
+	 * {@code null}, and no thread can be told waiting.
 	 */
 	final Object blocker() {
-		Object blocker = this.blocker;
-		if (blocker == null) {
-			Waiter waiter = this.waiter;
-			Thread waiting = (waiter != null) ? waiter.thread() : null;
-			Object seen = (waiting != null) ? LockSupport.getBlocker(waiting) : null;
-			if (seen == null || seen == waiter) {
-				// Parked idle between knocks, on the waiter itself: not on the door.
-				return null;
-			}
+		Waiter waiter = this.waiter;
+		Thread waiting = (waiter != null && waiter.awaiting()) ? waiter.thread() : null;
+		Object seen = (waiting != null) ? LockSupport.getBlocker(waiting) : null;
+		if (seen != null && seen != waiter && seen != this.blocker) {
 			this.blocker = seen;
-			blocker = seen;
+			return seen;
 		}
-		return blocker;
+		return this.blocker;
 	}
 
 	@Override

@@ -2,14 +2,15 @@ package io.knocker;
 
 import java.util.ArrayList;
 import java.util.List;
-import java.util.OptionalDouble;
+import java.util.concurrent.atomic.LongAdder;
 import java.util.concurrent.locks.LockSupport;
 
 /**
  * Threads that make measured calls on a door, each call timing its own queueing with
- * {@code System.nanoTime()}: the ground truth that a call's {@link MeasuredCall#waited()}
- * estimates. A call opens a window, gets through the door (timed), holds it, lets go,
- * spends a while elsewhere and closes the window.
+ * {@code System.nanoTime()}: the ground truth that the calls' {@link MeasuredCallTotals}
+ * estimate. A call opens, gets through the door (timed), holds it, lets go, spends a
+ * while elsewhere and closes. The truth is time-weighted, as the figures are: the time
+ * every call waited over the time every call took.
  */
 final class Callers implements AutoCloseable {
 
@@ -24,7 +25,11 @@ final class Callers implements AutoCloseable {
 
 	private final List<Thread> threads = new ArrayList<>();
 
-	private final List<double[]> calls = new ArrayList<>();
+	private final MeasuredCallTotals totals = new MeasuredCallTotals();
+
+	private final LongAdder waitedNanos = new LongAdder();
+
+	private final LongAdder callNanos = new LongAdder();
 
 	private volatile boolean running = true;
 
@@ -34,7 +39,7 @@ final class Callers implements AutoCloseable {
 				while (this.running) {
 					long[] entered = new long[1];
 					long opened = System.nanoTime();
-					MeasuredCall window = knocker.open();
+					MeasuredCall call = knocker.open();
 					long arrived = System.nanoTime();
 					try {
 						entry.hold(() -> entered[0] = System.nanoTime(), heldNanos);
@@ -43,15 +48,11 @@ final class Callers implements AutoCloseable {
 						return;
 					}
 					LockSupport.parkNanos(elsewhereNanos);
-					window.close();
+					call.close();
 					long closed = System.nanoTime();
-					OptionalDouble waited = window.waited();
-					if (window.isSampled() && waited.isPresent()) {
-						double truth = (double) (entered[0] - arrived) / (closed - opened);
-						synchronized (this.calls) {
-							this.calls.add(new double[] { truth, waited.getAsDouble(), window.contention() });
-						}
-					}
+					this.totals.add(call);
+					this.waitedNanos.add(entered[0] - arrived);
+					this.callNanos.add(closed - opened);
 				}
 			}, "caller-" + i);
 			thread.setDaemon(true);
@@ -61,28 +62,23 @@ final class Callers implements AutoCloseable {
 	}
 
 	/**
-	 * Stops the callers; the means of the truth, the waited figure and the contention.
+	 * Stops the callers; the truth (time waited over time taken, all calls), the waited
+	 * figure and the contention, both time-weighted over the sampled calls.
 	 */
 	double[] means() {
 		close();
-		synchronized (this.calls) {
-			double[] sums = new double[3];
-			for (double[] call : this.calls) {
-				for (int i = 0; i < 3; i++) {
-					sums[i] += call[i];
-				}
-			}
-			for (int i = 0; i < 3; i++) {
-				sums[i] /= Math.max(1, this.calls.size());
-			}
-			return sums;
-		}
+		return new double[] { (double) this.waitedNanos.sum() / Math.max(1, this.callNanos.sum()),
+				this.totals.waited().orElse(-1), this.totals.contention() };
 	}
 
-	int calls() {
-		synchronized (this.calls) {
-			return this.calls.size();
-		}
+	/** Calls made. */
+	long calls() {
+		return this.totals.calls();
+	}
+
+	/** Calls that spanned a sampling window. */
+	long sampledCalls() {
+		return this.totals.sampledCalls();
 	}
 
 	@Override

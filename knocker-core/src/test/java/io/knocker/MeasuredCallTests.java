@@ -1,6 +1,8 @@
 package io.knocker;
 
 import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.locks.ReentrantLock;
@@ -9,39 +11,42 @@ import org.junit.jupiter.api.Test;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-/** Windows: private views of contention that never reset the knocker or each other. */
+/**
+ * Measured calls: private views of contention that never reset the knocker or each other,
+ * riding its cycle.
+ */
 class MeasuredCallTests {
 
 	private final ReentrantLock lock = new ReentrantLock();
 
 	@Test
-	void windowsOnTwoThreadsSeeTheirOwnPeriodsAndLeaveTheMetricAlone() throws Exception {
+	void callsOnTwoThreadsSeeTheirOwnPeriodsAndLeaveTheMetricAlone() throws Exception {
 		try (KnockKnock knocker = KnockKnock.builder().door(Doors.lock(this.lock)).build()) {
 			knocker.start();
-			CountDownLatch busyWindowOpen = new CountDownLatch(1);
+			CountDownLatch busyCallOpen = new CountDownLatch(1);
 			CountDownLatch hammerDone = new CountDownLatch(1);
 			CompletableFuture<Double> busy = CompletableFuture.supplyAsync(() -> {
-				try (MeasuredCall window = knocker.open()) {
-					busyWindowOpen.countDown();
+				try (MeasuredCall call = knocker.open()) {
+					busyCallOpen.countDown();
 					Workload.awaitQuietly(hammerDone);
-					window.close();
-					return window.contention();
+					call.close();
+					return call.contention();
 				}
 			});
-			busyWindowOpen.await();
+			busyCallOpen.await();
 			try (Workload hammer = Workload.onLock(this.lock, 4, 500_000, 0)) {
 				Workload.sleepMillis(600);
 			}
 			hammerDone.countDown();
 			double metricBefore = knocker.getContentionMetric();
 			CompletableFuture<Double> idle = CompletableFuture.supplyAsync(() -> {
-				try (MeasuredCall window = knocker.open()) {
+				try (MeasuredCall call = knocker.open()) {
 					Workload.sleepMillis(600);
-					window.close();
-					return window.contention();
+					call.close();
+					return call.contention();
 				}
 			});
-			System.out.printf("windows: busy %.3f idle %.3f%n", busy.get(), idle.get());
+			System.out.printf("calls: busy %.3f idle %.3f%n", busy.get(), idle.get());
 			assertThat(busy.get()).isGreaterThan(0.6);
 			assertThat(idle.get()).isLessThan(0.05);
 			// Nothing reset the knocker: its metric is still the whole run's, only cooled
@@ -55,40 +60,101 @@ class MeasuredCallTests {
 	}
 
 	@Test
-	void anOpenWindowMakesTheKnockerSampleWithoutSleepingGaps() {
+	void anOpenCallRidesTheCycleAndNeverCancelsTheSleep() {
 		KnockKnock knocker = KnockKnock.builder()
 			.door(Doors.lock(this.lock))
 			.sleepingInterval(Duration.ofSeconds(2))
 			.build();
 		try (knocker) {
 			knocker.start();
+			// The first 10 ms window is over: the knocker sleeps for two seconds.
 			Workload.sleepMillis(50);
-			MeasuredCall window = knocker.open();
+			long knocks = knocker.snapshot().knocks();
+			MeasuredCall call = knocker.open();
 			Workload.sleepMillis(500);
-			window.close();
-			long sampled = window.end().sampledNanos() - window.opened().sampledNanos();
-			// Without the window the knocker would have slept through it all but one 10
-			// ms window.
-			assertThat(sampled).isGreaterThan(400_000_000L);
-			assertThat(window.isSampled()).isTrue();
-			assertThat(window.contention()).isZero();
+			call.close();
+			// A call that cancelled the sleep would have had about 500 knocks.
+			assertThat(knocker.snapshot().knocks()).isEqualTo(knocks);
+			assertThat(call.isSampled()).isFalse();
+			assertThat(call.waited()).isEmpty();
 		}
 	}
 
 	@Test
-	void aWindowNoKnockFellInIsNotSampled() {
+	void nestedCallsOnOneThreadEachGetTheKnocksWithinThem() throws InterruptedException {
+		try (KnockKnock knocker = KnockKnock.builder()
+			.door(Doors.lock(this.lock))
+			.pollingInterval(Duration.ofNanos(200_000))
+			.sleepingInterval(Duration.ZERO)
+			.build(); Held held = Held.lock(this.lock, "holder")) {
+			knocker.start();
+			MeasuredCall outer = knocker.open();
+			Workload.sleepMillis(100);
+			MeasuredCall inner = knocker.open();
+			Workload.sleepMillis(100);
+			inner.close();
+			Workload.sleepMillis(100);
+			outer.close();
+			// The door was held throughout, the calls' thread never waited at it.
+			assertThat(outer.contention()).isGreaterThan(0.8);
+			assertThat(inner.contention()).isGreaterThan(0.8);
+			assertThat(outer.waited()).hasValue(0.0);
+			assertThat(inner.waited()).hasValue(0.0);
+			// Both were looked at in their own time: the inner one about a third as
+			// often.
+			long outerLooks = outer.waitedWhole();
+			long innerLooks = inner.waitedWhole();
+			System.out.printf("nested: outer %d looks, inner %d%n", outerLooks, innerLooks);
+			assertThat(innerLooks).isBetween(outerLooks / 6, outerLooks * 2 / 3);
+			assertThat(knocker.getOpenCalls()).isZero();
+		}
+	}
+
+	@Test
+	void aCallOpenedAsyncTakesNoLookFromTheCallsOnThreads() {
+		try (KnockKnock knocker = KnockKnock.builder()
+			.door(Doors.lock(this.lock))
+			.pollingInterval(Duration.ofNanos(200_000))
+			.sleepingInterval(Duration.ZERO)
+			.build()) {
+			knocker.start();
+			List<MeasuredCall> async = new ArrayList<>();
+			for (int i = 0; i < 4 * OpenCalls.MAX_LOOKS_PER_KNOCK; i++) {
+				async.add(knocker.openAsync());
+			}
+			long knocks = knocker.snapshot().knocks();
+			MeasuredCall onThread = knocker.open();
+			Workload.sleepMillis(200);
+			onThread.close();
+			long knocked = knocker.snapshot().knocks() - knocks;
+			async.forEach(MeasuredCall::close);
+			// Placed among the calls on threads, the async ones would take three looks in
+			// four.
+			System.out.printf("async: %d knocks, %d looks at the call on its thread%n", knocked,
+					onThread.waitedWhole());
+			assertThat(onThread.waitedWhole()).isGreaterThan(knocked * 8 / 10);
+			assertThat(async).allSatisfy((call) -> {
+				assertThat(call.isSampled()).isTrue();
+				assertThat(call.waited()).isEmpty();
+			});
+			assertThat(knocker.getOpenCalls()).isZero();
+		}
+	}
+
+	@Test
+	void aCallNoKnockFellInIsNotSampled() {
 		this.lock.lock();
 		// A knock an hour apart on average: a 50 ms call almost surely sees none.
 		KnockKnock rare = KnockKnock.builder().door(Doors.lock(this.lock)).pollingInterval(Duration.ofHours(1)).build();
 		try (rare) {
 			rare.start();
-			MeasuredCall window = rare.open();
+			MeasuredCall call = rare.open();
 			Workload.sleepMillis(50);
-			window.close();
+			call.close();
 			// Sampled time passed, but with no knock the lock's being held went unseen:
 			// not a 0.0 to average in.
-			assertThat(window.end().sampledNanos()).isGreaterThan(window.opened().sampledNanos());
-			assertThat(window.isSampled()).isFalse();
+			assertThat(call.sampledNanos()).isPositive();
+			assertThat(call.isSampled()).isFalse();
 		}
 		finally {
 			this.lock.unlock();
@@ -96,13 +162,13 @@ class MeasuredCallTests {
 	}
 
 	@Test
-	void aWindowOnAStoppedKnockerIsNotSampled() {
+	void aCallOnAStoppedKnockerIsNotSampled() {
 		KnockKnock knocker = KnockKnock.builder().build();
-		try (MeasuredCall window = knocker.open()) {
+		try (MeasuredCall call = knocker.open()) {
 			Workload.sleepMillis(20);
-			window.close();
-			assertThat(window.isSampled()).isFalse();
-			assertThat(window.contention()).isZero();
+			call.close();
+			assertThat(call.isSampled()).isFalse();
+			assertThat(call.contention()).isZero();
 		}
 		assertThat(knocker.getOpenCalls()).isZero();
 	}

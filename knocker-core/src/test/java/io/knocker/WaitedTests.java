@@ -6,6 +6,8 @@ import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Semaphore;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.locks.Lock;
 import java.util.concurrent.locks.LockSupport;
 import java.util.concurrent.locks.ReentrantLock;
 
@@ -15,6 +17,7 @@ import org.junit.jupiter.params.provider.ValueSource;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.within;
+import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 /**
  * A call's own wait ({@link MeasuredCall#waited()}) against the wait the call timed
@@ -180,8 +183,10 @@ class WaitedTests {
 	void lookingAtOpenCallsAllocatesNothingOnTheKnockLoop() throws Exception {
 		ReentrantLock lock = new ReentrantLock();
 		Semaphore semaphore = new Semaphore(1);
-		try (KnockKnock onLock = knocker("alloc-waited-lock", Doors.lock(lock));
-				KnockKnock onSemaphore = knocker("alloc-waited-semaphore", Doors.semaphore(semaphore))) {
+		// Holder samples (two a second) allocate their stacks by design: not what this
+		// test is about.
+		try (KnockKnock onLock = quiet("alloc-waited-lock", Doors.lock(lock));
+				KnockKnock onSemaphore = quiet("alloc-waited-semaphore", Doors.semaphore(semaphore))) {
 			onLock.start();
 			onSemaphore.start();
 			// Calls open on both doors: one queued on each, one not queued at all.
@@ -232,6 +237,72 @@ class WaitedTests {
 		System.out.printf("knock loop looking at open calls: %d bytes over %d knocks%n", allocated, knocked);
 		assertThat(knocked).isGreaterThan(200);
 		assertThat(allocated).isLessThan(8 * knocked);
+	}
+
+	@Test
+	void theLockDoorRelearnsWhatItsWaiterParksOnSoAWrongFirstSightingNeverSticks() throws Exception {
+		ReentrantLock lock = new ReentrantLock();
+		// The door's own waiter first parks on something else for 20 ms, on its way in:
+		// a look then sees that, not the lock's queue.
+		Object decoy = new Object();
+		AtomicBoolean first = new AtomicBoolean(true);
+		Lock decoyed = new ReentrantLock() {
+			@Override
+			public boolean tryLock() {
+				return lock.tryLock();
+			}
+
+			@Override
+			public void lockInterruptibly() throws InterruptedException {
+				if (first.getAndSet(false)) {
+					LockSupport.parkNanos(decoy, 20_000_000);
+				}
+				lock.lockInterruptibly();
+			}
+
+			@Override
+			public void unlock() {
+				lock.unlock();
+			}
+		};
+		try (KnockKnock knocker = knocker("decoyed", Doors.lock(decoyed))) {
+			// Calls are open before the first knock, so that the first wait is looked at.
+			try (Callers queued = new Callers(knocker, lockEntry(lock), 4, HOLD, ELSEWHERE)) {
+				knocker.start();
+				Workload.sleepMillis(2000);
+				double[] means = queued.means();
+				System.out.printf("decoyed lock: truth %.3f, waited %.3f%n", means[0], means[1]);
+				assertThat(first).isFalse();
+				assertThat(means[0]).isBetween(0.3, 0.9);
+				assertThat(means[1]).isCloseTo(means[0], within(0.1));
+			}
+		}
+	}
+
+	@Test
+	void aVirtualThreadOnAMonitorDoorHasNoWaitedFigureNotZero() throws Exception {
+		assumeTrue(Runtime.version().feature() >= 21, "virtual threads need JDK 21");
+		Object monitor = new Object();
+		MeasuredCall[] call = new MeasuredCall[1];
+		try (KnockKnock knocker = knocker("virtual-monitor", Doors.monitor(monitor))) {
+			knocker.start();
+			Thread virtual = (Thread) Thread.class.getMethod("startVirtualThread", Runnable.class)
+				.invoke(null, (Runnable) () -> {
+					try (MeasuredCall open = knocker.open()) {
+						call[0] = open;
+						// Not blocked on the monitor, but the JVM could not have said so
+						// had it been.
+						Workload.sleepMillis(300);
+					}
+				});
+			virtual.join();
+		}
+		assertThat(call[0].isSampled()).isTrue();
+		assertThat(call[0].waited()).isEmpty();
+	}
+
+	private static KnockKnock quiet(String name, Door door) {
+		return KnockKnock.builder().name(name).door(door).pollingInterval(POLLING).holderSamplesPerSecond(0).build();
 	}
 
 	private static KnockKnock knocker(String name, Door door) {

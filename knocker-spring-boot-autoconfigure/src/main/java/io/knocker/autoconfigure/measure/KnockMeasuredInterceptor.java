@@ -19,8 +19,10 @@ import org.springframework.util.ClassUtils;
  * contention, and its own wait where the door can tell, when the call ends (a
  * {@link CompletionStage} result: when it completes; a {@code Mono}, {@code Flux} or
  * other reactive result: from each subscription to its completion, error or
- * cancellation). The call's result and exceptions pass through unchanged; a failure to
- * measure is logged once and never reaches the caller.
+ * cancellation). Calls that end off their thread are opened asynchronously: they take no
+ * look from the calls on threads and have no waited figure. The call's result and
+ * exceptions pass through unchanged; a failure to measure is logged once and never
+ * reaches the caller.
  */
 final class KnockMeasuredInterceptor implements MethodInterceptor {
 
@@ -51,11 +53,18 @@ final class KnockMeasuredInterceptor implements MethodInterceptor {
 			Class<?> targetClass = (target != null) ? AopUtils.getTargetClass(target)
 					: invocation.getMethod().getDeclaringClass();
 			entry = this.methods.find(targetClass, invocation.getMethod());
-			call = (entry != null) ? entry.knocker().open() : null;
-			event = (call != null) ? MeasuredCallEvent.started() : null;
+			// A declared CompletionStage is measured to completion: no one thread waits
+			// for it, so none is looked at.
+			if (entry != null && !(entry.reactive && REACTOR_PRESENT)) {
+				call = entry.async ? entry.knocker().openAsync() : entry.knocker().open();
+				event = MeasuredCallEvent.started();
+			}
 		}
 		catch (RuntimeException ex) {
 			failedToMeasure(ex);
+		}
+		if (entry != null && entry.reactive && REACTOR_PRESENT) {
+			return measureReactive(entry, invocation.proceed());
 		}
 		if (entry == null || call == null) {
 			return invocation.proceed();
@@ -65,36 +74,47 @@ final class KnockMeasuredInterceptor implements MethodInterceptor {
 			result = invocation.proceed();
 		}
 		catch (Throwable ex) {
-			record(entry, call, event, true, true);
+			record(entry, call, event, true);
 			throw ex;
 		}
 		if (result instanceof CompletionStage<?> stage) {
 			MeasuredMethods.Entry measured = entry;
 			MeasuredCall open = call;
 			MeasuredCallEvent begun = event;
-			return stage.whenComplete((value, ex) -> record(measured, open, begun, ex != null, false));
+			// Declared as something else: it leaves its thread only now.
+			open.detach();
+			return stage.whenComplete((value, ex) -> record(measured, open, begun, ex != null));
 		}
-		if (REACTOR_PRESENT && result != null) {
+		if (entry.untyped && REACTOR_PRESENT && result != null) {
 			Object reactive = measureReactive(entry, result);
-			if (reactive != null) {
+			if (reactive != result) {
 				// Measured per subscription instead: the call only assembled it.
+				call.detach();
 				call.close();
 				return reactive;
 			}
 		}
-		record(entry, call, event, false, true);
+		record(entry, call, event, false);
 		return result;
 	}
 
-	private @Nullable Object measureReactive(MeasuredMethods.Entry entry, Object result) {
+	/**
+	 * A reactive result, measured from each subscription to its end; the call itself only
+	 * assembled it. Anything the registry cannot adapt passes through unmeasured.
+	 */
+	private @Nullable Object measureReactive(MeasuredMethods.Entry entry, @Nullable Object result) {
+		if (result == null) {
+			return null;
+		}
 		try {
-			return ReactiveMeasuring.measure(result,
-					() -> new Subscription(entry.knocker().open(), MeasuredCallEvent.started()),
-					(subscription, failed) -> record(entry, subscription.call, subscription.event, failed, false));
+			Object measured = ReactiveMeasuring.measure(result,
+					() -> new Subscription(entry.knocker().openAsync(), MeasuredCallEvent.started()),
+					(subscription, failed) -> record(entry, subscription.call, subscription.event, failed));
+			return (measured != null) ? measured : result;
 		}
 		catch (RuntimeException ex) {
 			failedToMeasure(ex);
-			return null;
+			return result;
 		}
 	}
 
@@ -103,16 +123,16 @@ final class KnockMeasuredInterceptor implements MethodInterceptor {
 	}
 
 	/**
-	 * Books a call; {@code onItsThread} is false for a call measured to completion
-	 * asynchronously, which has no one thread that waits, so no waited figure.
+	 * Books a call: its figures (none for a call that spanned no sampling window) to the
+	 * method, its JFR event and the listeners.
 	 */
 	private void record(MeasuredMethods.Entry entry, MeasuredCall call, @Nullable MeasuredCallEvent event,
-			boolean failed, boolean onItsThread) {
+			boolean failed) {
 		try {
 			call.close();
-			OptionalDouble waited = onItsThread ? call.waited() : OptionalDouble.empty();
-			double contention = entry.contention.record(call, failed, waited);
+			double contention = entry.contention.record(call, failed);
 			if (contention >= 0) {
+				OptionalDouble waited = call.waited();
 				if (event != null) {
 					event.ended(entry.contention.getName(), entry.contention.getDoor(), contention, waited);
 				}

@@ -7,6 +7,7 @@ import java.util.Map;
 import java.util.OptionalDouble;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.CompletionStage;
 import java.util.concurrent.ConcurrentSkipListMap;
 
 import io.knocker.KnockKnock;
@@ -17,6 +18,7 @@ import org.apache.commons.logging.Log;
 import org.apache.commons.logging.LogFactory;
 import org.jspecify.annotations.Nullable;
 
+import org.springframework.core.ReactiveAdapterRegistry;
 import org.springframework.util.ClassUtils;
 import org.springframework.util.ReflectionUtils;
 
@@ -31,7 +33,7 @@ public final class MeasuredMethods {
 	private static final Log logger = LogFactory.getLog(MeasuredMethods.class);
 
 	/** A method that is not measured: never bound, never in the map by name. */
-	private static final Entry NOT_MEASURED = new Entry(new MethodContention("(not measured)", "jvm"));
+	private static final Entry NOT_MEASURED = new Entry(new MethodContention("(not measured)", "jvm"), void.class);
 
 	private final Map<Class<?>, Map<Method, Entry>> byClass = new ConcurrentHashMap<>();
 
@@ -140,7 +142,8 @@ public final class MeasuredMethods {
 		}
 		this.declaredAt.putIfAbsent(measured.name(), measured.declaredAt());
 		return new Entry(
-				this.byName.computeIfAbsent(measured.name(), (key) -> new MethodContention(key, measured.door())));
+				this.byName.computeIfAbsent(measured.name(), (key) -> new MethodContention(key, measured.door())),
+				method.getReturnType());
 	}
 
 	/**
@@ -165,11 +168,30 @@ public final class MeasuredMethods {
 
 		final MethodContention contention;
 
+		/** Whether it returns a {@code CompletionStage}: measured to its completion. */
+		final boolean async;
+
+		/**
+		 * Whether it returns a reactive type: measured per subscription, never as a call
+		 * on the thread that assembles it.
+		 */
+		final boolean reactive;
+
+		/**
+		 * Whether it is declared to return {@code Object}: a reactive result is known
+		 * only once returned.
+		 */
+		final boolean untyped;
+
 		/** Its door's knocker, once bound. */
 		volatile @Nullable KnockKnock knocker;
 
-		Entry(MethodContention contention) {
+		Entry(MethodContention contention, Class<?> returnType) {
 			this.contention = contention;
+			this.async = CompletionStage.class.isAssignableFrom(returnType);
+			this.reactive = !this.async && returnType != Object.class
+					&& ReactiveAdapterRegistry.getSharedInstance().getAdapter(returnType) != null;
+			this.untyped = returnType == Object.class;
 		}
 
 		/** The knocker of an entry {@link #find} returned, which is always bound. */

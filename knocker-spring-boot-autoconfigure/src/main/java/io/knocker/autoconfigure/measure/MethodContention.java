@@ -2,17 +2,19 @@ package io.knocker.autoconfigure.measure;
 
 import java.util.OptionalDouble;
 import java.util.concurrent.atomic.AtomicLong;
-import java.util.concurrent.atomic.DoubleAdder;
 import java.util.concurrent.atomic.LongAdder;
 
 import io.knocker.MeasuredCall;
+import io.knocker.MeasuredCallTotals;
 import org.jspecify.annotations.Nullable;
 
 /**
  * The contention seen by the calls of one measured method: how many, how many were
- * sampled, and the last, mean and largest contention of a sampled call; and, where the
- * door can tell, the same of each call's own wait at the door. Lock-free: calls never
- * wait on each other to record.
+ * sampled (spanned a sampling window), the contention of the last and the largest, and
+ * the mean over the method's time ({@link MeasuredCallTotals}: contended over sampled
+ * time summed over the sampled calls, never a mean of ratios); and, where the door can
+ * tell, the same of each call's own wait at the door. Lock-free: calls never wait on each
+ * other to record.
  */
 public final class MethodContention {
 
@@ -20,13 +22,13 @@ public final class MethodContention {
 
 	private final String door;
 
-	private final LongAdder calls = new LongAdder();
-
 	private final LongAdder failedCalls = new LongAdder();
 
-	private final Share contention = new Share();
+	private final MeasuredCallTotals totals = new MeasuredCallTotals();
 
-	private final Share waited = new Share();
+	private final Extremes contention = new Extremes();
+
+	private final Extremes waited = new Extremes();
 
 	MethodContention(String name, String door) {
 		this.name = name;
@@ -34,20 +36,19 @@ public final class MethodContention {
 	}
 
 	/**
-	 * Books one call, with its own wait where known (empty for a door that cannot tell,
-	 * or a call measured to completion asynchronously, which no one thread waits for);
-	 * returns its contention, or -1 if it was not sampled.
+	 * Books one closed call; returns its contention, or -1 if it spanned no sampling
+	 * window and so has no figure of its own.
 	 */
-	double record(MeasuredCall call, boolean failed, OptionalDouble waited) {
-		this.calls.increment();
+	double record(MeasuredCall call, boolean failed) {
 		if (failed) {
 			this.failedCalls.increment();
 		}
-		if (!call.isSampled()) {
+		if (!this.totals.add(call)) {
 			return -1;
 		}
 		double contention = call.contention();
 		this.contention.add(contention);
+		OptionalDouble waited = call.waited();
 		if (waited.isPresent()) {
 			this.waited.add(waited.getAsDouble());
 		}
@@ -75,7 +76,7 @@ public final class MethodContention {
 	 * @return the number of calls
 	 */
 	public long getCalls() {
-		return this.calls.sum();
+		return this.totals.calls();
 	}
 
 	/**
@@ -87,11 +88,12 @@ public final class MethodContention {
 	}
 
 	/**
-	 * Calls during which the knocker sampled (all, unless it was stopped).
+	 * Calls that spanned a sampling window, and so have figures of their own: with the
+	 * knocker's sleeps, a call short against its cycle often spans none.
 	 * @return the number of sampled calls
 	 */
 	public long getSampledCalls() {
-		return this.contention.count.sum();
+		return this.totals.sampledCalls();
 	}
 
 	/**
@@ -103,11 +105,12 @@ public final class MethodContention {
 	}
 
 	/**
-	 * The mean contention of the sampled calls.
-	 * @return the mean contention, 0 before any
+	 * The share of the method's sampled time that the door was taken: contended over
+	 * sampled time, summed over the sampled calls.
+	 * @return the time-weighted contention, 0 before any
 	 */
 	public double getMeanContention() {
-		return this.contention.mean();
+		return this.totals.contention();
 	}
 
 	/**
@@ -123,7 +126,7 @@ public final class MethodContention {
 	 * @return the number of calls with a waited figure
 	 */
 	public long getWaitedCalls() {
-		return this.waited.count.sum();
+		return this.totals.waitedCalls();
 	}
 
 	/**
@@ -136,11 +139,13 @@ public final class MethodContention {
 	}
 
 	/**
-	 * The mean share of a call's time that its thread spent waiting at the door.
-	 * @return the mean waited share, or {@code null} before any
+	 * The share of the method's time that its threads spent waiting at the door: waiting
+	 * looks over looks, over the calls.
+	 * @return the time-weighted waited share, or {@code null} before any
 	 */
 	public @Nullable Double getMeanWaited() {
-		return (getWaitedCalls() > 0) ? this.waited.mean() : null;
+		OptionalDouble waited = this.totals.waited();
+		return waited.isPresent() ? waited.getAsDouble() : null;
 	}
 
 	/**
@@ -151,29 +156,16 @@ public final class MethodContention {
 		return (getWaitedCalls() > 0) ? this.waited.max() : null;
 	}
 
-	/** One per-call share over the calls that have it: count, last, mean, largest. */
-	private static final class Share {
-
-		private final LongAdder count = new LongAdder();
-
-		private final DoubleAdder sum = new DoubleAdder();
+	/** The last and the largest of a per-call share. */
+	private static final class Extremes {
 
 		private final AtomicLong maxBits = new AtomicLong(Double.doubleToLongBits(0.0));
 
 		private volatile double last;
 
 		void add(double share) {
-			this.sum.add(share);
 			this.last = share;
-			this.maxBits.accumulateAndGet(Double.doubleToLongBits(share), Share::larger);
-			// Counted last, so that a reader that sees the count sees the figures.
-			this.count.increment();
-		}
-
-		/** The mean, 0 before any. */
-		double mean() {
-			long count = this.count.sum();
-			return (count > 0) ? Math.min(1.0, this.sum.sum() / count) : 0.0;
+			this.maxBits.accumulateAndGet(Double.doubleToLongBits(share), Extremes::larger);
 		}
 
 		/** The largest, 0 before any. */

@@ -29,9 +29,10 @@ class ContentionApp {
 	// Public, so that its proxy can be made in the class loader WebServers.on gives.
 	public static class Orders {
 
+		/** Longer than the jvm door's cycle (110 ms), so that every call is sampled. */
 		@KnockMeasured
 		public String place() {
-			java.util.concurrent.locks.LockSupport.parkNanos(20_000_000);
+			java.util.concurrent.locks.LockSupport.parkNanos(120_000_000);
 			return "placed";
 		}
 

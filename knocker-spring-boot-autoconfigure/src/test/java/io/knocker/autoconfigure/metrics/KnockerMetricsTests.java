@@ -8,6 +8,8 @@ import io.knocker.KnockMeasured;
 import io.knocker.autoconfigure.KnockerAutoConfiguration;
 import io.knocker.autoconfigure.Knockers;
 import io.knocker.autoconfigure.measure.KnockMeasuredAutoConfiguration;
+import io.knocker.autoconfigure.measure.MeasuredMethods;
+import io.knocker.autoconfigure.measure.MethodContention;
 import io.micrometer.core.instrument.DistributionSummary;
 import io.micrometer.core.instrument.FunctionCounter;
 import io.micrometer.core.instrument.Gauge;
@@ -41,7 +43,8 @@ class KnockerMetricsTests {
 		.withConfiguration(AutoConfigurations.of(KnockerAutoConfiguration.class, KnockMeasuredAutoConfiguration.class,
 				KnockerMetricsAutoConfiguration.class, METRICS))
 		.withUserConfiguration(Registry.class)
-		.withPropertyValues("knocker.doors.inventory-lock.bean=inventoryLock");
+		// Every call sampled (no sleeps between windows), so that each records a value.
+		.withPropertyValues("knocker.doors.inventory-lock.bean=inventoryLock", "knocker.sleeping-interval=0ms");
 
 	@Test
 	void registersTheContractsMetersPerDoor() {
@@ -147,6 +150,23 @@ class KnockerMetricsTests {
 			assertThat(waited.max()).isLessThan(0.05);
 			assertThat(registry.find("knocker.method.waited.buckets").tag("le", "0.05").functionCounter().count())
 				.isEqualTo(3);
+		});
+	}
+
+	@Test
+	void aCallThatSpansNoSamplingWindowRecordsNothingRatherThanZero() {
+		this.contextRunner.withPropertyValues("knocker.sleeping-interval=10s").run((context) -> {
+			MeterRegistry registry = context.getBean(MeterRegistry.class);
+			MethodContention place = context.getBean(MeasuredMethods.class).asMap().get("Orders.place");
+			// The first 10 ms window is over: the knocker sleeps for ten seconds.
+			java.util.concurrent.locks.LockSupport.parkNanos(100_000_000);
+			context.getBean(Orders.class).place();
+			assertThat(place.getCalls()).isOne();
+			assertThat(place.getSampledCalls()).isZero();
+			assertThat(registry.find("knocker.method.contention").tag("method", "Orders.place").summary().count())
+				.isZero();
+			assertThat(registry.find("knocker.method.waited").tag("method", "Orders.place").summaries())
+				.allSatisfy((waited) -> assertThat(waited.count()).isZero());
 		});
 	}
 

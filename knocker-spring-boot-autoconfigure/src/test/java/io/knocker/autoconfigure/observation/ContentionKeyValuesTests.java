@@ -26,7 +26,9 @@ class ContentionKeyValuesTests {
 				KnockerObservationAutoConfiguration.class))
 		.withBean("inventoryLock", ReentrantLock.class, ReentrantLock::new)
 		.withBean(Orders.class, Orders::new)
-		.withPropertyValues("knocker.doors.inventory-lock.bean=inventoryLock");
+		.withPropertyValues("knocker.doors.inventory-lock.bean=inventoryLock",
+				// Every call sampled: a knock every polling interval, no sleeps.
+				"knocker.doors.inventory-lock.sleeping-interval=0ms");
 
 	@Test
 	void aMeasuredCallAddsItsContentionAndDoorToTheCurrentObservation() {
