@@ -55,9 +55,9 @@ class KnockMeasuredTests {
 			inventory.count();
 			context.getBean(Reports.class).daily();
 			assertThat(methods.asMap().get("Inventory.reserve").getCalls()).isEqualTo(2);
-			// A call that lasts 20 polling intervals sees knocks; only such a call is
-			// sampled.
-			inventory.hold(20);
+			// A call longer than the door's cycle (a 10 ms window every 110 ms) spans
+			// windows' worth of knocks: it is sampled.
+			inventory.hold(120);
 			assertThat(methods.asMap().get("checkout").getSampledCalls()).isEqualTo(1);
 			assertThat(methods.asMap().get("Reports.daily").getCalls()).isEqualTo(1);
 			assertThat(methods.asMap()).doesNotContainKey("Inventory.count");
@@ -71,7 +71,8 @@ class KnockMeasuredTests {
 			try (Recording recording = new Recording()) {
 				recording.enable("io.knocker.MeasuredCall");
 				recording.start();
-				context.getBean(Stock.class).take(20);
+				// Longer than the door's cycle: sampled.
+				context.getBean(Stock.class).take(120);
 				context.getBean(Reports.class).daily();
 				recording.stop();
 				recording.dump(file);
@@ -243,7 +244,8 @@ class KnockMeasuredTests {
 					() -> (method, contention, waited) -> told.add(method.getName()))
 			.run((context) -> {
 				// Long enough for knocks: only a sampled call is told.
-				context.getBean(Stock.class).take(20);
+				// Longer than the door's cycle: sampled.
+				context.getBean(Stock.class).take(120);
 				assertThat(told).containsExactly("Stock.take");
 			});
 	}
