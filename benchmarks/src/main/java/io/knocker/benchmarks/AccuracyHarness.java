@@ -10,6 +10,7 @@ import java.util.Map;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ThreadPoolExecutor;
 import java.util.concurrent.Semaphore;
+import java.util.concurrent.atomic.LongAdder;
 import java.util.concurrent.locks.LockSupport;
 import java.util.concurrent.locks.ReentrantLock;
 
@@ -17,6 +18,8 @@ import io.knocker.Door;
 import io.knocker.Doors;
 import io.knocker.KnockKnock;
 import io.knocker.KnockSnapshot;
+import io.knocker.MeasuredCall;
+import io.knocker.MeasuredCallTotals;
 
 /**
  * Knocker's readings against ground truth, printed as Markdown tables: the JVM door's
@@ -58,21 +61,31 @@ public final class AccuracyHarness {
 	/**
 	 * Calls that each time their own queueing at a door with {@code System.nanoTime()}
 	 * (open a measured call, get through, hold 2 ms, let go, 1 ms elsewhere, close), on
-	 * 1, 2, 4 and 8 threads: the mean of each call's timed share against the mean of its
-	 * {@code waited()}. A semaphore has two permits.
+	 * 1, 2, 4 and 8 threads, under the default cycle (a 10 ms window every 110 ms): the
+	 * time the calls waited over the time they took (the truth), against the calls'
+	 * time-weighted {@code waited} ({@link MeasuredCallTotals}); and their time-weighted
+	 * contention against the same workload's with the door knocking all the time
+	 * ({@code sleepingInterval} 0), where every call is sampled. A semaphore has two
+	 * permits.
 	 */
 	static void waited() throws InterruptedException {
 		System.out.println();
-		System.out.println("| door | threads | calls | timed wait share (truth) | waited | difference | contention |");
-		System.out.println("|---|---:|---:|---:|---:|---:|---:|");
+		System.out.println("| door | threads | calls | sampled | truth | waited | difference | contention "
+				+ "| contention, no sleep | difference |");
+		System.out.println("|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|");
 		for (String kind : List.of("lock", "monitor", "semaphore")) {
 			for (int threads : new int[] { 1, 2, 4, 8 }) {
-				waited(kind, threads);
+				double[] cycle = waited(kind, threads, Duration.ofMillis(100));
+				double[] always = waited(kind, threads, Duration.ZERO);
+				System.out.printf("| %s | %d | %.0f | %.0f | %.3f | %.3f | %+.3f | %.3f | %.3f | %+.3f |%n", kind,
+						threads, cycle[0], cycle[1], cycle[2], cycle[3], cycle[3] - cycle[2], cycle[4], always[4],
+						cycle[4] - always[4]);
 			}
 		}
 	}
 
-	private static void waited(String kind, int threads) throws InterruptedException {
+	/** Calls, sampled calls, truth, waited and contention of one run. */
+	private static double[] waited(String kind, int threads, Duration sleeping) throws InterruptedException {
 		ReentrantLock lock = new ReentrantLock();
 		Object monitor = new Object();
 		Semaphore semaphore = new Semaphore(2);
@@ -82,9 +95,14 @@ public final class AccuracyHarness {
 			default -> Doors.semaphore(semaphore);
 		};
 		long hold = 2_000_000;
-		double[] sums = new double[3];
-		long[] calls = new long[1];
-		try (KnockKnock knocker = KnockKnock.builder().name("waited-" + kind).door(door).build()) {
+		MeasuredCallTotals totals = new MeasuredCallTotals();
+		LongAdder waitedNanos = new LongAdder();
+		LongAdder callNanos = new LongAdder();
+		try (KnockKnock knocker = KnockKnock.builder()
+			.name("waited-" + kind)
+			.door(door)
+			.sleepingInterval(sleeping)
+			.build()) {
 			knocker.start();
 			long end = System.nanoTime() + (long) (5e9 * scale);
 			List<Thread> callers = new ArrayList<>();
@@ -92,7 +110,7 @@ public final class AccuracyHarness {
 				Thread caller = new Thread(() -> {
 					while (System.nanoTime() < end) {
 						long opened = System.nanoTime();
-						io.knocker.MeasuredCall measured = knocker.open();
+						MeasuredCall measured = knocker.open();
 						long arrived = System.nanoTime();
 						long entered;
 						switch (kind) {
@@ -117,15 +135,9 @@ public final class AccuracyHarness {
 						}
 						LockSupport.parkNanos(1_000_000);
 						measured.close();
-						long closed = System.nanoTime();
-						if (measured.isSampled() && measured.waited().isPresent()) {
-							synchronized (sums) {
-								sums[0] += (double) (entered - arrived) / (closed - opened);
-								sums[1] += measured.waited().getAsDouble();
-								sums[2] += measured.contention();
-								calls[0]++;
-							}
-						}
+						callNanos.add(System.nanoTime() - opened);
+						waitedNanos.add(entered - arrived);
+						totals.add(measured);
 					}
 				});
 				callers.add(caller);
@@ -135,9 +147,9 @@ public final class AccuracyHarness {
 				caller.join();
 			}
 		}
-		double n = Math.max(1, calls[0]);
-		System.out.printf("| %s | %d | %d | %.3f | %.3f | %+.3f | %.3f |%n", kind, threads, calls[0], sums[0] / n,
-				sums[1] / n, (sums[1] - sums[0]) / n, sums[2] / n);
+		return new double[] { totals.calls(), totals.sampledCalls(),
+				(double) waitedNanos.sum() / Math.max(1, callNanos.sum()), totals.waited().orElse(Double.NaN),
+				totals.contention() };
 	}
 
 	/**
