@@ -22,11 +22,11 @@ import org.springframework.context.annotation.Configuration;
 
 /**
  * What Knocker's own threads cost under steady load, with measured calls open on two
- * doors all the time, against the same load through unannotated twins of the same
- * methods on the same doors, in the same running application, spells interleaved: the
- * CPU of the threads named {@code knocker*} from {@code /proc/self/task/*}/schedstat
- * (nanoseconds). Four threads keep two cores busy: a lock held 100 µs with 100 µs of work
- * outside, then a two-permit semaphore held 200 µs. Printed as Markdown.
+ * doors all the time, against the same load through unannotated twins of the same methods
+ * on the same doors, in the same running application, spells interleaved: the CPU of the
+ * threads named {@code knocker*} from {@code /proc/self/task/*}/schedstat (nanoseconds).
+ * Four threads keep two cores busy: a lock held 100 µs with 100 µs of work outside, then
+ * a two-permit semaphore held 200 µs. Printed as Markdown.
  * <p>
  * Run:
  * {@code java -cp benchmarks/target/benchmarks.jar io.knocker.benchmarks.LoadCost [warm-up s] [spell s] [spells]}

@@ -14,10 +14,10 @@ import io.knocker.MeasuredCall;
 
 /**
  * What looking at open calls costs the knock loop: the {@code knocker} thread's CPU time
- * a second, knocking one door at the defaults (1 ms polling, a 10 ms window every
- * 110 ms: open calls ride the cycle), with 1, 10 and 200 calls open on it (each on a parked thread of its own), for
- * a lock door and a monitor door. The loop looks at every open call's thread at every
- * knock. Printed as a Markdown table.
+ * a second, knocking one door at the defaults (1 ms polling, a 10 ms window every 110 ms:
+ * open calls ride the cycle), with 1, 10 and 200 calls open on it (each on a parked
+ * thread of its own), for a lock door and a monitor door. The loop looks at every open
+ * call's thread at every knock. Printed as a Markdown table.
  * <p>
  * Run:
  * {@code java -cp benchmarks/target/benchmarks.jar io.knocker.benchmarks.OpenCallsCost [seconds]}
