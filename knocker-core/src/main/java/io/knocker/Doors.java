@@ -26,6 +26,17 @@ public final class Doors {
 	}
 
 	/**
+	 * The JVM's stop-the-world pause time so far, in nanoseconds: its collectors' own
+	 * record (their pause beans; never a concurrent collector's cycles), as the JVM door
+	 * counts it. A difference of two readings is the pause time in between, exact to the
+	 * millisecond its beans keep; a pause counts once it has ended.
+	 * @return the pause time so far
+	 */
+	public static long gcPauseNanos() {
+		return GcPauses.THIS_JVM.nanos();
+	}
+
+	/**
 	 * A lock: high when threads queue for it.
 	 * @param lock the lock to knock on
 	 * @return a new lock door

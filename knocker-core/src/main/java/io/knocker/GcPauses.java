@@ -20,6 +20,9 @@ import java.util.List;
  */
 final class GcPauses {
 
+	/** This JVM's, read by the JVM door and by whoever asks for the pauses so far. */
+	static final GcPauses THIS_JVM = ofThisJvm();
+
 	private final GarbageCollectorMXBean[] beans;
 
 	GcPauses(List<? extends GarbageCollectorMXBean> collectors) {

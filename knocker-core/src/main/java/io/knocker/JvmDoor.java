@@ -46,7 +46,7 @@ final class JvmDoor extends Door implements Knocking.Windows {
 	private boolean rated;
 
 	JvmDoor() {
-		this(GcPauses.ofThisJvm());
+		this(GcPauses.THIS_JVM);
 	}
 
 	JvmDoor(GcPauses pauses) {

@@ -205,7 +205,8 @@ public final class KnockKnock implements AutoCloseable {
 	 * @return the open call, to close when the measured stretch ends
 	 */
 	public MeasuredCall open() {
-		return new MeasuredCall(this.ledger, this.door.countsGcPauses(), this.calls.open(Thread.currentThread()));
+		return new MeasuredCall(this.ledger, this.door.countsGcPauses(), this.settings,
+				this.calls.open(Thread.currentThread()));
 	}
 
 	/**
@@ -216,7 +217,7 @@ public final class KnockKnock implements AutoCloseable {
 	 * @return the open call, to close when the measured stretch ends
 	 */
 	public MeasuredCall openAsync() {
-		return new MeasuredCall(this.ledger, this.door.countsGcPauses(), this.calls.openDetached());
+		return new MeasuredCall(this.ledger, this.door.countsGcPauses(), this.settings, this.calls.openDetached());
 	}
 
 	/**
@@ -243,6 +244,16 @@ public final class KnockKnock implements AutoCloseable {
 	 */
 	public boolean samplesHolders() {
 		return this.holders != null;
+	}
+
+	/**
+	 * Whether a call measured on this door gets a {@link MeasuredCall#waited()} figure:
+	 * the door can tell whether a thread waits at it (a lock, a semaphore, a monitor, a
+	 * connection pool), or is the JVM's.
+	 * @return whether calls get a waited figure
+	 */
+	public boolean tellsWaiting() {
+		return this.calls.tells() || this.door.countsGcPauses();
 	}
 
 	/**

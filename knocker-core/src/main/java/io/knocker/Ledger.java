@@ -49,6 +49,29 @@ final class Ledger {
 
 	private volatile long callSampledNanos;
 
+	/**
+	 * The JVM door's pauses booked in windows: its windows' contended time less them is
+	 * starvation.
+	 */
+	private volatile long callPauseNanos;
+
+	/**
+	 * The wall time each nanosecond of the windows' sampled time stands for, as measured
+	 * over the last cycles (a loaded machine wakes the loop late and stretches sleeps): 0
+	 * until a cycle has been seen.
+	 */
+	private volatile double windowStretch;
+
+	/** Where the cycle under way began: the knock loop's own. */
+	private long cycleBegan;
+
+	private long cycleSampled;
+
+	/** Smoothed sums over the last cycles: wall time and windows' sampled time. */
+	private double cycleWall;
+
+	private double cycleSampledNanos;
+
 	/** Sampling goes on between windows (the JVM door's sleeps): not for calls. */
 	private volatile boolean sleepSampling;
 
@@ -135,6 +158,7 @@ final class Ledger {
 				long knocks = this.knocks;
 				long contended = this.callContendedNanos;
 				long sampled = this.callSampledNanos;
+				long pauses = this.callPauseNanos;
 				boolean waiting = this.waiting;
 				long waitingSince = this.waitingSince;
 				boolean sampling = this.sampling && !this.sleepSampling;
@@ -148,7 +172,7 @@ final class Ledger {
 					if (sampling && now > sampledUntil) {
 						sampled += now - sampledUntil;
 					}
-					return new CallMark(knocks, contended, sampled);
+					return new CallMark(knocks, contended, sampled, pauses, now);
 				}
 			}
 			backOff(spins);
@@ -170,6 +194,7 @@ final class Ledger {
 			}
 			bookSampled(now);
 			this.sleepSampling = false;
+			measureCycle(now);
 			this.windowContendedStart = this.contendedNanos;
 			this.windowSampledStart = this.sampledNanos;
 			return true;
@@ -177,6 +202,35 @@ final class Ledger {
 		finally {
 			endWrite(odd);
 		}
+	}
+
+	/**
+	 * The wall time each nanosecond of the windows' sampled time stands for, over the
+	 * last cycles: the cycle over its window.
+	 * @return the ratio, 0 before the first cycle ended
+	 */
+	double windowStretch() {
+		return this.windowStretch;
+	}
+
+	/**
+	 * As a window begins, the cycle that ends: its stretch, a ratio of smoothed sums
+	 * (never a mean of ratios).
+	 */
+	private void measureCycle(long now) {
+		long sampled = this.callSampledNanos;
+		if (this.cycleBegan != 0 && now > this.cycleBegan) {
+			this.cycleWall = smoothed(this.cycleWall, now - this.cycleBegan);
+			this.cycleSampledNanos = smoothed(this.cycleSampledNanos, sampled - this.cycleSampled);
+			this.windowStretch = (this.cycleSampledNanos > 0) ? this.cycleWall / this.cycleSampledNanos : 0;
+		}
+		this.cycleBegan = now;
+		this.cycleSampled = sampled;
+	}
+
+	/** Over about the last fifty cycles. */
+	private static double smoothed(double mean, double value) {
+		return (mean == 0) ? value : mean + 0.02 * (value - mean);
 	}
 
 	/**
@@ -275,6 +329,7 @@ final class Ledger {
 			this.contendedNanos += Math.max(0, nanos);
 			if (!this.sleepSampling) {
 				this.callContendedNanos += Math.max(0, nanos);
+				this.callPauseNanos += Math.max(0, pauseNanos);
 			}
 			this.gcPauseNanos += Math.max(0, pauseNanos);
 			this.gcPauses += Math.max(0, pauses);
@@ -330,6 +385,7 @@ final class Ledger {
 			this.sampling = false;
 			this.sleepSampling = false;
 			this.endSamplingWhenThrough = false;
+			this.cycleBegan = 0;
 			this.generation = generation + 1;
 		}
 		finally {
@@ -384,9 +440,10 @@ final class Ledger {
 
 	/**
 	 * A knocker's counters as a measured call reads them at its ends: knocks, and the
-	 * contended and sampled time of the sampling windows.
+	 * contended and sampled time of the sampling windows, the pauses among the former
+	 * (the JVM door's), and when it was read.
 	 */
-	record CallMark(long knocks, long contendedNanos, long sampledNanos) {
+	record CallMark(long knocks, long contendedNanos, long sampledNanos, long pauseNanos, long nanoTime) {
 
 	}
 

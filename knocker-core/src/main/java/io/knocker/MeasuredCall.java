@@ -25,6 +25,15 @@ public final class MeasuredCall implements AutoCloseable {
 
 	private final boolean waitedIsContention;
 
+	/** The mean time between knocks in a window. */
+	private final long pollingNanos;
+
+	/**
+	 * How much longer the whole cycle is than its window: what a stretch of windows
+	 * stands for.
+	 */
+	private final double stretch;
+
 	private final Ledger.CallMark opened;
 
 	private final OpenCalls.Call call;
@@ -32,8 +41,15 @@ public final class MeasuredCall implements AutoCloseable {
 	private volatile Ledger.CallMark closed;
 
 	MeasuredCall(Ledger ledger, boolean waitedIsContention, OpenCalls.Call call) {
+		this(ledger, waitedIsContention, null, call);
+	}
+
+	MeasuredCall(Ledger ledger, boolean waitedIsContention, KnockSettings settings, OpenCalls.Call call) {
 		this.ledger = ledger;
 		this.waitedIsContention = waitedIsContention;
+		this.pollingNanos = (settings != null) ? settings.pollingInterval().toNanos() : 0;
+		this.stretch = (settings != null)
+				? 1.0 + (double) settings.sleepingInterval().toNanos() / settings.samplingInterval().toNanos() : 1.0;
 		this.opened = ledger.mark();
 		this.call = call;
 	}
@@ -76,6 +92,41 @@ public final class MeasuredCall implements AutoCloseable {
 		// Sampled time alone, with no knock, measured nothing.
 		return end.sampledNanos() > this.opened.sampledNanos()
 				&& (end.knocks() > this.opened.knocks() || end.contendedNanos() > this.opened.contendedNanos());
+	}
+
+	/**
+	 * An estimate of the time, in nanoseconds, that the call's thread waited at the door,
+	 * unbiased however short the call: each look that found it waiting stands for the
+	 * time between looks (about the polling interval stretched by the sleeps between
+	 * windows; as it came out since the knocker started, so that a loaded machine's
+	 * skipped knocks count), so a call that no look reached estimates 0 and the sum over
+	 * many calls is right on average. For the JVM door: the CPU starvation of its windows
+	 * within the call, so stretched; its stop-the-world pauses are the collectors' own
+	 * record, {@link Doors#gcPauseNanos()}. -1 where there is no waited figure (see
+	 * {@link #waited()}).
+	 * @return the estimated wait, or -1
+	 */
+	public long estimatedWaitNanos() {
+		if (this.call.detached()) {
+			return -1;
+		}
+		Ledger.CallMark end = end();
+		if (this.waitedIsContention) {
+			long starved = (end.contendedNanos() - this.opened.contendedNanos())
+					- (end.pauseNanos() - this.opened.pauseNanos());
+			double stretch = this.ledger.windowStretch();
+			return Math.max(0, Math.round(starved * ((stretch > 0) ? stretch : this.stretch)));
+		}
+		if (this.call.cannotTell()) {
+			return -1;
+		}
+		// The time a look stands for, as it came out (a loaded machine skips knocks);
+		// else as the cycle is set.
+		double perLook = this.call.nanosPerLook(end.nanoTime());
+		if (perLook <= 0) {
+			perLook = this.pollingNanos * this.stretch;
+		}
+		return Math.round(this.call.waits() * perLook);
 	}
 
 	/**

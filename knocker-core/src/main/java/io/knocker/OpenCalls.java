@@ -53,6 +53,15 @@ final class OpenCalls {
 
 	private final int maxLooks;
 
+	/**
+	 * Knocks that looked, whether or not a call was open, and when the first did: the
+	 * time one look stands for is their ratio, as it came out whatever the cycle, the
+	 * loop's lateness or the knocks it skipped. Written by the knock loop alone.
+	 */
+	private volatile long passes;
+
+	private volatile long firstPass;
+
 	/** Calls placed in the slots. */
 	private final AtomicInteger placed = new AtomicInteger();
 
@@ -72,6 +81,22 @@ final class OpenCalls {
 	OpenCalls(Door door) {
 		this.check = door.waitingCheck();
 		this.maxLooks = door.maxLooksPerKnock();
+	}
+
+	/**
+	 * The time one look at a call stands for: the time since the first look over the
+	 * looks made since (each knock looks); 0 before the first.
+	 * @param now {@link System#nanoTime()}
+	 * @return nanoseconds
+	 */
+	double nanosPerLook(long now) {
+		long passes = this.passes;
+		return (passes > 1) ? (double) (now - this.firstPass) / (passes - 1) : 0;
+	}
+
+	/** Whether the door can tell whether a thread waits at it. */
+	boolean tells() {
+		return this.check != null;
 	}
 
 	/** How many calls are open. */
@@ -120,6 +145,10 @@ final class OpenCalls {
 	 * and stopping once it has seen as many as are open.
 	 */
 	void look() {
+		if (this.passes == 0) {
+			this.firstPass = System.nanoTime();
+		}
+		this.passes++;
 		Door.WaitingCheck check = this.check;
 		int open = (check != null) ? this.placed.get() : 0;
 		if (open == 0) {
@@ -132,13 +161,16 @@ final class OpenCalls {
 		}
 		int start = (this.cursor < slots) ? this.cursor : 0;
 		int budget = Math.min(this.maxLooks, open);
+		// With more calls open than a knock looks at, each look stands for the knocks
+		// until the call's turn comes again.
+		int stride = (open + this.maxLooks - 1) / this.maxLooks;
 		int looked = 0;
 		int i = 0;
 		for (; i < slots && looked < budget; i++) {
 			int index = start + i;
 			Call call = slotAt(segments, (index < slots) ? index : index - slots);
 			if (call != null) {
-				call.looked(check.isWaiting(call.thread));
+				call.looked(check.isWaiting(call.thread), stride);
 				looked++;
 			}
 		}
@@ -266,8 +298,8 @@ final class OpenCalls {
 			this.placedCall = thread != null;
 		}
 
-		private void looked(Boolean waiting) {
-			long delta = LOOK + ((waiting == Boolean.TRUE) ? 1 : 0);
+		private void looked(Boolean waiting, int stride) {
+			long delta = (LOOK + ((waiting == Boolean.TRUE) ? 1 : 0)) * stride;
 			while (true) {
 				long state = get();
 				if ((state & (CLOSED | CANNOT_TELL)) != 0) {
@@ -302,6 +334,16 @@ final class OpenCalls {
 			}
 		}
 
+		/** The time one look stands for on this call's door, now. */
+		double nanosPerLook(long now) {
+			return OpenCalls.this.nanosPerLook(now);
+		}
+
+		/** Whether the door cannot tell, or could not for this call's thread. */
+		boolean cannotTell() {
+			return (get() & CANNOT_TELL) != 0;
+		}
+
 		/** Whether the call left its thread. */
 		boolean detached() {
 			return (get() & DETACHED) != 0;
@@ -316,8 +358,8 @@ final class OpenCalls {
 		}
 
 		/**
-		 * The looks at the call's thread, until it closed or until now; 0 when the door
-		 * cannot tell.
+		 * The looks at the call's thread, until it closed or until now, each counted for
+		 * the knocks it stands for; 0 when the door cannot tell.
 		 */
 		long looks() {
 			long state = get();

@@ -142,6 +142,39 @@ class MeasuredCallTests {
 	}
 
 	@Test
+	void aCallsEstimatedWaitIsItsWaitWhicheverWindowsFellInIt() throws Exception {
+		try (KnockKnock knocker = KnockKnock.builder().door(Doors.lock(this.lock)).build()) {
+			knocker.start();
+			Workload.sleepMillis(300);
+			long[] estimates = new long[40];
+			long truth = 0;
+			for (int i = 0; i < estimates.length; i++) {
+				MeasuredCall call;
+				long waited;
+				try (Held held = Held.lock(this.lock, "holder")) {
+					CompletableFuture<long[]> caller = CompletableFuture.supplyAsync(() -> {
+						MeasuredCall open = knocker.open();
+						long start = System.nanoTime();
+						this.lock.lock();
+						long got = System.nanoTime();
+						this.lock.unlock();
+						open.close();
+						return new long[] { got - start, open.estimatedWaitNanos() };
+					});
+					Workload.sleepMillis(20 + 5 * i);
+					held.close();
+					long[] result = caller.get();
+					truth += result[0];
+					estimates[i] = result[1];
+				}
+			}
+			long estimated = java.util.Arrays.stream(estimates).sum();
+			System.out.printf("estimated wait: %d ms of %d ms waited%n", estimated / 1_000_000, truth / 1_000_000);
+			assertThat((double) estimated / truth).isBetween(0.7, 1.3);
+		}
+	}
+
+	@Test
 	void aCallNoKnockFellInIsNotSampled() {
 		this.lock.lock();
 		// A knock an hour apart on average: a 50 ms call almost surely sees none.

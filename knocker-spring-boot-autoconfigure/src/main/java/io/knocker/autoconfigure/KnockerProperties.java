@@ -29,6 +29,8 @@ public class KnockerProperties extends KnockingProperties {
 
 	private final Holders holders = new Holders();
 
+	private final Requests requests = new Requests();
+
 	/**
 	 * The {@code enabled} property.
 	 * @return its value
@@ -67,6 +69,42 @@ public class KnockerProperties extends KnockingProperties {
 	 */
 	public Holders getHolders() {
 		return this.holders;
+	}
+
+	/**
+	 * The {@code requests} property.
+	 * @return its value
+	 */
+	public Requests getRequests() {
+		return this.requests;
+	}
+
+	/**
+	 * Following every web request: where it waited, door by door, per endpoint.
+	 */
+	public static class Requests {
+
+		/**
+		 * Whether to book, for every HTTP request, the time it waited at each door.
+		 */
+		private boolean enabled = true;
+
+		/**
+		 * The {@code enabled} property.
+		 * @return its value
+		 */
+		public boolean isEnabled() {
+			return this.enabled;
+		}
+
+		/**
+		 * Sets the {@code enabled} property.
+		 * @param enabled its value
+		 */
+		public void setEnabled(boolean enabled) {
+			this.enabled = enabled;
+		}
+
 	}
 
 	/**

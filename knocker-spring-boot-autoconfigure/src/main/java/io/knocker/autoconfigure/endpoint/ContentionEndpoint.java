@@ -12,6 +12,7 @@ import io.knocker.KnockSnapshot;
 import io.knocker.autoconfigure.Knockers;
 import io.knocker.autoconfigure.measure.MeasuredMethods;
 import io.knocker.autoconfigure.measure.MethodContention;
+import io.knocker.autoconfigure.requests.RequestLedger;
 import org.jspecify.annotations.Nullable;
 
 import org.springframework.boot.actuate.endpoint.Access;
@@ -34,14 +35,27 @@ public class ContentionEndpoint {
 
 	private final MeasuredMethods methods;
 
+	private final RequestLedger requests;
+
 	/**
 	 * Creates the endpoint.
 	 * @param knockers the knockers to show and act on
 	 * @param methods the measured methods to show, or {@code null} if there are none
 	 */
 	public ContentionEndpoint(Knockers knockers, @Nullable MeasuredMethods methods) {
+		this(knockers, methods, null);
+	}
+
+	/**
+	 * Creates the endpoint.
+	 * @param knockers the knockers to show and act on
+	 * @param methods the measured methods to show, or {@code null} if there are none
+	 * @param requests the requests followed, or {@code null} if they are not
+	 */
+	public ContentionEndpoint(Knockers knockers, @Nullable MeasuredMethods methods, @Nullable RequestLedger requests) {
 		this.knockers = knockers;
 		this.methods = (methods != null) ? methods : new MeasuredMethods();
+		this.requests = (requests != null) ? requests : new RequestLedger();
 	}
 
 	/**
@@ -54,9 +68,11 @@ public class ContentionEndpoint {
 		this.knockers.asMap().forEach((name, knocker) -> doors.put(name, DoorDescriptor.of(knocker)));
 		Map<String, MethodDescriptor> methods = new LinkedHashMap<>();
 		this.methods.asMap().forEach((name, method) -> methods.put(name, MethodDescriptor.of(method)));
+		Map<String, RequestsDescriptor> requests = new LinkedHashMap<>();
+		this.requests.asMap().forEach((key, endpoint) -> requests.put(key, RequestsDescriptor.of(endpoint)));
 		DoorDescriptor jvm = doors.get(Knockers.JVM);
 		return new ContentionDescriptor(jvm != null && jvm.running(), (jvm != null) ? jvm.contentionMetric() : 0.0,
-				doors, methods);
+				doors, methods, requests);
 	}
 
 	/**
@@ -75,7 +91,8 @@ public class ContentionEndpoint {
 	}
 
 	/**
-	 * {@code POST /actuator/contention}: resets, starts or stops every door.
+	 * {@code POST /actuator/contention}: resets, starts or stops every door; a reset also
+	 * starts the requests' figures over.
 	 * @param action {@code reset} (the default), {@code start} or {@code stop}
 	 * @return every door and measured method after the change
 	 */
@@ -83,7 +100,8 @@ public class ContentionEndpoint {
 	@SuppressWarnings("deprecation") // Spring's @Nullable: Boot 3.5 reads only it, Boot 4
 										// both
 	public ContentionDescriptor act(@org.springframework.lang.Nullable @Nullable String action) {
-		Consumer<KnockKnock> change = switch ((action != null) ? action.toLowerCase(Locale.ROOT) : "reset") {
+		String chosen = (action != null) ? action.toLowerCase(Locale.ROOT) : "reset";
+		Consumer<KnockKnock> change = switch (chosen) {
 			case "reset" -> KnockKnock::resetContentionMetric;
 			case "start" -> KnockKnock::start;
 			case "stop" -> KnockKnock::stop;
@@ -91,6 +109,9 @@ public class ContentionEndpoint {
 					"Unknown action '" + action + "'; use \"reset\", \"start\" or \"stop\"", "Unknown action");
 		};
 		this.knockers.all().forEach(change);
+		if ("reset".equals(chosen)) {
+			this.requests.reset();
+		}
 		return contention();
 	}
 
@@ -101,9 +122,28 @@ public class ContentionEndpoint {
 	 * @param contentionMetric the jvm door's contention since start or reset
 	 * @param doors every door by name
 	 * @param methods every measured method by name
+	 * @param requests every endpoint's requests, keyed by method and uri as
+	 * {@code http.server.requests} tags them
 	 */
 	public record ContentionDescriptor(boolean running, double contentionMetric, Map<String, DoorDescriptor> doors,
-			Map<String, MethodDescriptor> methods) implements OperationResponseBody {
+			Map<String, MethodDescriptor> methods,
+			Map<String, RequestsDescriptor> requests) implements OperationResponseBody {
+	}
+
+	/**
+	 * One endpoint's requests since start or reset.
+	 *
+	 * @param requests requests booked
+	 * @param seconds their time, from the hand-off to a worker to the response
+	 * @param waited the share of that time spent waiting at each door that can tell
+	 */
+	public record RequestsDescriptor(long requests, double seconds,
+			Map<String, Double> waited) implements OperationResponseBody {
+
+		static RequestsDescriptor of(RequestLedger.Endpoint endpoint) {
+			return new RequestsDescriptor(endpoint.getRequests(), endpoint.getSeconds(), endpoint.getWaited());
+		}
+
 	}
 
 	/**

@@ -4,6 +4,7 @@ import io.knocker.autoconfigure.KnockerAutoConfiguration;
 import io.knocker.autoconfigure.Knockers;
 import io.knocker.autoconfigure.measure.KnockMeasuredAutoConfiguration;
 import io.knocker.autoconfigure.measure.MeasuredMethods;
+import io.knocker.autoconfigure.requests.RequestLedger;
 
 import org.springframework.beans.factory.ObjectProvider;
 import org.springframework.boot.actuate.autoconfigure.endpoint.condition.ConditionalOnAvailableEndpoint;
@@ -31,8 +32,9 @@ public final class ContentionEndpointAutoConfiguration {
 
 	@Bean
 	@ConditionalOnMissingBean
-	ContentionEndpoint contentionEndpoint(Knockers knockers, ObjectProvider<MeasuredMethods> methods) {
-		return new ContentionEndpoint(knockers, methods.getIfAvailable());
+	ContentionEndpoint contentionEndpoint(Knockers knockers, ObjectProvider<MeasuredMethods> methods,
+			ObjectProvider<RequestLedger> requests) {
+		return new ContentionEndpoint(knockers, methods.getIfAvailable(), requests.getIfAvailable());
 	}
 
 	@Configuration(proxyBeanMethods = false)

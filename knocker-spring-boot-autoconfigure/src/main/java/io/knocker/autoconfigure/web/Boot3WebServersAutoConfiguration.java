@@ -5,9 +5,11 @@ import io.knocker.autoconfigure.Knockers;
 import org.apache.catalina.startup.Tomcat;
 import org.eclipse.jetty.server.Server;
 
+import org.springframework.beans.factory.ObjectProvider;
 import org.springframework.boot.autoconfigure.AutoConfiguration;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnBean;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnClass;
+import org.springframework.boot.autoconfigure.condition.ConditionalOnProperty;
 import org.springframework.boot.web.server.WebServer;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
@@ -46,6 +48,14 @@ public final class Boot3WebServersAutoConfiguration {
 				Tomcat found = tomcat.get(server);
 				return (found != null) ? TomcatDoors.requestDoor(found) : null;
 			};
+		}
+
+		@Bean
+		@ConditionalOnClass(name = "io.micrometer.observation.ObservationRegistry")
+		@ConditionalOnProperty(name = "knocker.requests.enabled", matchIfMissing = true)
+		static TomcatHandOff boot3TomcatHandOff(ObjectProvider<WebServerLookup> lookups) {
+			return new TomcatHandOff(lookups.orderedStream().toList(),
+					new Boot3Method<>(TOMCAT, "getTomcat", Tomcat.class)::get);
 		}
 
 	}

@@ -3,9 +3,11 @@ package io.knocker.autoconfigure.web;
 import io.knocker.autoconfigure.KnockerAutoConfiguration;
 import io.knocker.autoconfigure.Knockers;
 
+import org.springframework.beans.factory.ObjectProvider;
 import org.springframework.boot.autoconfigure.AutoConfiguration;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnBean;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnClass;
+import org.springframework.boot.autoconfigure.condition.ConditionalOnProperty;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
 
@@ -31,6 +33,15 @@ public final class Boot4WebServersAutoConfiguration {
 		@Bean
 		RequestExecutor tomcatRequestExecutor() {
 			return new TomcatRequestExecutor();
+		}
+
+		@Bean
+		@ConditionalOnClass(name = "io.micrometer.observation.ObservationRegistry")
+		@ConditionalOnProperty(name = "knocker.requests.enabled", matchIfMissing = true)
+		static TomcatHandOff tomcatHandOff(ObjectProvider<WebServerLookup> lookups) {
+			return new TomcatHandOff(lookups.orderedStream().toList(),
+					(server) -> (server instanceof org.springframework.boot.tomcat.TomcatWebServer tomcat)
+							? tomcat.getTomcat() : null);
 		}
 
 	}

@@ -5,6 +5,7 @@ import java.util.concurrent.Executor;
 
 import io.knocker.Door;
 import io.knocker.Doors;
+import io.knocker.autoconfigure.requests.HandOffStamp;
 import org.apache.catalina.startup.Tomcat;
 import org.apache.tomcat.util.threads.ThreadPoolExecutor;
 
@@ -27,7 +28,8 @@ final class TomcatDoors {
 	 * @return the door
 	 */
 	static Door requestDoor(Tomcat tomcat) {
-		Executor executor = tomcat.getConnector().getProtocolHandler().getExecutor();
+		// Behind the requests' hand-off stamp, if it came first.
+		Executor executor = HandOffStamp.unwrap(tomcat.getConnector().getProtocolHandler().getExecutor());
 		if (executor instanceof ThreadPoolExecutor pool) {
 			BlockingQueue<Runnable> queue = pool.getQueue();
 			return Doors.executor(pool, () -> queue.isEmpty() && pool.getActiveCount() < pool.getPoolSize());

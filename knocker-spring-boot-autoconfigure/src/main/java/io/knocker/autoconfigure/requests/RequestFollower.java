@@ -1,0 +1,181 @@
+package io.knocker.autoconfigure.requests;
+
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.function.Predicate;
+
+import io.knocker.Doors;
+import io.knocker.KnockKnock;
+import io.knocker.MeasuredCall;
+import io.knocker.autoconfigure.Knockers;
+import io.micrometer.common.KeyValue;
+import io.micrometer.observation.Observation;
+import io.micrometer.observation.ObservationFilter;
+import io.micrometer.observation.ObservationHandler;
+import org.apache.commons.logging.Log;
+import org.apache.commons.logging.LogFactory;
+import org.jspecify.annotations.Nullable;
+
+/**
+ * Follows every web request from its {@code http.server.requests} observation, with no
+ * annotation: as the observation starts, on the request's thread, it opens a
+ * {@link MeasuredCall} on every door that can tell whether a thread waits at it and notes
+ * the JVM's pauses so far; as the observation stops (its filters run before its handlers
+ * are told, so the key values reach the trace) it books, under the request's
+ * {@code method} and {@code uri} tags, the time the request waited at each door:
+ * <ul>
+ * <li>{@code http}: queued for a worker, stamped at the hand-off ({@link HandOffStamp});
+ * <li>a lock, read-write lock, semaphore, monitor or connection-pool door: its looks'
+ * estimate ({@link MeasuredCall#estimatedWaitNanos()}), which rides the door's cycle;
+ * <li>{@code jvm}: the collectors' pauses during the request, exact, and the starvation
+ * its windows measured.
+ * </ul>
+ * A request that left its thread (async servlet, WebFlux) gets the exact parts only.
+ * Nothing here ever breaks a request: a failure is logged once.
+ */
+public class RequestFollower implements ObservationHandler<Observation.Context>, ObservationFilter {
+
+	private static final Log logger = LogFactory.getLog(RequestFollower.class);
+
+	private final Knockers knockers;
+
+	private final RequestLedger ledger;
+
+	private final Predicate<Observation.Context> servlet;
+
+	private final Predicate<Observation.Context> reactive;
+
+	private final Predicate<String> ignored;
+
+	private volatile boolean failureLogged;
+
+	/**
+	 * Creates the follower.
+	 * @param knockers the doors
+	 * @param ledger where requests are booked
+	 * @param servlet whether a context is a servlet request's (followed on its thread)
+	 * @param reactive whether a context is a reactive request's (exact parts only)
+	 * @param ignored uris not booked (the contention endpoint's own)
+	 */
+	public RequestFollower(Knockers knockers, RequestLedger ledger, Predicate<Observation.Context> servlet,
+			Predicate<Observation.Context> reactive, Predicate<String> ignored) {
+		this.knockers = knockers;
+		this.ledger = ledger;
+		this.servlet = servlet;
+		this.reactive = reactive;
+		this.ignored = ignored;
+	}
+
+	@Override
+	public boolean supportsContext(Observation.Context context) {
+		return this.servlet.test(context) || this.reactive.test(context);
+	}
+
+	@Override
+	public void onStart(Observation.Context context) {
+		try {
+			context.put(Followed.class, new Followed(this.servlet.test(context) ? this.knockers : null));
+		}
+		catch (RuntimeException ex) {
+			failed(ex);
+		}
+	}
+
+	@Override
+	public Observation.Context map(Observation.Context context) {
+		Followed followed = context.get(Followed.class);
+		if (followed == null) {
+			return context;
+		}
+		context.remove(Followed.class);
+		try {
+			followed.end(context, this.ledger, this.ignored);
+		}
+		catch (RuntimeException ex) {
+			failed(ex);
+		}
+		return context;
+	}
+
+	private void failed(RuntimeException ex) {
+		if (!this.failureLogged) {
+			this.failureLogged = true;
+			logger.warn("Failed to follow a request's waits; the request itself is unaffected", ex);
+		}
+	}
+
+	/** One request being followed. */
+	static final class Followed {
+
+		private final long started = System.nanoTime();
+
+		private final long queuedNanos = HandOffStamp.queuedNanos();
+
+		private final long pausesAtStart = Doors.gcPauseNanos();
+
+		private final Thread thread = Thread.currentThread();
+
+		private final List<String> doors = new ArrayList<>(4);
+
+		private final List<MeasuredCall> calls = new ArrayList<>(4);
+
+		/** Opens a call on every door that can tell, for a request on its thread. */
+		Followed(@Nullable Knockers knockers) {
+			if (knockers != null) {
+				knockers.asMap().forEach((name, knocker) -> {
+					if (knocker.isRunning() && knocker.tellsWaiting()) {
+						this.doors.add(name);
+						this.calls.add(knocker.open());
+					}
+				});
+			}
+		}
+
+		void end(Observation.Context context, RequestLedger ledger, Predicate<String> ignored) {
+			long ended = System.nanoTime();
+			boolean onItsThread = Thread.currentThread() == this.thread;
+			Map<String, Long> waited = new LinkedHashMap<>();
+			if (this.queuedNanos >= 0) {
+				waited.put(HandOffStamp.DOOR, this.queuedNanos);
+			}
+			long pauses = Doors.gcPauseNanos() - this.pausesAtStart;
+			for (int i = 0; i < this.calls.size(); i++) {
+				MeasuredCall call = this.calls.get(i);
+				call.close();
+				String door = this.doors.get(i);
+				if (Knockers.JVM.equals(door)) {
+					waited.put(door, pauses + Math.max(0, call.estimatedWaitNanos()));
+					continue;
+				}
+				long estimate = onItsThread ? call.estimatedWaitNanos() : -1;
+				if (estimate >= 0) {
+					waited.put(door, estimate);
+				}
+			}
+			// Followed off its thread, or with no jvm knocker: the pauses are exact all
+			// the
+			// same.
+			waited.putIfAbsent(Knockers.JVM, pauses);
+			KeyValue method = context.getLowCardinalityKeyValue("method");
+			KeyValue uri = context.getLowCardinalityKeyValue("uri");
+			if (method == null || uri == null || ignored.test(uri.getValue())) {
+				return;
+			}
+			long nanos = (ended - this.started) + Math.max(0, this.queuedNanos);
+			ledger.book(method.getValue(), uri.getValue(), nanos, waited);
+			waited.forEach((door, wait) -> {
+				if (wait > 0) {
+					context.addHighCardinalityKeyValue(KeyValue.of("knocker.waited." + door, seconds(wait)));
+				}
+			});
+		}
+
+		private static String seconds(long nanos) {
+			return Double.toString(Math.round(nanos / 1e3) / 1e6);
+		}
+
+	}
+
+}

@@ -1,0 +1,189 @@
+package io.knocker.autoconfigure.requests;
+
+import java.util.Collections;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ConcurrentSkipListMap;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.atomic.LongAdder;
+
+import org.jspecify.annotations.Nullable;
+
+/**
+ * Every endpoint's requests, keyed {@code "GET /book"} as {@code http.server.requests}
+ * tags them: how many, their time (from the hand-off to a worker until the response) and
+ * the time they waited at each door. Counters only go up; what the endpoint shows is
+ * since the last {@link #reset()}, what the meters read is since start. Lock-free.
+ */
+public final class RequestLedger {
+
+	private final Map<String, Endpoint> endpoints = new ConcurrentSkipListMap<>();
+
+	private final List<Listener> listeners = new CopyOnWriteArrayList<>();
+
+	/**
+	 * Books one request.
+	 * @param method its method tag, such as {@code GET}
+	 * @param uri its uri tag, such as {@code /book/{id}}
+	 * @param nanos its time
+	 * @param waited the time it waited at each door, by door; doors that cannot tell are
+	 * absent
+	 */
+	public void book(String method, String uri, long nanos, Map<String, Long> waited) {
+		String key = method + " " + uri;
+		Endpoint endpoint = this.endpoints.get(key);
+		if (endpoint == null) {
+			endpoint = this.endpoints.computeIfAbsent(key, (k) -> new Endpoint(method, uri));
+		}
+		endpoint.book(nanos, waited);
+	}
+
+	/**
+	 * The endpoints since the last reset, sorted by key.
+	 * @return the endpoints by key
+	 */
+	public Map<String, Endpoint> asMap() {
+		return Collections.unmodifiableMap(this.endpoints);
+	}
+
+	/** Starts every endpoint's figures over; the meters' counters go on. */
+	public void reset() {
+		this.endpoints.values().forEach(Endpoint::reset);
+	}
+
+	/**
+	 * Tells the listener of every endpoint and door seen, now and from now on.
+	 * @param listener the listener
+	 */
+	public void addListener(Listener listener) {
+		this.listeners.add(listener);
+		this.endpoints.values()
+			.forEach((endpoint) -> endpoint.total.waited.keySet().forEach((door) -> listener.doorSeen(endpoint, door)));
+	}
+
+	/** Told when an endpoint first waits at a door, such as to register a meter. */
+	@FunctionalInterface
+	public interface Listener {
+
+		/**
+		 * An endpoint's requests waited at a door for the first time.
+		 * @param endpoint the endpoint
+		 * @param door the door's name
+		 */
+		void doorSeen(Endpoint endpoint, String door);
+
+	}
+
+	/** One endpoint's requests. */
+	public final class Endpoint {
+
+		private final String method;
+
+		private final String uri;
+
+		private final Totals total = new Totals();
+
+		private volatile Totals sinceReset = new Totals();
+
+		Endpoint(String method, String uri) {
+			this.method = method;
+			this.uri = uri;
+		}
+
+		private void book(long nanos, Map<String, Long> waited) {
+			this.total.book(nanos, waited, this);
+			this.sinceReset.book(nanos, waited, null);
+		}
+
+		private void reset() {
+			this.sinceReset = new Totals();
+		}
+
+		/**
+		 * The method tag.
+		 * @return the method
+		 */
+		public String getMethod() {
+			return this.method;
+		}
+
+		/**
+		 * The uri tag.
+		 * @return the uri
+		 */
+		public String getUri() {
+			return this.uri;
+		}
+
+		/**
+		 * Requests since the last reset.
+		 * @return the number of requests
+		 */
+		public long getRequests() {
+			return this.sinceReset.requests.sum();
+		}
+
+		/**
+		 * The requests' time since the last reset.
+		 * @return seconds
+		 */
+		public double getSeconds() {
+			return this.sinceReset.nanos.sum() / 1e9;
+		}
+
+		/**
+		 * The share of the requests' time since the last reset spent waiting at each door
+		 * that can tell.
+		 * @return the share by door
+		 */
+		public Map<String, Double> getWaited() {
+			Totals totals = this.sinceReset;
+			long nanos = totals.nanos.sum();
+			Map<String, Double> shares = new java.util.TreeMap<>();
+			totals.waited.forEach((door, waited) -> shares.put(door,
+					(nanos > 0) ? Math.min(1.0, Math.max(0.0, (double) waited.sum() / nanos)) : 0.0));
+			return shares;
+		}
+
+		/**
+		 * The time the requests waited at a door since start: the meter's reading.
+		 * @param door the door's name
+		 * @return seconds
+		 */
+		public double totalWaitedSeconds(String door) {
+			LongAdder waited = this.total.waited.get(door);
+			return (waited != null) ? waited.sum() / 1e9 : 0.0;
+		}
+
+	}
+
+	/** Monotonic counters of one endpoint. */
+	private final class Totals {
+
+		private final LongAdder requests = new LongAdder();
+
+		private final LongAdder nanos = new LongAdder();
+
+		private final Map<String, LongAdder> waited = new ConcurrentHashMap<>();
+
+		void book(long nanos, Map<String, Long> waited, @Nullable Endpoint seen) {
+			this.requests.increment();
+			this.nanos.add(nanos);
+			waited.forEach((door, wait) -> {
+				LongAdder adder = this.waited.get(door);
+				if (adder == null) {
+					adder = this.waited.computeIfAbsent(door, (key) -> new LongAdder());
+					if (seen != null) {
+						for (Listener listener : RequestLedger.this.listeners) {
+							listener.doorSeen(seen, door);
+						}
+					}
+				}
+				adder.add(wait);
+			});
+		}
+
+	}
+
+}

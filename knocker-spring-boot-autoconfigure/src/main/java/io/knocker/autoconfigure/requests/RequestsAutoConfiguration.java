@@ -1,0 +1,104 @@
+package io.knocker.autoconfigure.requests;
+
+import java.util.function.Predicate;
+
+import io.knocker.autoconfigure.KnockerAutoConfiguration;
+import io.knocker.autoconfigure.Knockers;
+import io.micrometer.observation.Observation;
+import org.jspecify.annotations.Nullable;
+
+import org.springframework.beans.factory.ObjectProvider;
+import org.springframework.boot.actuate.endpoint.EndpointId;
+import org.springframework.boot.actuate.endpoint.web.PathMappedEndpoints;
+import org.springframework.boot.autoconfigure.AutoConfiguration;
+import org.springframework.boot.autoconfigure.condition.ConditionalOnBean;
+import org.springframework.boot.autoconfigure.condition.ConditionalOnClass;
+import org.springframework.boot.autoconfigure.condition.ConditionalOnMissingBean;
+import org.springframework.boot.autoconfigure.condition.ConditionalOnProperty;
+import org.springframework.boot.autoconfigure.condition.ConditionalOnWebApplication;
+import org.springframework.context.annotation.Bean;
+import org.springframework.context.annotation.Configuration;
+import org.springframework.util.ClassUtils;
+
+/**
+ * Auto-configuration that follows every web request of a servlet or WebFlux application
+ * from its {@code http.server.requests} observation ({@code knocker.requests.enabled}, on
+ * by default), when Micrometer Observation is on the class path.
+ */
+@AutoConfiguration(after = KnockerAutoConfiguration.class)
+@ConditionalOnClass(name = { "io.micrometer.observation.ObservationRegistry",
+		"org.springframework.http.server.observation.ServerRequestObservationContext",
+		"org.springframework.boot.actuate.endpoint.web.PathMappedEndpoints" })
+@ConditionalOnWebApplication
+@ConditionalOnBean(Knockers.class)
+@ConditionalOnProperty(name = "knocker.requests.enabled", matchIfMissing = true)
+public final class RequestsAutoConfiguration {
+
+	private static final String SERVLET = "org.springframework.http.server.observation.ServerRequestObservationContext";
+
+	private static final String REACTIVE = "org.springframework.http.server.reactive.observation.ServerRequestObservationContext";
+
+	@Bean
+	@ConditionalOnMissingBean
+	RequestLedger knockerRequestLedger() {
+		return new RequestLedger();
+	}
+
+	@Bean
+	@ConditionalOnMissingBean
+	RequestFollower knockerRequestFollower(Knockers knockers, RequestLedger ledger,
+			ObjectProvider<PathMappedEndpoints> endpoints) {
+		return new RequestFollower(knockers, ledger, instanceOf(SERVLET), instanceOf(REACTIVE),
+				new ContentionPath(endpoints));
+	}
+
+	private static Predicate<Observation.Context> instanceOf(String className) {
+		ClassLoader classLoader = RequestsAutoConfiguration.class.getClassLoader();
+		if (!ClassUtils.isPresent(className, classLoader)) {
+			return (context) -> false;
+		}
+		Class<?> type = ClassUtils.resolveClassName(className, classLoader);
+		return type::isInstance;
+	}
+
+	@Configuration(proxyBeanMethods = false)
+	@ConditionalOnClass(name = "io.micrometer.core.instrument.binder.MeterBinder")
+	static class MetricsConfiguration {
+
+		@Bean
+		@ConditionalOnMissingBean
+		RequestMetrics knockerRequestMetrics(RequestLedger ledger) {
+			return new RequestMetrics(ledger);
+		}
+
+	}
+
+	/**
+	 * The contention endpoint's own requests, which are not booked: its path, asked for
+	 * once requests come, when the endpoints are mapped.
+	 */
+	private static final class ContentionPath implements Predicate<String> {
+
+		private final ObjectProvider<PathMappedEndpoints> endpoints;
+
+		private volatile @Nullable String path;
+
+		ContentionPath(ObjectProvider<PathMappedEndpoints> endpoints) {
+			this.endpoints = endpoints;
+		}
+
+		@Override
+		public boolean test(String uri) {
+			String path = this.path;
+			if (path == null) {
+				PathMappedEndpoints mapped = this.endpoints.getIfAvailable();
+				String found = (mapped != null) ? mapped.getPath(EndpointId.of("contention")) : null;
+				path = (found != null) ? found : "/actuator/contention";
+				this.path = path;
+			}
+			return uri.startsWith(path);
+		}
+
+	}
+
+}
