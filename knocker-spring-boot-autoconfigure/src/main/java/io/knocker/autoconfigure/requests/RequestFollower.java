@@ -5,6 +5,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.function.Predicate;
+import java.util.function.Supplier;
 
 import io.knocker.Doors;
 import io.knocker.KnockKnock;
@@ -39,7 +40,7 @@ public class RequestFollower implements ObservationHandler<Observation.Context>,
 
 	private static final Log logger = LogFactory.getLog(RequestFollower.class);
 
-	private final Knockers knockers;
+	private final Supplier<Knockers> knockers;
 
 	private final RequestLedger ledger;
 
@@ -53,13 +54,13 @@ public class RequestFollower implements ObservationHandler<Observation.Context>,
 
 	/**
 	 * Creates the follower.
-	 * @param knockers the doors
+	 * @param knockers the doors, asked for at the first request
 	 * @param ledger where requests are booked
 	 * @param servlet whether a context is a servlet request's (followed on its thread)
 	 * @param reactive whether a context is a reactive request's (exact parts only)
 	 * @param ignored uris not booked (the contention endpoint's own)
 	 */
-	public RequestFollower(Knockers knockers, RequestLedger ledger, Predicate<Observation.Context> servlet,
+	public RequestFollower(Supplier<Knockers> knockers, RequestLedger ledger, Predicate<Observation.Context> servlet,
 			Predicate<Observation.Context> reactive, Predicate<String> ignored) {
 		this.knockers = knockers;
 		this.ledger = ledger;
@@ -76,7 +77,7 @@ public class RequestFollower implements ObservationHandler<Observation.Context>,
 	@Override
 	public void onStart(Observation.Context context) {
 		try {
-			context.put(Followed.class, new Followed(this.servlet.test(context) ? this.knockers : null));
+			context.put(Followed.class, new Followed(this.servlet.test(context) ? this.knockers.get() : null));
 		}
 		catch (RuntimeException ex) {
 			failed(ex);

@@ -173,10 +173,15 @@ public final class RequestLedger {
 			waited.forEach((door, wait) -> {
 				LongAdder adder = this.waited.get(door);
 				if (adder == null) {
-					adder = this.waited.computeIfAbsent(door, (key) -> new LongAdder());
-					if (seen != null) {
-						for (Listener listener : RequestLedger.this.listeners) {
-							listener.doorSeen(seen, door);
+					LongAdder created = new LongAdder();
+					adder = this.waited.putIfAbsent(door, created);
+					if (adder == null) {
+						adder = created;
+						// Told once per endpoint and door, whoever books first.
+						if (seen != null) {
+							for (Listener listener : RequestLedger.this.listeners) {
+								listener.doorSeen(seen, door);
+							}
 						}
 					}
 				}

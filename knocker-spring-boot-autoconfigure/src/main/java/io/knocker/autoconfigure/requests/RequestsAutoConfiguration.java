@@ -46,9 +46,12 @@ public final class RequestsAutoConfiguration {
 
 	@Bean
 	@ConditionalOnMissingBean
-	RequestFollower knockerRequestFollower(Knockers knockers, RequestLedger ledger,
+	RequestFollower knockerRequestFollower(ObjectProvider<Knockers> knockers, RequestLedger ledger,
 			ObjectProvider<PathMappedEndpoints> endpoints) {
-		return new RequestFollower(knockers, ledger, instanceOf(SERVLET), instanceOf(REACTIVE),
+		// The knockers are asked for at the first request: the observation registry, and
+		// so this, is made while the web server starts, where a misconfigured door would
+		// be reported by the server as well as by the failure analyzer.
+		return new RequestFollower(knockers::getObject, ledger, instanceOf(SERVLET), instanceOf(REACTIVE),
 				new ContentionPath(endpoints));
 	}
 

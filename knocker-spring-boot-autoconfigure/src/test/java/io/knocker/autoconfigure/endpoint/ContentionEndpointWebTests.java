@@ -44,7 +44,7 @@ class ContentionEndpointWebTests {
 	void readsTheContractsJsonAfterAMeasuredCall() throws Exception {
 		this.orders.place();
 		Map<String, Object> body = new Http(this.port).getJson("/actuator/contention");
-		assertThat(body).containsOnlyKeys("running", "contentionMetric", "doors", "methods");
+		assertThat(body).containsOnlyKeys("running", "contentionMetric", "doors", "methods", "requests");
 		assertThat(body.get("running")).isEqualTo(true);
 		// The configured door, and those the application has: its request pool and task
 		// executor, and on Spring Boot 3.5 (whose DataSource auto-configuration is

@@ -13,6 +13,7 @@ import java.util.concurrent.atomic.AtomicBoolean;
 import io.knocker.KnockKnock;
 import io.knocker.autoconfigure.Knockers;
 import io.knocker.autoconfigure.WebServers;
+import io.knocker.autoconfigure.requests.HandOffStamp;
 import io.micrometer.core.instrument.MeterRegistry;
 import org.apache.catalina.startup.Tomcat;
 import org.junit.jupiter.api.extension.ExtendWith;
@@ -111,9 +112,9 @@ class HttpDoorTests {
 			return -1;
 		}
 		Tomcat tomcat = (Tomcat) ReflectionUtils.invokeMethod(getTomcat, server);
-		return ((org.apache.tomcat.util.threads.ThreadPoolExecutor) tomcat.getConnector()
-			.getProtocolHandler()
-			.getExecutor()).getCompletedTaskCount();
+		// Behind the requests' hand-off stamp.
+		return ((org.apache.tomcat.util.threads.ThreadPoolExecutor) HandOffStamp
+			.unwrap(tomcat.getConnector().getProtocolHandler().getExecutor())).getCompletedTaskCount();
 	}
 
 	private static ConfigurableApplicationContext start(String server, String... properties) {
