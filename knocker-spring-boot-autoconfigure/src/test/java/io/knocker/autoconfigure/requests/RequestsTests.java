@@ -195,6 +195,26 @@ class RequestsTests {
 		}
 	}
 
+	@Test
+	void aWebFluxRequestGetsTheExactPartsOnlyItsLookedAtDoorsAreAbsentNeverZero() throws Exception {
+		try (ConfigurableApplicationContext reactive = WebServers.on("netty", ShopApp.class)
+			.run("--server.port=0", "--knocker.doors.stock-lock.bean=stockLock", "--spring.jmx.enabled=false",
+					"--spring.datasource.hikari.pool-name=reactive", "--spring.main.web-application-type=reactive")) {
+			int reactivePort = WebServers.port(reactive);
+			for (int i = 0; i < 5; i++) {
+				assertThat(client
+					.send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + reactivePort + "/sleep/5")).build(),
+							HttpResponse.BodyHandlers.discarding())
+					.statusCode()).isEqualTo(200);
+			}
+			RequestLedger ledger = reactive.getBean(RequestLedger.class);
+			await().until(() -> ledger.asMap().containsKey("GET /sleep/{millis}")
+					&& ledger.asMap().get("GET /sleep/{millis}").getRequests() == 5);
+			// Its thread is an event loop's, shared: no look at it means anything.
+			assertThat(ledger.asMap().get("GET /sleep/{millis}").getWaited()).containsOnlyKeys("jvm");
+		}
+	}
+
 	private static void clients(List<Thread> clients, String path, int count, long end, LongAdder sent) {
 		for (int i = 0; i < count; i++) {
 			Thread thread = new Thread(() -> {
