@@ -91,6 +91,7 @@ final class Knocking implements Door.Knock {
 		if (this.windows != null) {
 			this.windows.began(this, now);
 		}
+		this.calls.cycleBegan(now);
 		if (this.ledger.beginWindow(this.generation)) {
 			this.inWindow = true;
 			this.sampledOnce = true;

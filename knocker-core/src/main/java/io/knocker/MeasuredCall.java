@@ -98,7 +98,7 @@ public final class MeasuredCall implements AutoCloseable {
 	 * An estimate of the time, in nanoseconds, that the call's thread waited at the door,
 	 * unbiased however short the call: each look that found it waiting stands for the
 	 * time between looks (about the polling interval stretched by the sleeps between
-	 * windows; as it came out since the knocker started, so that a loaded machine's
+	 * windows; as it came out over the knocker's last cycles, so that a loaded machine's
 	 * skipped knocks count), so a call that no look reached estimates 0 and the sum over
 	 * many calls is right on average. For the JVM door: the CPU starvation of its windows
 	 * within the call, so stretched; its stop-the-world pauses are the collectors' own
@@ -122,7 +122,7 @@ public final class MeasuredCall implements AutoCloseable {
 		}
 		// The time a look stands for, as it came out (a loaded machine skips knocks);
 		// else as the cycle is set.
-		double perLook = this.call.nanosPerLook(end.nanoTime());
+		double perLook = this.call.nanosPerLook();
 		if (perLook <= 0) {
 			perLook = this.pollingNanos * this.stretch;
 		}

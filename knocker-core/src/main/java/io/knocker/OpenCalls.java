@@ -54,13 +54,25 @@ final class OpenCalls {
 	private final int maxLooks;
 
 	/**
-	 * Knocks that looked, whether or not a call was open, and when the first did: the
-	 * time one look stands for is their ratio, as it came out whatever the cycle, the
-	 * loop's lateness or the knocks it skipped. Written by the knock loop alone.
+	 * Knocks that looked, whether or not a call was open: written by the knock loop
+	 * alone.
 	 */
-	private volatile long passes;
+	private long passes;
 
-	private volatile long firstPass;
+	/**
+	 * The time one look stands for, as it came out over the last fifty cycles or so (a
+	 * loaded machine wakes the loop late and skips knocks): a ratio of smoothed sums of
+	 * wall time and knocks, never a mean of ratios. 0 before the first cycle ended.
+	 */
+	private volatile double nanosPerLook;
+
+	private long cycleBegan;
+
+	private long cyclePasses;
+
+	private double smoothedWall;
+
+	private double smoothedPasses;
 
 	/** Calls placed in the slots. */
 	private final AtomicInteger placed = new AtomicInteger();
@@ -84,14 +96,30 @@ final class OpenCalls {
 	}
 
 	/**
-	 * The time one look at a call stands for: the time since the first look over the
-	 * looks made since (each knock looks); 0 before the first.
-	 * @param now {@link System#nanoTime()}
+	 * The time one look at a call stands for, as measured over the last cycles; 0 before
+	 * the first ended.
 	 * @return nanoseconds
 	 */
-	double nanosPerLook(long now) {
-		long passes = this.passes;
-		return (passes > 1) ? (double) (now - this.firstPass) / (passes - 1) : 0;
+	double nanosPerLook() {
+		return this.nanosPerLook;
+	}
+
+	/** On the knock loop, as a sampling window begins: a cycle ended. */
+	void cycleBegan(long now) {
+		if (this.cycleBegan != 0 && now > this.cycleBegan) {
+			// A cycle whose window had no knock counts too: its time went unlooked at.
+			this.smoothedWall = smoothed(this.smoothedWall, now - this.cycleBegan);
+			this.smoothedPasses = smoothed(this.smoothedPasses, this.passes - this.cyclePasses);
+			if (this.smoothedPasses > 0) {
+				this.nanosPerLook = this.smoothedWall / this.smoothedPasses;
+			}
+		}
+		this.cycleBegan = now;
+		this.cyclePasses = this.passes;
+	}
+
+	private static double smoothed(double mean, double value) {
+		return (mean <= 0) ? value : mean + 0.02 * (value - mean);
 	}
 
 	/** Whether the door can tell whether a thread waits at it. */
@@ -145,9 +173,6 @@ final class OpenCalls {
 	 * and stopping once it has seen as many as are open.
 	 */
 	void look() {
-		if (this.passes == 0) {
-			this.firstPass = System.nanoTime();
-		}
 		this.passes++;
 		Door.WaitingCheck check = this.check;
 		int open = (check != null) ? this.placed.get() : 0;
@@ -334,9 +359,9 @@ final class OpenCalls {
 			}
 		}
 
-		/** The time one look stands for on this call's door, now. */
-		double nanosPerLook(long now) {
-			return OpenCalls.this.nanosPerLook(now);
+		/** The time one look stands for on this call's door. */
+		double nanosPerLook() {
+			return OpenCalls.this.nanosPerLook();
 		}
 
 		/** Whether the door cannot tell, or could not for this call's thread. */
