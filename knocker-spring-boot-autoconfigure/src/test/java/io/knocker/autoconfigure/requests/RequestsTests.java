@@ -95,18 +95,6 @@ class RequestsTests {
 			thread.join();
 		}
 		Map<String, RequestLedger.Endpoint> endpoints = ledger.asMap();
-		for (String door : List.of("stock-lock", "dataSource")) {
-			io.knocker.KnockKnock k = context.getBean(io.knocker.autoconfigure.Knockers.class).get(door);
-			java.lang.reflect.Field f = io.knocker.KnockKnock.class.getDeclaredField("calls");
-			f.setAccessible(true);
-			Object calls = f.get(k);
-			java.lang.reflect.Method m = calls.getClass().getDeclaredMethod("nanosPerLook");
-			m.setAccessible(true);
-			java.lang.reflect.Field p = calls.getClass().getDeclaredField("passes");
-			p.setAccessible(true);
-			System.out.println("DEBUG " + door + " perLook " + m.invoke(calls) + " passes " + p.get(calls) + " knocks "
-					+ k.snapshot().knocks());
-		}
 		System.out
 			.println("requests: "
 					+ endpoints.entrySet()
