@@ -67,6 +67,8 @@ final class Ledger {
 
 	private long cycleSampled;
 
+	private long cycles;
+
 	/** Smoothed sums over the last cycles: wall time and windows' sampled time. */
 	private double cycleWall;
 
@@ -220,17 +222,14 @@ final class Ledger {
 	private void measureCycle(long now) {
 		long sampled = this.callSampledNanos;
 		if (this.cycleBegan != 0 && now > this.cycleBegan) {
-			this.cycleWall = smoothed(this.cycleWall, now - this.cycleBegan);
-			this.cycleSampledNanos = smoothed(this.cycleSampledNanos, sampled - this.cycleSampled);
+			// The first cycles are averaged alike, then the older ones fade.
+			double weight = Math.max(0.02, 1.0 / ++this.cycles);
+			this.cycleWall += weight * ((now - this.cycleBegan) - this.cycleWall);
+			this.cycleSampledNanos += weight * ((sampled - this.cycleSampled) - this.cycleSampledNanos);
 			this.windowStretch = (this.cycleSampledNanos > 0) ? this.cycleWall / this.cycleSampledNanos : 0;
 		}
 		this.cycleBegan = now;
 		this.cycleSampled = sampled;
-	}
-
-	/** Over about the last fifty cycles. */
-	private static double smoothed(double mean, double value) {
-		return (mean == 0) ? value : mean + 0.02 * (value - mean);
 	}
 
 	/**

@@ -68,6 +68,8 @@ final class OpenCalls {
 
 	private long cycleBegan;
 
+	private long cycles;
+
 	private long cyclePasses;
 
 	private double smoothedWall;
@@ -108,18 +110,17 @@ final class OpenCalls {
 	void cycleBegan(long now) {
 		if (this.cycleBegan != 0 && now > this.cycleBegan) {
 			// A cycle whose window had no knock counts too: its time went unlooked at.
-			this.smoothedWall = smoothed(this.smoothedWall, now - this.cycleBegan);
-			this.smoothedPasses = smoothed(this.smoothedPasses, this.passes - this.cyclePasses);
+			// The
+			// first cycles are averaged alike, then the older ones fade.
+			double weight = Math.max(0.02, 1.0 / ++this.cycles);
+			this.smoothedWall += weight * ((now - this.cycleBegan) - this.smoothedWall);
+			this.smoothedPasses += weight * ((this.passes - this.cyclePasses) - this.smoothedPasses);
 			if (this.smoothedPasses > 0) {
 				this.nanosPerLook = this.smoothedWall / this.smoothedPasses;
 			}
 		}
 		this.cycleBegan = now;
 		this.cyclePasses = this.passes;
-	}
-
-	private static double smoothed(double mean, double value) {
-		return (mean <= 0) ? value : mean + 0.02 * (value - mean);
 	}
 
 	/** Whether the door can tell whether a thread waits at it. */

@@ -53,7 +53,8 @@ class ReactiveMeasuringTests {
 			assertThat(method.getCalls()).isEqualTo(1);
 			assertThat(method.getSampledCalls()).isEqualTo(1);
 			assertThat(method.getLastContention()).isGreaterThan(0.8);
-			// No one thread waited for it: no waited figure, never 0, and no thread looked at.
+			// No one thread waited for it: no waited figure, never 0, and no thread
+			// looked at.
 			assertThat(method.getMeanWaited()).isNull();
 			assertThat(method.getWaitedCalls()).isZero();
 		});
