@@ -42,7 +42,9 @@ import static org.awaitility.Awaitility.await;
 /**
  * Every request of an application with no Knocker annotation, followed on Tomcat: each
  * endpoint's share waited at each door against the application's own
- * {@code System.nanoTime()} timing of that wait, over the same requests, within 0.05.
+ * {@code System.nanoTime()} timing of that wait, over the same requests: within 0.05 on a
+ * quiet machine, 0.10 beside two spinning loops (the issue's targets); the band is the
+ * latter, so that a busy laptop passes.
  */
 class RequestsTests {
 
@@ -88,9 +90,10 @@ class RequestsTests {
 		List<Thread> clients = new ArrayList<>();
 		long end = System.nanoTime() + 6_000_000_000L;
 		LongAdder sent = new LongAdder();
-		clients(clients, "/pool", 4, end, sent);
-		clients(clients, "/lock", 3, end, sent);
-		clients(clients, "/sleep/7", 2, end, sent);
+		LongAdder latency = new LongAdder();
+		clients(clients, port, "/pool", 4, end, sent, latency);
+		clients(clients, port, "/lock", 3, end, sent, latency);
+		clients(clients, port, "/sleep/7", 2, end, sent, latency);
 		for (Thread thread : clients) {
 			thread.join();
 		}
@@ -119,8 +122,10 @@ class RequestsTests {
 		// Far from 0, so that a door that never tells could not pass.
 		assertThat(poolTruth).isGreaterThan(0.2);
 		assertThat(lockTruth).isGreaterThan(0.2);
-		assertThat(pool.getWaited().get("dataSource")).isCloseTo(poolTruth, org.assertj.core.data.Offset.offset(0.05));
-		assertThat(lock.getWaited().get("stock-lock")).isCloseTo(lockTruth, org.assertj.core.data.Offset.offset(0.05));
+		// Within 0.03 on a quiet machine (0.05 is the target there); beside two spinning
+		// loops, 0.06 has been seen, and 0.10 is the target.
+		assertThat(pool.getWaited().get("dataSource")).isCloseTo(poolTruth, org.assertj.core.data.Offset.offset(0.1));
+		assertThat(lock.getWaited().get("stock-lock")).isCloseTo(lockTruth, org.assertj.core.data.Offset.offset(0.1));
 		// Nothing booked on the wrong door.
 		assertThat(pool.getWaited().get("stock-lock")).isLessThan(0.05);
 		assertThat(lock.getWaited().get("dataSource")).isLessThan(0.05);
@@ -161,25 +166,7 @@ class RequestsTests {
 			Shop shop = small.getBean(Shop.class);
 			LongAdder latency = new LongAdder();
 			List<Thread> clients = new ArrayList<>();
-			long end = System.nanoTime() + 4_000_000_000L;
-			for (int i = 0; i < 8; i++) {
-				Thread thread = new Thread(() -> {
-					while (System.nanoTime() < end) {
-						long sent = System.nanoTime();
-						try {
-							client
-								.send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + smallPort + "/sleep/20"))
-									.build(), HttpResponse.BodyHandlers.discarding());
-						}
-						catch (Exception ex) {
-							throw new IllegalStateException(ex);
-						}
-						latency.add(System.nanoTime() - sent);
-					}
-				});
-				thread.start();
-				clients.add(thread);
-			}
+			clients(clients, smallPort, "/sleep/20", 8, System.nanoTime() + 4_000_000_000L, new LongAdder(), latency);
 			for (Thread thread : clients) {
 				thread.join();
 			}
@@ -191,7 +178,12 @@ class RequestsTests {
 			System.out.printf("http: %d requests in %.2f s, waited %.3f; clients' latency less handler time %.3f%n",
 					sleep.getRequests(), sleep.getSeconds(), sleep.getWaited().get("http"), truth);
 			assertThat(truth).isGreaterThan(0.3);
-			assertThat(sleep.getWaited().get("http")).isCloseTo(truth, org.assertj.core.data.Offset.offset(0.05));
+			// The truth also holds loopback and the clients' own time, more of it on a
+			// busy
+			// machine: 0.04 above the stamp on a quiet one, 0.064 beside two spinning
+			// loops
+			// (the target there is 0.10).
+			assertThat(sleep.getWaited().get("http")).isBetween(truth - 0.1, truth + 0.05);
 		}
 	}
 
@@ -215,17 +207,23 @@ class RequestsTests {
 		}
 	}
 
-	private static void clients(List<Thread> clients, String path, int count, long end, LongAdder sent) {
+	/**
+	 * Clients that send GET requests until {@code end}, counting them and their latency.
+	 */
+	private static void clients(List<Thread> clients, int port, String path, int count, long end, LongAdder sent,
+			LongAdder latency) {
 		for (int i = 0; i < count; i++) {
 			Thread thread = new Thread(() -> {
 				while (System.nanoTime() < end) {
+					long started = System.nanoTime();
 					try {
-						assertThat(get(path).statusCode()).isEqualTo(200);
-						sent.increment();
+						assertThat(get(port, path).statusCode()).isEqualTo(200);
 					}
 					catch (Exception ex) {
 						throw new IllegalStateException(ex);
 					}
+					latency.add(System.nanoTime() - started);
+					sent.increment();
 				}
 			});
 			thread.start();
@@ -234,6 +232,10 @@ class RequestsTests {
 	}
 
 	private static HttpResponse<String> get(String path) throws Exception {
+		return get(port, path);
+	}
+
+	private static HttpResponse<String> get(int port, String path) throws Exception {
 		return client.send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + path)).build(),
 				HttpResponse.BodyHandlers.ofString());
 	}
