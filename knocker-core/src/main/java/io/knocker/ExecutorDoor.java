@@ -17,14 +17,16 @@ import java.util.function.BooleanSupplier;
  * A knock looks before it knocks: a pool that would start a newcomer's task at once is
  * handed nothing and the knock gets straight through, so an idle pool is never woken. For
  * a {@link ThreadPoolExecutor} (Spring's pools are built on it): below its core size (a
- * task would get a thread of its own; Knocker never starts a pool's threads), or nothing
- * queued (for a scheduled pool, nothing due) and a worker not running a task. The look
- * takes the pool's main lock twice for a moment (the lock {@code execute} takes only to
- * add a worker; {@code getActiveCount} walks the workers under it) and, on a scheduled
- * pool, its queue's lock once: 48-94 ns and no allocation once compiled (the walk's
- * iterator is scalar-replaced; benchmarks/results/executor-look.md). Other pools say how
- * to look through {@link Doors#executor(Executor, BooleanSupplier)}. A pool that would
- * make a newcomer queue is handed the no-op, and reads as it always did.
+ * task would get a thread of its own; Knocker never starts a pool's threads), nothing
+ * queued (for a scheduled pool, nothing due) and a worker not running a task, or a queue
+ * that takes no more below the pool's maximum (a newcomer would get a new worker; a knock
+ * never grows a pool). The look takes the pool's main lock twice for a moment (the lock
+ * {@code execute} takes only to add a worker; {@code getActiveCount} walks the workers
+ * under it) and, on a scheduled pool, its queue's lock once: 48-94 ns and no allocation
+ * once compiled (the walk's iterator is scalar-replaced;
+ * benchmarks/results/executor-look.md). Other pools say how to look through
+ * {@link Doors#executor(Executor, BooleanSupplier)}. A pool that would make a newcomer
+ * queue is handed the no-op, and reads as it always did.
  */
 final class ExecutorDoor extends Door {
 
@@ -63,7 +65,17 @@ final class ExecutorDoor extends Door {
 		if (pool instanceof ScheduledThreadPoolExecutor) {
 			return () -> belowCoreSize(pool) || (nothingDue(queue) && pool.getActiveCount() < pool.getPoolSize());
 		}
-		return () -> belowCoreSize(pool) || (queue.isEmpty() && pool.getActiveCount() < pool.getPoolSize());
+		return () -> belowCoreSize(pool) || (queue.isEmpty() && pool.getActiveCount() < pool.getPoolSize())
+				|| growsForANewcomer(pool, queue);
+	}
+
+	/**
+	 * Whether the pool would start a new worker for a newcomer: its queue takes no more
+	 * (a {@code SynchronousQueue}, or a bounded queue that is full) and it is below its
+	 * maximum. A knock handed over then would grow the pool; it gets through instead.
+	 */
+	private static boolean growsForANewcomer(ThreadPoolExecutor pool, BlockingQueue<Runnable> queue) {
+		return queue.remainingCapacity() == 0 && pool.getPoolSize() < pool.getMaximumPoolSize() && !pool.isShutdown();
 	}
 
 	private static boolean belowCoreSize(ThreadPoolExecutor pool) {

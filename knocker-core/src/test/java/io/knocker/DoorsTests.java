@@ -7,6 +7,7 @@ import java.util.concurrent.Executor;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Semaphore;
+import java.util.concurrent.SynchronousQueue;
 import java.util.concurrent.ThreadPoolExecutor;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
@@ -314,6 +315,35 @@ class DoorsTests {
 			// Shut down, it has no threads again, and refuses them: failed knocks.
 			pool.shutdown();
 			await().atMost(Duration.ofSeconds(5)).until(() -> knocker.snapshot().failedKnocks() > 0);
+		}
+		finally {
+			release.countDown();
+			pool.shutdownNow();
+		}
+	}
+
+	@Test
+	void aKnockNeverGrowsAPoolThatWouldStartAWorkerForANewcomer() throws Exception {
+		// No core threads, up to four, no queue (a bounded cached pool): two tasks of the
+		// application's keep two workers busy, and a newcomer would get a third.
+		ThreadPoolExecutor pool = new ThreadPoolExecutor(0, 4, 60, TimeUnit.SECONDS, new SynchronousQueue<>());
+		CountDownLatch release = new CountDownLatch(1);
+		KnockKnock knocker = KnockKnock.builder()
+			.name("growing-pool")
+			.door(Doors.executor(pool))
+			.pollingInterval(Duration.ofNanos(200_000))
+			.sleepingInterval(Duration.ZERO)
+			.build();
+		try (knocker) {
+			pool.execute(() -> Workload.awaitQuietly(release));
+			pool.execute(() -> Workload.awaitQuietly(release));
+			knocker.start();
+			Workload.sleepMillis(300);
+			assertThat(knocker.snapshot().knocks()).isGreaterThan(100);
+			// Handed a no-op, the pool would have started a worker for it.
+			assertThat(pool.getLargestPoolSize()).isEqualTo(2);
+			assertThat(pool.getCompletedTaskCount()).isZero();
+			assertThat(knocker.getBusyRatio()).isZero();
 		}
 		finally {
 			release.countDown();
