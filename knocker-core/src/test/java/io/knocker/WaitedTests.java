@@ -125,17 +125,17 @@ class WaitedTests {
 					long end = System.nanoTime() + 1_500_000_000L;
 					while (System.nanoTime() < end) {
 						outside.remove(Thread.currentThread());
-						MeasuredCall window = knocker.open();
+						MeasuredCall call = knocker.open();
 						LockSupport.parkNanos(50_000);
-						window.close();
+						call.close();
 						outside.add(Thread.currentThread());
 						// Knocks go on while the thread is outside: none may reach the
 						// call.
 						LockSupport.parkNanos(100_000);
-						double waited = window.waited().orElse(0);
+						double waited = call.waited().orElse(0);
 						synchronized (largest) {
 							largest[0] = Math.max(largest[0], waited);
-							looked[0] += window.waited().isPresent() ? 1 : 0;
+							looked[0] += call.waited().isPresent() ? 1 : 0;
 						}
 					}
 				});
@@ -157,11 +157,11 @@ class WaitedTests {
 		ExecutorService pool = Executors.newSingleThreadExecutor();
 		try (KnockKnock knocker = knocker("pool", Doors.executor(pool))) {
 			knocker.start();
-			MeasuredCall window = knocker.open();
+			MeasuredCall call = knocker.open();
 			Workload.sleepMillis(50);
-			window.close();
-			assertThat(window.isSampled()).isTrue();
-			assertThat(window.waited()).isEmpty();
+			call.close();
+			assertThat(call.isSampled()).isTrue();
+			assertThat(call.waited()).isEmpty();
 		}
 		finally {
 			pool.shutdownNow();
@@ -172,10 +172,10 @@ class WaitedTests {
 	void onTheJvmDoorACallsWaitIsItsContention() {
 		try (KnockKnock knocker = KnockKnock.builder().name("jvm-waited").build()) {
 			knocker.start();
-			MeasuredCall window = knocker.open();
+			MeasuredCall call = knocker.open();
 			Workload.compute(30_000_000);
-			window.close();
-			assertThat(window.waited()).hasValue(window.contention());
+			call.close();
+			assertThat(call.waited()).hasValue(call.contention());
 		}
 	}
 

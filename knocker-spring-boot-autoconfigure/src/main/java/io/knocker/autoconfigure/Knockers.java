@@ -84,23 +84,6 @@ public class Knockers implements SmartLifecycle, DisposableBean, ApplicationList
 		add(KnockerFactory.auto(name, door, this.autoDoorSettings));
 	}
 
-	/**
-	 * Stops and removes the knocker of that name, if there is one. Its meters stay,
-	 * frozen.
-	 * @param name the knocker's name
-	 */
-	public void remove(String name) {
-		KnockKnock removed;
-		synchronized (this.monitor) {
-			Map<String, KnockKnock> byName = new LinkedHashMap<>(this.byName);
-			removed = byName.remove(name);
-			this.byName = Collections.unmodifiableMap(byName);
-		}
-		if (removed != null) {
-			removed.stop();
-		}
-	}
-
 	private void put(KnockKnock knocker) {
 		synchronized (this.monitor) {
 			Map<String, KnockKnock> byName = new LinkedHashMap<>(this.byName);

@@ -58,18 +58,18 @@ final class ReactiveMeasuring {
 	 */
 	private static final class Ending<W> extends AtomicBoolean {
 
-		private final W window;
+		private final W call;
 
 		private final BiConsumer<W, Boolean> closed;
 
-		Ending(W window, BiConsumer<W, Boolean> closed) {
-			this.window = window;
+		Ending(W call, BiConsumer<W, Boolean> closed) {
+			this.call = call;
 			this.closed = closed;
 		}
 
 		void end(boolean failed) {
 			if (compareAndSet(false, true)) {
-				this.closed.accept(this.window, failed);
+				this.closed.accept(this.call, failed);
 			}
 		}
 
