@@ -50,6 +50,26 @@ public final class HandOffStamp {
 		return (executor instanceof Stamping stamping) ? stamping.delegate : executor;
 	}
 
+	/**
+	 * A task that hands the time it waited between now and its start to the thread that
+	 * runs it, for a server's pool to queue in its stead (Jetty's, say).
+	 * @param task the task handed over now
+	 * @return the stamped task
+	 */
+	public static Runnable stamped(Runnable task) {
+		long handedOff = System.nanoTime();
+		return () -> {
+			long[] queued = QUEUED.get();
+			queued[0] = Math.max(1, System.nanoTime() - handedOff);
+			try {
+				task.run();
+			}
+			finally {
+				queued[0] = -1;
+			}
+		};
+	}
+
 	/** Stamps each task as it is handed over. */
 	private static final class Stamping implements Executor {
 
@@ -61,17 +81,7 @@ public final class HandOffStamp {
 
 		@Override
 		public void execute(Runnable task) {
-			long handedOff = System.nanoTime();
-			this.delegate.execute(() -> {
-				long[] queued = QUEUED.get();
-				queued[0] = Math.max(1, System.nanoTime() - handedOff);
-				try {
-					task.run();
-				}
-				finally {
-					queued[0] = -1;
-				}
-			});
+			this.delegate.execute(stamped(task));
 		}
 
 	}

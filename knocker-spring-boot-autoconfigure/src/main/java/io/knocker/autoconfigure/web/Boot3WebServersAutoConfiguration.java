@@ -73,6 +73,13 @@ public final class Boot3WebServersAutoConfiguration {
 			};
 		}
 
+		@Bean
+		@ConditionalOnClass(name = "io.micrometer.observation.ObservationRegistry")
+		@ConditionalOnProperty(name = "knocker.requests.enabled", matchIfMissing = true)
+		static JettyHandOff boot3JettyHandOff() {
+			return new JettyHandOff();
+		}
+
 	}
 
 }

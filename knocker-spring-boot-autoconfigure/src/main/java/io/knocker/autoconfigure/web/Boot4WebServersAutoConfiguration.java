@@ -55,6 +55,13 @@ public final class Boot4WebServersAutoConfiguration {
 			return new JettyRequestExecutor();
 		}
 
+		@Bean
+		@ConditionalOnClass(name = "io.micrometer.observation.ObservationRegistry")
+		@ConditionalOnProperty(name = "knocker.requests.enabled", matchIfMissing = true)
+		static JettyHandOff jettyHandOff() {
+			return new JettyHandOff();
+		}
+
 	}
 
 }

@@ -26,7 +26,10 @@ final class JettyDoors {
 	static Door requestDoor(Server jetty) {
 		ThreadPool threads = jetty.getThreadPool();
 		if (threads instanceof QueuedThreadPool pool) {
-			return Doors.executor(pool, () -> pool.getQueueSize() == 0 && pool.getIdleThreads() > 0);
+			// Behind the requests' hand-off stamp, if it is on: a knock is not a request.
+			java.util.concurrent.Executor executor = (pool instanceof JettyHandOff.StampingThreadPool stamping)
+					? stamping::knock : pool;
+			return Doors.executor(executor, () -> pool.getQueueSize() == 0 && pool.getIdleThreads() > 0);
 		}
 		return Doors.executor(threads);
 	}

@@ -26,6 +26,8 @@ import io.micrometer.observation.ObservationHandler;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.condition.EnabledForJreRange;
+import org.junit.jupiter.api.condition.JRE;
 
 import org.springframework.boot.SpringBootConfiguration;
 import org.springframework.boot.autoconfigure.EnableAutoConfiguration;
@@ -56,17 +58,24 @@ class RequestsTests {
 
 	@BeforeAll
 	static void start() {
-		context = WebServers.on("tomcat", ShopApp.class)
-			// A 2 ms window every 10 ms: the same estimate as at the defaults (a 10 ms
-			// window
-			// every 110 ms), with five times the windows in the test's seconds, so that
-			// its spread (about 0.035 over 6 s at the defaults) stays well inside the
-			// band.
-			.run("--server.port=0", "--knocker.doors.stock-lock.bean=stockLock", "--knocker.sampling-interval=2ms",
-					"--knocker.sleeping-interval=8ms", "--management.endpoints.web.exposure.include=contention",
-					"--spring.jmx.enabled=false");
+		context = shop("tomcat");
 		port = WebServers.port(context);
 		client = HttpClient.newHttpClient();
+	}
+
+	/**
+	 * The shop on a server, with a 2 ms window every 10 ms: the same estimate as at the
+	 * defaults (a 10 ms window every 110 ms), with five times the windows in the test's
+	 * seconds, so that its spread (about 0.035 over 6 s at the defaults) stays well
+	 * inside the band.
+	 */
+	private static ConfigurableApplicationContext shop(String server, String... more) {
+		List<String> args = new ArrayList<>(List.of("--server.port=0", "--knocker.doors.stock-lock.bean=stockLock",
+				"--knocker.sampling-interval=2ms", "--knocker.sleeping-interval=8ms",
+				"--management.endpoints.web.exposure.include=contention", "--spring.jmx.enabled=false",
+				"--spring.datasource.hikari.pool-name=" + server + more.length));
+		args.addAll(List.of(more));
+		return WebServers.on(server, ShopApp.class).run(args.toArray(String[]::new));
 	}
 
 	@AfterAll
@@ -76,11 +85,31 @@ class RequestsTests {
 
 	@Test
 	void eachEndpointsWaitIsBookedOnTheRightDoorAsTheApplicationTimedIt() throws Exception {
+		eachEndpointsWaitIsBookedOnTheRightDoor(context, port);
+	}
+
+	@Test
+	void onJettyToo() throws Exception {
+		try (ConfigurableApplicationContext jetty = shop("jetty")) {
+			eachEndpointsWaitIsBookedOnTheRightDoor(jetty, WebServers.port(jetty));
+		}
+	}
+
+	@Test
+	@EnabledForJreRange(min = JRE.JAVA_21)
+	void withVirtualThreadsToo() throws Exception {
+		try (ConfigurableApplicationContext virtual = shop("tomcat", "--spring.threads.virtual.enabled=true")) {
+			eachEndpointsWaitIsBookedOnTheRightDoor(virtual, WebServers.port(virtual));
+		}
+	}
+
+	private static void eachEndpointsWaitIsBookedOnTheRightDoor(ConfigurableApplicationContext context, int port)
+			throws Exception {
 		Shop shop = context.getBean(Shop.class);
 		RequestLedger ledger = context.getBean(RequestLedger.class);
 		// Hikari started and filled first: while it starts, callers block on the data
 		// source's monitor, which no door sees.
-		get("/pool");
+		get(port, "/pool");
 		await().until(() -> context.getBean(HikariDataSource.class).getHikariPoolMXBean().getIdleConnections() == 2);
 		ledger.reset();
 		shop.reset();
@@ -159,9 +188,22 @@ class RequestsTests {
 	void aRequestsQueueForAWorkerIsItsHttpWaitStampedAtTheHandOff() throws Exception {
 		// Two workers, eight clients, 20 ms requests: each request queues for about three
 		// others' time.
-		try (ConfigurableApplicationContext small = WebServers.on("tomcat", ShopApp.class)
-			.run("--server.port=0", "--server.tomcat.threads.max=2", "--server.tomcat.threads.min-spare=2",
-					"--spring.jmx.enabled=false", "--spring.datasource.hikari.pool-name=small")) {
+		theHttpWaitIsTheQueue("tomcat", "--server.tomcat.threads.max=2", "--server.tomcat.threads.min-spare=2");
+	}
+
+	@Test
+	void onJettyTheHttpWaitIsTheQueueToo() throws Exception {
+		// Jetty leases one thread to its acceptor and one to its selector: two workers.
+		theHttpWaitIsTheQueue("jetty", "--server.jetty.threads.max=4", "--server.jetty.threads.min=4",
+				"--server.jetty.threads.acceptors=1", "--server.jetty.threads.selectors=1");
+	}
+
+	private static void theHttpWaitIsTheQueue(String server, String... threads) throws Exception {
+		List<String> args = new ArrayList<>(List.of("--server.port=0", "--spring.jmx.enabled=false",
+				"--spring.datasource.hikari.pool-name=small-" + server));
+		args.addAll(List.of(threads));
+		try (ConfigurableApplicationContext small = WebServers.on(server, ShopApp.class)
+			.run(args.toArray(String[]::new))) {
 			int smallPort = WebServers.port(small);
 			Shop shop = small.getBean(Shop.class);
 			LongAdder latency = new LongAdder();
@@ -175,14 +217,13 @@ class RequestsTests {
 			// and the little the server does outside the handler, loopback and client.
 			double queued = (latency.sum() / 1e9) - shop.handled();
 			double truth = queued / sleep.getSeconds();
-			System.out.printf("http: %d requests in %.2f s, waited %.3f; clients' latency less handler time %.3f%n",
+			System.out.printf(
+					"http (%s): %d requests in %.2f s, waited %.3f; clients' latency less handler time %.3f%n", server,
 					sleep.getRequests(), sleep.getSeconds(), sleep.getWaited().get("http"), truth);
 			assertThat(truth).isGreaterThan(0.3);
 			// The truth also holds loopback and the clients' own time, more of it on a
-			// busy
-			// machine: 0.04 above the stamp on a quiet one, 0.064 beside two spinning
-			// loops
-			// (the target there is 0.10).
+			// busy machine: 0.04 above the stamp on a quiet one, 0.064 beside two
+			// spinning loops (the target there is 0.10).
 			assertThat(sleep.getWaited().get("http")).isBetween(truth - 0.1, truth + 0.05);
 		}
 	}
