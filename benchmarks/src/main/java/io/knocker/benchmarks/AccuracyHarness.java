@@ -44,6 +44,14 @@ public final class AccuracyHarness {
 		if (args.length > 0 && "quick".equals(args[0])) {
 			scale = 0.1;
 		}
+		if (args.length > 0 && "jvm-rest".equals(args[0])) {
+			jvmAtRest();
+			return;
+		}
+		if (args.length > 0 && "jvm-gc".equals(args[0])) {
+			jvmFullGcs(Integer.parseInt(args[1]));
+			return;
+		}
 		if (args.length > 0 && "waited".equals(args[0])) {
 			// The waited section alone.
 			waited();
@@ -197,6 +205,45 @@ public final class AccuracyHarness {
 		for (Thread spinner : spinners) {
 			spinner.interrupt();
 			spinner.join();
+		}
+	}
+
+	/**
+	 * One fresh JVM at rest, as a user first sees it: the {@code jvm} door at the
+	 * defaults, 1 s to settle, then its contention over 4 s with nothing running. Run in
+	 * ten fresh JVMs for the figure (the target: below 0.01 in each).
+	 */
+	static void jvmAtRest() {
+		try (KnockKnock knocker = KnockKnock.builder().build()) {
+			knocker.start();
+			sleep(Duration.ofSeconds(1));
+			KnockSnapshot before = knocker.snapshot();
+			sleep(Duration.ofSeconds(4));
+			KnockSnapshot after = knocker.snapshot();
+			System.out.printf("jvm at rest, 4 s: contention %.4f (%d knocks, contended %.2f ms)%n",
+					after.contentionSince(before), after.knocks() - before.knocks(),
+					(after.contendedNanos() - before.contendedNanos()) / 1e6);
+		}
+	}
+
+	/**
+	 * One fresh JVM, the {@code jvm} door at the defaults over eight full GCs of a live
+	 * heap of {@code millions} million small objects, spaced 150 ms apart: its contended
+	 * time against the collectors' own pause time (the target: 0.9 to 1.1).
+	 */
+	static void jvmFullGcs(int millions) {
+		List<long[]> live = new ArrayList<>(millions * 1_000_000);
+		for (int i = 0; i < millions * 1_000_000; i++) {
+			live.add(new long[] { i });
+		}
+		pauseRow(String.format("System.gc() x8, %,d live objects", live.size()), () -> {
+			for (int i = 0; i < 8; i++) {
+				System.gc();
+				sleep(Duration.ofMillis(150));
+			}
+		});
+		if (live.size() != millions * 1_000_000) {
+			throw new IllegalStateException("the live heap was collected");
 		}
 	}
 

@@ -173,8 +173,11 @@ public class RequestFollower implements ObservationHandler<Observation.Context>,
 			});
 		}
 
-		private static String seconds(long nanos) {
-			return Double.toString(Math.round(nanos / 1e3) / 1e6);
+		/** Seconds to the microsecond, as "0.012345": no floating-point formatting. */
+		static String seconds(long nanos) {
+			long micros = (nanos + 500) / 1000;
+			String fraction = Long.toString(1_000_000 + micros % 1_000_000);
+			return (micros / 1_000_000) + "." + fraction.substring(1);
 		}
 
 	}

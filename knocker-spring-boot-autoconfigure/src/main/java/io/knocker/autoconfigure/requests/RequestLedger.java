@@ -3,10 +3,11 @@ package io.knocker.autoconfigure.requests;
 import java.util.Collections;
 import java.util.List;
 import java.util.Map;
+import java.util.TreeMap;
 import java.util.concurrent.ConcurrentHashMap;
-import java.util.concurrent.ConcurrentSkipListMap;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.atomic.LongAdder;
+import java.util.stream.Stream;
 
 import org.jspecify.annotations.Nullable;
 
@@ -18,7 +19,8 @@ import org.jspecify.annotations.Nullable;
  */
 public final class RequestLedger {
 
-	private final Map<String, Endpoint> endpoints = new ConcurrentSkipListMap<>();
+	/** By method, then uri: a request's booking looks up two short keys, builds none. */
+	private final Map<String, Map<String, Endpoint>> endpoints = new ConcurrentHashMap<>();
 
 	private final List<Listener> listeners = new CopyOnWriteArrayList<>();
 
@@ -31,10 +33,13 @@ public final class RequestLedger {
 	 * absent
 	 */
 	public void book(String method, String uri, long nanos, Map<String, Long> waited) {
-		String key = method + " " + uri;
-		Endpoint endpoint = this.endpoints.get(key);
+		Map<String, Endpoint> byUri = this.endpoints.get(method);
+		if (byUri == null) {
+			byUri = this.endpoints.computeIfAbsent(method, (m) -> new ConcurrentHashMap<>());
+		}
+		Endpoint endpoint = byUri.get(uri);
 		if (endpoint == null) {
-			endpoint = this.endpoints.computeIfAbsent(key, (k) -> new Endpoint(method, uri));
+			endpoint = byUri.computeIfAbsent(uri, (u) -> new Endpoint(method, uri));
 		}
 		endpoint.book(nanos, waited);
 	}
@@ -44,12 +49,18 @@ public final class RequestLedger {
 	 * @return the endpoints by key
 	 */
 	public Map<String, Endpoint> asMap() {
-		return Collections.unmodifiableMap(this.endpoints);
+		Map<String, Endpoint> sorted = new TreeMap<>();
+		endpoints().forEach((endpoint) -> sorted.put(endpoint.method + " " + endpoint.uri, endpoint));
+		return Collections.unmodifiableMap(sorted);
+	}
+
+	private Stream<Endpoint> endpoints() {
+		return this.endpoints.values().stream().flatMap((byUri) -> byUri.values().stream());
 	}
 
 	/** Starts every endpoint's figures over; the meters' counters go on. */
 	public void reset() {
-		this.endpoints.values().forEach(Endpoint::reset);
+		endpoints().forEach(Endpoint::reset);
 	}
 
 	/**
@@ -58,7 +69,7 @@ public final class RequestLedger {
 	 */
 	public void addListener(Listener listener) {
 		this.listeners.add(listener);
-		this.endpoints.values()
+		endpoints()
 			.forEach((endpoint) -> endpoint.total.waited.keySet().forEach((door) -> listener.doorSeen(endpoint, door)));
 	}
 

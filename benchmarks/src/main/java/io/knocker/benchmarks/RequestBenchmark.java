@@ -1,0 +1,107 @@
+package io.knocker.benchmarks;
+
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.locks.ReentrantLock;
+
+import io.knocker.autoconfigure.KnockerAutoConfiguration;
+import io.knocker.autoconfigure.Knockers;
+import io.knocker.autoconfigure.requests.RequestFollower;
+import io.knocker.autoconfigure.requests.RequestLedger;
+import io.micrometer.core.instrument.observation.DefaultMeterObservationHandler;
+import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
+import io.micrometer.observation.Observation;
+import io.micrometer.observation.ObservationRegistry;
+import org.openjdk.jmh.annotations.Benchmark;
+import org.openjdk.jmh.annotations.BenchmarkMode;
+import org.openjdk.jmh.annotations.Fork;
+import org.openjdk.jmh.annotations.Level;
+import org.openjdk.jmh.annotations.Measurement;
+import org.openjdk.jmh.annotations.Mode;
+import org.openjdk.jmh.annotations.OutputTimeUnit;
+import org.openjdk.jmh.annotations.Scope;
+import org.openjdk.jmh.annotations.Setup;
+import org.openjdk.jmh.annotations.State;
+import org.openjdk.jmh.annotations.TearDown;
+import org.openjdk.jmh.annotations.Warmup;
+
+import org.springframework.boot.WebApplicationType;
+import org.springframework.boot.autoconfigure.ImportAutoConfiguration;
+import org.springframework.boot.builder.SpringApplicationBuilder;
+import org.springframework.context.ConfigurableApplicationContext;
+import org.springframework.context.annotation.Bean;
+import org.springframework.context.annotation.Configuration;
+
+/**
+ * What following a request costs: an {@code http.server.requests} observation started and
+ * stopped with Micrometer's meter handler, as Spring Boot records every request, with and
+ * without Knocker's follower beside it, on an application with the {@code jvm} door and a
+ * lock door (the issue's target: at most 1 µs more per request).
+ */
+@BenchmarkMode(Mode.AverageTime)
+@OutputTimeUnit(TimeUnit.NANOSECONDS)
+@State(Scope.Benchmark)
+@Fork(2)
+@Warmup(iterations = 3, time = 1)
+@Measurement(iterations = 5, time = 1)
+public class RequestBenchmark {
+
+	private ConfigurableApplicationContext context;
+
+	private ObservationRegistry observed;
+
+	private ObservationRegistry followed;
+
+	@Setup(Level.Trial)
+	public void start() {
+		this.context = new SpringApplicationBuilder(Config.class).web(WebApplicationType.NONE)
+			.logStartupInfo(false)
+			.run("--logging.level.root=warn", "--knocker.doors.work-lock.bean=workLock");
+		Knockers knockers = this.context.getBean(Knockers.class);
+		SimpleMeterRegistry meters = new SimpleMeterRegistry();
+		this.observed = ObservationRegistry.create();
+		this.observed.observationConfig().observationHandler(new DefaultMeterObservationHandler(meters));
+		this.followed = ObservationRegistry.create();
+		RequestFollower follower = new RequestFollower(() -> knockers, new RequestLedger(), (context) -> true,
+				(context) -> false, (uri) -> false);
+		this.followed.observationConfig()
+			.observationHandler(new DefaultMeterObservationHandler(meters))
+			.observationHandler(follower)
+			.observationFilter(follower);
+	}
+
+	@TearDown(Level.Trial)
+	public void stop() {
+		this.context.close();
+	}
+
+	@Benchmark
+	public Observation observed() {
+		return request(this.observed);
+	}
+
+	@Benchmark
+	public Observation followed() {
+		return request(this.followed);
+	}
+
+	private static Observation request(ObservationRegistry registry) {
+		Observation observation = Observation.createNotStarted("http.server.requests", registry)
+			.lowCardinalityKeyValue("method", "GET")
+			.lowCardinalityKeyValue("uri", "/book")
+			.start();
+		observation.stop();
+		return observation;
+	}
+
+	@Configuration(proxyBeanMethods = false)
+	@ImportAutoConfiguration(KnockerAutoConfiguration.class)
+	static class Config {
+
+		@Bean
+		ReentrantLock workLock() {
+			return new ReentrantLock();
+		}
+
+	}
+
+}
