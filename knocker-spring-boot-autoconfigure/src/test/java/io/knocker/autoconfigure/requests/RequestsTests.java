@@ -248,6 +248,14 @@ class RequestsTests {
 		}
 	}
 
+	@Test
+	void aTracesWaitsAreSecondsToTheMicrosecond() {
+		assertThat(RequestFollower.Followed.seconds(12_345_678)).isEqualTo("0.012346");
+		assertThat(RequestFollower.Followed.seconds(1_500_000_000)).isEqualTo("1.500000");
+		assertThat(RequestFollower.Followed.seconds(400)).isEqualTo("0.000000");
+		assertThat(RequestFollower.Followed.seconds(62_000_001_000L)).isEqualTo("62.000001");
+	}
+
 	/**
 	 * Clients that send GET requests until {@code end}, counting them and their latency.
 	 */
