@@ -30,6 +30,8 @@ final class Baseline {
 
 	private long nanos;
 
+	private long noiseNanos;
+
 	Baseline(long ceilingNanos) {
 		this(ceilingNanos, 0.5);
 	}
@@ -47,6 +49,14 @@ final class Baseline {
 		return this.nanos;
 	}
 
+	/**
+	 * The top of the idle noise: the 90th percentile of the same observations. A latency
+	 * above it is one that idleness rarely shows.
+	 */
+	long noiseNanos() {
+		return this.noiseNanos;
+	}
+
 	void observe(long latencyNanos) {
 		if (latencyNanos < 0 || latencyNanos > this.ceilingNanos) {
 			return;
@@ -61,6 +71,7 @@ final class Baseline {
 			System.arraycopy(this.recent, 0, this.sorted, 0, this.count);
 			Arrays.sort(this.sorted, 0, this.count);
 			this.nanos = this.sorted[(int) (this.quantile * (this.count - 1) + 0.5)];
+			this.noiseNanos = this.sorted[(int) (0.9 * (this.count - 1) + 0.5)];
 		}
 	}
 

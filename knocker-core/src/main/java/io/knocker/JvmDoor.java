@@ -14,6 +14,17 @@ package io.knocker;
  * the pauses reported during it, whole, plus that starvation rate over its unpaused time.
  * A pause across a boundary is reported when it ends, so it falls in exactly one of the
  * two.
+ * <p>
+ * What idleness looks like is kept out. A timer wakes an idle JVM late now and then (on a
+ * virtual machine whose idle CPU is halted, by milliseconds one wake-up in a hundred),
+ * and carried over a sleep ten times the window, such hiccups read several percent at
+ * rest. So a knock counts as held up only past the top of the timer's idle noise (the
+ * 90th percentile of its lateness, {@link Baseline#noiseNanos()}); a window is starved
+ * only when at least {@value #HELD_UP_KNOCKS} of its knocks were held up; and its
+ * starvation is carried over the sleeps only after {@value #STARVED_WINDOWS} starved
+ * windows in a row. Sustained starvation passes all three within a few cycles; one
+ * hiccup, or the slow knocks after a long pause (which the pause already covers), passes
+ * none.
  */
 final class JvmDoor extends Door implements Knocking.Windows {
 
@@ -21,6 +32,12 @@ final class JvmDoor extends Door implements Knocking.Windows {
 	 * Lateness beyond this is never the timer's idle noise, so the baseline ignores it.
 	 */
 	private static final long MIN_BASELINE_CEILING_NANOS = 1_000_000;
+
+	/** Knocks held up in one window for it to count as starved. */
+	static final int HELD_UP_KNOCKS = 2;
+
+	/** Starved windows in a row before starvation is carried over the sleeps. */
+	static final int STARVED_WINDOWS = 2;
 
 	/** Weight of the last window in the starvation rate carried over the sleeps. */
 	private static final double SMOOTHING = 0.25;
@@ -45,6 +62,10 @@ final class JvmDoor extends Door implements Knocking.Windows {
 
 	private boolean rated;
 
+	private int heldUp;
+
+	private int starvedWindows;
+
 	JvmDoor() {
 		this(GcPauses.THIS_JVM);
 	}
@@ -60,6 +81,7 @@ final class JvmDoor extends Door implements Knocking.Windows {
 		this.windowed = false;
 		this.starvationRate = 0;
 		this.rated = false;
+		this.starvedWindows = 0;
 	}
 
 	@Override
@@ -67,13 +89,18 @@ final class JvmDoor extends Door implements Knocking.Windows {
 		// Timed from when the loop could have woken: the due time, or, when the loop's
 		// own work (other doors' knocks) ran past it, the end of that work.
 		long due = Math.max(knock.dueNanos(), KnockLoop.SHARED.freeSince());
-		long late = System.nanoTime() - due;
+		long now = System.nanoTime();
+		long late = now - due;
 		long baseline = this.baseline.nanos();
-		if (late > baseline) {
+		if (late > this.baseline.noiseNanos()) {
+			// Past the timer's usual lateness: time the JVM held us up.
 			this.lateNanos += late - baseline;
+			this.heldUp++;
+			((Knocking) knock).knockedAfter(due + baseline, baseline);
 		}
-		// Anything past that and the timer's usual lateness is time the JVM held us up.
-		((Knocking) knock).knockedAfter(due + baseline, baseline);
+		else {
+			((Knocking) knock).knockedAfter(now, baseline);
+		}
 		this.baseline.observe(late);
 	}
 
@@ -94,11 +121,13 @@ final class JvmDoor extends Door implements Knocking.Windows {
 		if (this.windowed) {
 			long paused = pauseNanos - this.pauseNanosMark;
 			long unpaused = Math.max(0, now - this.boundary - paused);
-			knock.contended(paused + (long) (this.starvationRate * unpaused), paused, pauses - this.pausesMark);
+			double rate = (this.starvedWindows >= STARVED_WINDOWS) ? this.starvationRate : 0.0;
+			knock.contended(paused + (long) (rate * unpaused), paused, pauses - this.pausesMark);
 		}
 		this.pauseNanosMark = pauseNanos;
 		this.pausesMark = pauses;
 		this.lateNanos = 0;
+		this.heldUp = 0;
 		this.windowStart = now;
 		this.windowed = true;
 	}
@@ -108,7 +137,9 @@ final class JvmDoor extends Door implements Knocking.Windows {
 		long pauseNanos = this.pauses.nanos();
 		long pauses = this.pauses.count();
 		long paused = pauseNanos - this.pauseNanosMark;
-		long starved = Math.max(0, this.lateNanos - paused);
+		boolean starvedWindow = this.heldUp >= HELD_UP_KNOCKS;
+		this.starvedWindows = starvedWindow ? this.starvedWindows + 1 : 0;
+		long starved = starvedWindow ? Math.max(0, this.lateNanos - paused) : 0;
 		long unpaused = now - this.windowStart - paused;
 		double windowRate = (unpaused > 0) ? Math.min(1.0, (double) starved / unpaused) : 0.0;
 		// Smoothed over the last windows: one late knock in a 10 ms window would

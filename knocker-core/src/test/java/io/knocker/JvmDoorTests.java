@@ -66,7 +66,10 @@ class JvmDoorTests {
 				ParkControl control = new ParkControl()) {
 			knocker.start();
 			defaults.start();
+			Workload.sleepMillis(1000);
+			KnockSnapshot settled = defaults.snapshot();
 			Workload.sleepMillis(2200);
+			double atDefaults = defaults.snapshot().contentionSince(settled);
 			double metric = knocker.getContentionMetric();
 			// Read as the jvm door reads: beyond the timer's idle baseline (its own
 			// median would hide steady starvation, which the door counts).
@@ -76,9 +79,16 @@ class JvmDoorTests {
 			// Without the idle baseline a 1 ms park reads 0.05-0.1 here; with it, the
 			// timer's and the machine's noise, which the bare loop measures beside it.
 			assertThat(metric).isLessThan(3 * noise + 0.01);
+			// At the defaults, the timer's hiccups count only in the window they fall in,
+			// never carried over the sleep ten times as long: below 0.01 in ten fresh
+			// JVMs
+			// of ten (AccuracyHarness jvm-rest), against 0.02-0.18 when they were carried
+			// over, about what the bare loop reads.
+			System.out.printf("idle jvm door at the defaults: %.4f%n", atDefaults);
+			assertThat(atDefaults).isLessThan(0.02 + 0.2 * noise);
 			// The defaults' duty cycle: 10 knocks per 110 ms, not a thousand a second.
 			assertThat(defaults.snapshot().knocks()).isBetween(100L, 400L);
-			assertThat(defaults.snapshot().sampled().toMillis()).isGreaterThan(1800);
+			assertThat(defaults.snapshot().sampled().toMillis()).isGreaterThan(2800);
 		}
 	}
 

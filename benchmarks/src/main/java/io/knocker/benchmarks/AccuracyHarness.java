@@ -48,6 +48,10 @@ public final class AccuracyHarness {
 			jvmAtRest();
 			return;
 		}
+		if (args.length > 0 && "saturated".equals(args[0])) {
+			saturated();
+			return;
+		}
 		if (args.length > 0 && "jvm-gc".equals(args[0])) {
 			jvmFullGcs(Integer.parseInt(args[1]));
 			return;
