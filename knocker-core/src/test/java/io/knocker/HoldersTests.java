@@ -173,19 +173,42 @@ class HoldersTests {
 					LockSupport.parkNanos(1_000_000);
 				}
 			});
+		// A platform thread takes the same lock elsewhere: a sample that named the wrong
+		// thread would show a stack in neither method (waiting for the lock, or parked
+		// between turns).
+		Thread platform = new Thread(() -> {
+			long end = System.nanoTime() + 3_000_000_000L;
+			while (System.nanoTime() < end) {
+				lock.lock();
+				try {
+					auditStock();
+				}
+				finally {
+					lock.unlock();
+				}
+				LockSupport.parkNanos(1_000_000);
+			}
+		}, "auditor");
+		platform.start();
 		try (knocker) {
 			knocker.start();
 			await().atMost(Duration.ofSeconds(10)).until(() -> samples(knocker) >= 10);
 			System.out.printf("virtual-thread holders: %s%n", knocker.getHolders());
 			for (HolderSite site : knocker.getHolders()) {
 				assertThat(site.frames().equals(HolderSite.UNKNOWN)
-						|| site.frames().stream().anyMatch((frame) -> frame.contains("reserveStock")))
+						|| site.frames().stream().anyMatch((frame) -> frame.contains("reserveStock"))
+						|| site.threads().contains("auditor")
+								&& site.frames().stream().anyMatch((frame) -> frame.contains("auditStock")))
 					.as(site.toString())
 					.isTrue();
 			}
+			// The platform holder is named where it holds: the samples are not all
+			// unknown.
+			assertThat(knocker.getHolders()).anyMatch((site) -> site.threads().contains("auditor"));
 		}
 		finally {
 			virtual.join();
+			platform.join();
 		}
 	}
 
@@ -195,6 +218,10 @@ class HoldersTests {
 	}
 
 	static void reserveStock() {
+		LockSupport.parkNanos(20_000_000);
+	}
+
+	static void auditStock() {
 		LockSupport.parkNanos(20_000_000);
 	}
 
