@@ -38,11 +38,22 @@ final class HikariDoors {
 	}
 
 	static Door door(HikariDataSource pool) {
-		return Doors.connectionPool(() -> {
-			HikariPoolMXBean bean = pool.getHikariPoolMXBean();
+		return Doors.connectionPool(() -> available(pool), () -> awaiting(pool), new Waiting(pool));
+	}
+
+	/**
+	 * Connections a newcomer would get without queuing behind others: the idle ones, or,
+	 * below the pool's maximum, one the pool opens for it (as Tomcat JDBC's and the
+	 * metadata doors read it).
+	 */
+	private static int available(HikariDataSource pool) {
+		HikariPoolMXBean bean = pool.getHikariPoolMXBean();
+		if (bean == null) {
 			// Not started: a newcomer would start it and get a connection.
-			return (bean != null) ? bean.getIdleConnections() : 1;
-		}, () -> awaiting(pool), new Waiting(pool));
+			return 1;
+		}
+		int idle = bean.getIdleConnections();
+		return (idle > 0) ? idle : Math.max(0, pool.getMaximumPoolSize() - bean.getTotalConnections());
 	}
 
 	private static int awaiting(HikariDataSource pool) {

@@ -50,6 +50,8 @@ final class KnockerFactory {
 	private static final boolean TOMCAT_JDBC = isPresent("org.apache.tomcat.jdbc.pool.DataSourceProxy")
 			&& isPresent("org.springframework.boot.jdbc.DataSourceUnwrapper");
 
+	private static final @Nullable Class<?> ROUTING = routing();
+
 	private static final boolean POOL_METADATA = isPresent(
 			"org.springframework.boot.jdbc.metadata.DataSourcePoolMetadataProvider");
 
@@ -104,7 +106,11 @@ final class KnockerFactory {
 		for (DoorProperties door : properties.getDoors().values()) {
 			String bean = door.getBean();
 			if (bean != null) {
-				knockedOn.add(beans.getBean(bean));
+				Object knocked = beans.getBean(bean);
+				knockedOn.add(knocked);
+				if (knocked instanceof DataSource dataSource) {
+					knockedOn.add(poolOf(dataSource));
+				}
 			}
 		}
 		Map<String, Door> doors = new LinkedHashMap<>();
@@ -122,7 +128,10 @@ final class KnockerFactory {
 		if (properties.getAutoDoors().isDataSources()) {
 			for (String name : beans.getBeanNamesForType(DataSource.class, false, true)) {
 				DataSource dataSource = (DataSource) beans.getBean(name);
-				Door door = knockedOn.add(dataSource) ? poolDoor(dataSource, beans) : null;
+				// One door per pool: a wrapper bean and the pool bean behind it are one.
+				Object pool = poolOf(dataSource);
+				boolean first = knockedOn.add(dataSource) && (pool == dataSource || knockedOn.add(pool));
+				Door door = first ? poolDoor(dataSource, beans) : null;
 				if (door != null) {
 					doors.put(name, door);
 				}
@@ -262,18 +271,46 @@ final class KnockerFactory {
 		if (isRouting(dataSource)) {
 			return null;
 		}
-		Door door = null;
 		if (HIKARI) {
 			com.zaxxer.hikari.HikariDataSource pool = HikariDoors.pool(dataSource);
-			door = (pool != null) ? HikariDoors.door(pool) : null;
+			if (pool != null) {
+				return HikariDoors.door(pool);
+			}
 		}
-		if (door == null && TOMCAT_JDBC) {
-			door = TomcatJdbcDoors.door(dataSource);
+		if (TOMCAT_JDBC && TomcatJdbcDoors.isTomcatJdbc(dataSource)) {
+			// No metadata fallback: its counts would create the pool and open
+			// connections.
+			return TomcatJdbcDoors.door(dataSource);
 		}
-		if (door == null && POOL_METADATA && beans instanceof ListableBeanFactory listable) {
-			door = PoolMetadataDoors.door(dataSource, listable);
+		if (POOL_METADATA && beans instanceof ListableBeanFactory listable) {
+			return PoolMetadataDoors.door(dataSource, listable);
 		}
-		return door;
+		return null;
+	}
+
+	/**
+	 * The pool behind a data source, as far as Knocker can see through wrappers: what
+	 * makes two beans one door.
+	 */
+	private static Object poolOf(DataSource dataSource) {
+		if (HIKARI) {
+			com.zaxxer.hikari.HikariDataSource pool = HikariDoors.pool(dataSource);
+			if (pool != null) {
+				return pool;
+			}
+		}
+		if (TOMCAT_JDBC) {
+			Object pool = TomcatJdbcDoors.proxy(dataSource);
+			if (pool != null) {
+				return pool;
+			}
+		}
+		return dataSource;
+	}
+
+	private static @Nullable Class<?> routing() {
+		String name = "org.springframework.jdbc.datasource.lookup.AbstractRoutingDataSource";
+		return isPresent(name) ? ClassUtils.resolveClassName(name, KnockerFactory.class.getClassLoader()) : null;
 	}
 
 	private static boolean isPresent(String className) {
@@ -285,12 +322,19 @@ final class KnockerFactory {
 	 * the calls'.
 	 */
 	private static boolean isRouting(DataSource dataSource) {
-		for (Class<?> type = dataSource.getClass(); type != null; type = type.getSuperclass()) {
-			if (type.getName().equals("org.springframework.jdbc.datasource.lookup.AbstractRoutingDataSource")) {
-				return true;
-			}
+		Class<?> routing = ROUTING;
+		if (routing == null) {
+			return false;
 		}
-		return false;
+		// Behind Spring's wrappers too (LazyConnectionDataSourceProxy over a read/write
+		// split): JDBC's unwrap would otherwise reach whichever pool the key at startup
+		// picks.
+		try {
+			return routing.isInstance(dataSource) || dataSource.isWrapperFor(routing);
+		}
+		catch (java.sql.SQLException | RuntimeException ex) {
+			return false;
+		}
 	}
 
 	/** What to knock on instead, for types that have a better door than a monitor. */

@@ -40,12 +40,25 @@ final class TomcatJdbcDoors {
 	}
 
 	/**
+	 * Whether a Tomcat JDBC pool is behind the data source, through Spring's wrappers.
+	 */
+	static boolean isTomcatJdbc(DataSource dataSource) {
+		return proxy(dataSource) != null;
+	}
+
+	/** The Tomcat JDBC pool behind the data source; {@code null} if there is none. */
+	static @Nullable DataSourceProxy proxy(DataSource dataSource) {
+		return DataSourceUnwrapper.unwrap(dataSource, DataSourceProxy.class);
+	}
+
+	/**
 	 * A door on the Tomcat JDBC pool behind the data source, through Spring's wrappers;
-	 * {@code null} if there is none.
+	 * {@code null} if there is none, or if this Tomcat JDBC's pool cannot be read without
+	 * being started.
 	 */
 	static @Nullable Door door(DataSource dataSource) {
 		VarHandle field = POOL;
-		DataSourceProxy proxy = DataSourceUnwrapper.unwrap(dataSource, DataSourceProxy.class);
+		DataSourceProxy proxy = proxy(dataSource);
 		if (proxy == null || field == null) {
 			// Without the field, any count could start the pool: no door.
 			return null;

@@ -78,6 +78,50 @@ class ConnectionPoolDoorTests {
 	}
 
 	@Test
+	void aRoutingDataSourceBehindAWrapperGetsNoDoorEither() {
+		// A read/write split as usually written: lazy connections over the routing.
+		// JDBC's
+		// unwrap reaches through both to whichever pool the key at startup picks.
+		this.contextRunner.withBean("dataSource", DataSource.class, () -> new LazyConnectionDataSourceProxy(routing()))
+			.run((context) -> assertThat(context.getBean(Knockers.class).asMap()).doesNotContainKey("dataSource"));
+	}
+
+	@Test
+	void aPoolBeanAndAWrapperBeanOverItAreOneDoor() {
+		HikariDataSource pool = pool("one-door", 2);
+		this.contextRunner.withBean("hikari", HikariDataSource.class, () -> pool)
+			.withBean("dataSource", DataSource.class, () -> new LazyConnectionDataSourceProxy(pool))
+			.run((context) -> {
+				java.util.Set<String> doors = new java.util.HashSet<>(context.getBean(Knockers.class).asMap().keySet());
+				doors.retainAll(java.util.Set.of("hikari", "dataSource"));
+				assertThat(doors).hasSize(1);
+			});
+	}
+
+	@Test
+	void aHikariPoolThatWouldOpenAConnectionForANewcomerReadsFree() throws Exception {
+		HikariDataSource pool = pool("would-open", 2);
+		// No idle connection kept: the one in use is the pool's only one, and a newcomer
+		// would get a second, opened for it.
+		pool.setMinimumIdle(0);
+		this.contextRunner.withBean("dataSource", DataSource.class, () -> pool)
+			.withPropertyValues("knocker.sleeping-interval=0ms")
+			.run((context) -> {
+				KnockKnock door = context.getBean(Knockers.class).get("dataSource");
+				try (Connection held = pool.getConnection()) {
+					assertThat(pool.getHikariPoolMXBean().getIdleConnections()).isZero();
+					door.resetContentionMetric();
+					LockSupport.parkNanos(500_000_000);
+					System.out.printf("Hikari, one of two connections in use, none idle: %.3f (%d knocks)%n",
+							door.getContentionMetric(), door.snapshot().knocks());
+					assertThat(pool.getHikariPoolMXBean().getTotalConnections()).isLessThan(2);
+					// Read as taken, it was 1.0.
+					assertThat(door.getContentionMetric()).isLessThan(0.05);
+				}
+			});
+	}
+
+	@Test
 	void dataSourceDoorsCanBeTurnedOff() {
 		this.contextRunner.withBean("dataSource", DataSource.class, () -> pool("off", 2))
 			.withPropertyValues("knocker.auto-doors.data-sources=false")
