@@ -171,8 +171,8 @@ class DoorsTests {
 	@Test
 	void aModeratelyBusyPoolReadsTheShareOfTimeANewcomerWaitsAsTheTestTimesIt() throws Exception {
 		// Two workers, 2 ms tasks (parked, not computed: the machine stays quiet)
-		// arriving
-		// at random, about 65 % busy: a newcomer often finds both workers taken.
+		// arriving at random, about 65 % busy: a newcomer often finds both workers
+		// taken.
 		ThreadPoolExecutor pool = new ThreadPoolExecutor(2, 2, 0, TimeUnit.MILLISECONDS,
 				new java.util.concurrent.LinkedBlockingQueue<>());
 		pool.prestartAllCoreThreads();

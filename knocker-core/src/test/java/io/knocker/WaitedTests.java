@@ -194,9 +194,8 @@ class WaitedTests {
 					call.waited().orElseThrow(), truth);
 			assertThat(truth).isGreaterThan(0.1);
 			// Every thread waits out a pause: the call's wait is the pauses, plus
-			// whatever
-			// CPU starvation held the knocker up around them (counted, rightly), so the
-			// band is wider above.
+			// whatever CPU starvation held the knocker up around them (counted,
+			// rightly), so the band is wider above.
 			assertThat(call.waited().orElseThrow()).isBetween(0.8 * truth, truth + 0.15);
 		}
 		assertThat(live).hasSize(3_000_000);

@@ -120,6 +120,8 @@ public class KnockerProperties extends KnockingProperties {
 		/**
 		 * Most holder samples a second, per door; each is a thread dump of two threads.
 		 */
+		// A literal, so that the metadata (and the IDE) show the default; it is
+		// KnockSettings.DEFAULT_HOLDER_SAMPLES_PER_SECOND, which a test checks.
 		private double maxSamplesPerSecond = 2;
 
 		/**

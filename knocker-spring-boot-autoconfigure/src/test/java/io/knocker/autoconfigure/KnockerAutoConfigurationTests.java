@@ -32,6 +32,13 @@ class KnockerAutoConfigurationTests {
 		.withUserConfiguration(DoorBeans.class);
 
 	@Test
+	void thePropertiesDefaultsAreTheCoresDefaults() {
+		// Written as literals in KnockerProperties so that the IDE shows them.
+		assertThat(new KnockerProperties().getHolders().getMaxSamplesPerSecond())
+			.isEqualTo(io.knocker.KnockSettings.DEFAULT_HOLDER_SAMPLES_PER_SECOND);
+	}
+
+	@Test
 	void runsAJvmKnockerWithGilknockersDefaults() {
 		this.contextRunner.run((context) -> {
 			KnockKnock jvm = context.getBean(Knockers.class).get("jvm");

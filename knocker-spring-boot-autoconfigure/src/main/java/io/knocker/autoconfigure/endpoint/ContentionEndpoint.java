@@ -97,8 +97,8 @@ public class ContentionEndpoint {
 	 * @return every door and measured method after the change
 	 */
 	@WriteOperation
-	@SuppressWarnings("deprecation") // Spring's @Nullable: Boot 3.5 reads only it, Boot 4
-										// both
+	// Spring's @Nullable: Boot 3.5 reads only it, Boot 4 both.
+	@SuppressWarnings("deprecation")
 	public ContentionDescriptor act(@org.springframework.lang.Nullable @Nullable String action) {
 		String chosen = (action != null) ? action.toLowerCase(Locale.ROOT) : "reset";
 		Consumer<KnockKnock> change = switch (chosen) {

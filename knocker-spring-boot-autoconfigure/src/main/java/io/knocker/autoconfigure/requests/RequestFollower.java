@@ -156,8 +156,7 @@ public class RequestFollower implements ObservationHandler<Observation.Context>,
 				}
 			}
 			// Followed off its thread, or with no jvm knocker: the pauses are exact all
-			// the
-			// same.
+			// the same.
 			waited.putIfAbsent(Knockers.JVM, pauses);
 			KeyValue method = context.getLowCardinalityKeyValue("method");
 			KeyValue uri = context.getLowCardinalityKeyValue("uri");

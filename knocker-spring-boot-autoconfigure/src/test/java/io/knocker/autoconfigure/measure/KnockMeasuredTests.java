@@ -205,10 +205,8 @@ class KnockMeasuredTests {
 				assertThat(busyCalls.getCalls()).isEqualTo(4);
 				assertThat(busyCalls.getSampledCalls()).isEqualTo(4);
 				// Four spinning holders on two cores keep the lock taken: 0.7-0.9 on a
-				// quiet
-				// machine, 0.56 once in CI beside a build. The band separates the busy
-				// calls
-				// from the idle ones (< 0.05) six times over.
+				// quiet machine, 0.56 once in CI beside a build. The band separates the
+				// busy calls from the idle ones (< 0.05) six times over.
 				assertThat(busyMean).isGreaterThan(0.3);
 				assertThat(idleCalls.getCalls()).isEqualTo(4);
 				assertThat(idleCalls.getMaxContention()).isLessThan(0.05);

@@ -38,13 +38,11 @@ class EventLoopDoorTests {
 			KnockKnock door = knockers.get("event-loop");
 			assertThat(door.getDoor().kind()).isEqualTo("executor");
 			// At rest: about ten windows of idle loops taking a no-op, beside a knocker
-			// of
-			// the same settings on idle event loops of its own, which knocks at the same
-			// moments (one schedule serves both): what the machine's load alone makes an
-			// idle event loop read. A bare hand-off loop timed differently read 0.03
-			// where
-			// the door read 0.32 on a loaded machine; under the same load both doors read
-			// alike.
+			// of the same settings on idle event loops of its own, which knocks at the
+			// same moments (one schedule serves both): what the machine's load alone
+			// makes an idle event loop read. A bare hand-off loop timed differently
+			// read 0.03 where the door read 0.32 on a loaded machine; under the same
+			// load both doors read alike.
 			NioEventLoopGroup ownLoops = new NioEventLoopGroup(4);
 			// Their threads started first, as the server's are.
 			for (EventExecutor loop : ownLoops) {
@@ -80,11 +78,11 @@ class EventLoopDoorTests {
 			double blocked = door.getContentionMetric();
 			System.out.printf("event-loop door: rest %.4f (idle loops of its own %.4f), one loop blocked %.3f%n", rest,
 					noise, blocked);
-			// An idle loop wakes from its selector in tens of microseconds; what is left
-			// is the machine's load, which idle loops of the test's own read too. Their
-			// knocks are as few as the door's, so one slow wake-up weighs as much in
-			// both;
-			// twice theirs leaves room for the two groups' loops waking unevenly.
+			// An idle loop wakes from its selector in tens of microseconds; what is
+			// left is the machine's load, which idle loops of the test's own read too.
+			// Their knocks are as few as the door's, so one slow wake-up weighs as much
+			// in both; twice theirs leaves room for the two groups' loops waking
+			// unevenly.
 			assertThat(rest).isLessThan(0.05 + 2 * noise);
 			// A knock that lands on the blocked loop waits for it, and later knocks count
 			// busy.
