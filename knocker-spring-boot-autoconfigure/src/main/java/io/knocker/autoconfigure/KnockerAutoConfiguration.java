@@ -6,6 +6,9 @@ import java.util.List;
 import java.util.Set;
 
 import io.knocker.KnockKnock;
+import io.knocker.autoconfigure.pool.ConnectionPoolDoors;
+import io.knocker.autoconfigure.pool.ConnectionPoolDoorsConfiguration;
+import io.knocker.autoconfigure.pool.DataSourcePools;
 
 import org.springframework.beans.factory.ListableBeanFactory;
 import org.springframework.beans.factory.ObjectProvider;
@@ -14,6 +17,7 @@ import org.springframework.boot.autoconfigure.condition.ConditionalOnBooleanProp
 import org.springframework.boot.autoconfigure.condition.ConditionalOnMissingBean;
 import org.springframework.boot.context.properties.EnableConfigurationProperties;
 import org.springframework.context.annotation.Bean;
+import org.springframework.context.annotation.Import;
 import org.springframework.core.env.Environment;
 
 /**
@@ -26,6 +30,7 @@ import org.springframework.core.env.Environment;
 @AutoConfiguration
 @ConditionalOnBooleanProperty(name = "knocker.enabled", matchIfMissing = true)
 @EnableConfigurationProperties(KnockerProperties.class)
+@Import(ConnectionPoolDoorsConfiguration.class)
 public final class KnockerAutoConfiguration {
 
 	@Bean(Knockers.JVM)
@@ -37,12 +42,13 @@ public final class KnockerAutoConfiguration {
 	@Bean
 	@ConditionalOnMissingBean
 	Knockers knockers(KnockerProperties properties, ObjectProvider<KnockKnock> beans, ListableBeanFactory beanFactory,
-			Environment environment) {
+			Environment environment, ObjectProvider<ConnectionPoolDoors> poolKinds) {
+		DataSourcePools pools = new DataSourcePools(poolKinds.orderedStream().toList());
 		List<KnockKnock> knockers = new ArrayList<>(beans.orderedStream().toList());
-		knockers.addAll(KnockerFactory.doors(properties, beanFactory));
+		knockers.addAll(KnockerFactory.doors(properties, beanFactory, pools));
 		Set<String> taken = new HashSet<>();
 		knockers.forEach((knocker) -> taken.add(knocker.getName()));
-		knockers.addAll(KnockerFactory.autoDoors(properties, beanFactory, environment, taken));
+		knockers.addAll(AutoDoors.knockers(properties, beanFactory, environment, taken, pools));
 		return new Knockers(knockers, KnockerFactory.defaults(properties));
 	}
 

@@ -122,6 +122,47 @@ class ConnectionPoolDoorTests {
 	}
 
 	@Test
+	void anApplicationAddsAPoolKnockerDoesNotKnowByDeclaringItsConnectionPoolDoors() {
+		TinyPool tiny = new TinyPool();
+		this.contextRunner.withBean("tinyDataSource", DataSource.class, () -> tiny)
+			.withBean(io.knocker.autoconfigure.pool.ConnectionPoolDoors.class,
+					() -> new io.knocker.autoconfigure.pool.ConnectionPoolDoors() {
+
+						@Override
+						public Object pool(DataSource dataSource) {
+							return (dataSource instanceof TinyPool) ? dataSource : null;
+						}
+
+						@Override
+						public io.knocker.Door door(Object pool) {
+							TinyPool found = (TinyPool) pool;
+							return io.knocker.Doors.connectionPool(() -> found.idle, () -> 0, null);
+						}
+
+					})
+			.withPropertyValues("knocker.sleeping-interval=0ms")
+			.run((context) -> {
+				KnockKnock door = context.getBean(Knockers.class).get("tinyDataSource");
+				assertThat(door.getDoor().kind()).isEqualTo("connection-pool");
+				LockSupport.parkNanos(200_000_000);
+				assertThat(door.getContentionMetric()).isZero();
+				tiny.idle = 0;
+				door.resetContentionMetric();
+				LockSupport.parkNanos(300_000_000);
+				assertThat(door.getContentionMetric()).isGreaterThan(0.9);
+			});
+	}
+
+	/**
+	 * A pool of the application's own that Knocker does not know: its counts, made up.
+	 */
+	static class TinyPool extends SimpleDriverDataSource {
+
+		volatile int idle = 1;
+
+	}
+
+	@Test
 	void dataSourceDoorsCanBeTurnedOff() {
 		this.contextRunner.withBean("dataSource", DataSource.class, () -> pool("off", 2))
 			.withPropertyValues("knocker.auto-doors.data-sources=false")

@@ -1,4 +1,4 @@
-package io.knocker.autoconfigure;
+package io.knocker.autoconfigure.pool;
 
 import java.sql.SQLException;
 import java.util.concurrent.locks.LockSupport;
@@ -16,16 +16,14 @@ import org.jspecify.annotations.Nullable;
  * and threads awaiting one. Loaded only where HikariCP is. A pool that has not started
  * (Hikari starts at the first connection) reads free and is not started by a knock.
  */
-final class HikariDoors {
-
-	private HikariDoors() {
-	}
+public final class HikariPoolDoors implements ConnectionPoolDoors {
 
 	/**
 	 * The Hikari pool behind a data source, through Spring's wrappers (JDBC's
 	 * {@code unwrap}); {@code null} if there is none.
 	 */
-	static @Nullable HikariDataSource pool(DataSource dataSource) {
+	@Override
+	public @Nullable HikariDataSource pool(DataSource dataSource) {
 		if (dataSource instanceof HikariDataSource pool) {
 			return pool;
 		}
@@ -37,7 +35,9 @@ final class HikariDoors {
 		}
 	}
 
-	static Door door(HikariDataSource pool) {
+	@Override
+	public Door door(Object found) {
+		HikariDataSource pool = (HikariDataSource) found;
 		return Doors.connectionPool(() -> available(pool), () -> awaiting(pool), new Waiting(pool));
 	}
 

@@ -1,4 +1,4 @@
-package io.knocker.autoconfigure;
+package io.knocker.autoconfigure.pool;
 
 import java.lang.invoke.MethodHandles;
 import java.lang.invoke.VarHandle;
@@ -21,13 +21,10 @@ import org.springframework.boot.jdbc.DataSourceUnwrapper;
  * data source's {@code pool} field instead, and a pool that has not started reads free
  * and is not started by a knock. Loaded only where Tomcat JDBC is.
  */
-final class TomcatJdbcDoors {
+public final class TomcatJdbcPoolDoors implements ConnectionPoolDoors {
 
 	/** {@code DataSourceProxy.pool}; {@code null} if this Tomcat JDBC has none. */
 	private static final @Nullable VarHandle POOL = poolField();
-
-	private TomcatJdbcDoors() {
-	}
 
 	private static @Nullable VarHandle poolField() {
 		try {
@@ -39,30 +36,24 @@ final class TomcatJdbcDoors {
 		}
 	}
 
-	/**
-	 * Whether a Tomcat JDBC pool is behind the data source, through Spring's wrappers.
-	 */
-	static boolean isTomcatJdbc(DataSource dataSource) {
-		return proxy(dataSource) != null;
-	}
-
 	/** The Tomcat JDBC pool behind the data source; {@code null} if there is none. */
-	static @Nullable DataSourceProxy proxy(DataSource dataSource) {
+	@Override
+	public @Nullable DataSourceProxy pool(DataSource dataSource) {
 		return DataSourceUnwrapper.unwrap(dataSource, DataSourceProxy.class);
 	}
 
 	/**
-	 * A door on the Tomcat JDBC pool behind the data source, through Spring's wrappers;
-	 * {@code null} if there is none, or if this Tomcat JDBC's pool cannot be read without
-	 * being started.
+	 * A door on the pool; {@code null} if this Tomcat JDBC's pool field cannot be read:
+	 * any count then could start the pool, and Spring Boot's metadata is not asked
+	 * instead, as its counts would too.
 	 */
-	static @Nullable Door door(DataSource dataSource) {
+	@Override
+	public @Nullable Door door(Object pool) {
 		VarHandle field = POOL;
-		DataSourceProxy proxy = proxy(dataSource);
-		if (proxy == null || field == null) {
-			// Without the field, any count could start the pool: no door.
+		if (field == null) {
 			return null;
 		}
+		DataSourceProxy proxy = (DataSourceProxy) pool;
 		// The pool's threads wait on a latch or a condition of their own: nothing tells
 		// a given thread is waiting here, so calls measured on the door get no waited
 		// figure.

@@ -1,6 +1,4 @@
-package io.knocker.autoconfigure;
-
-import java.util.List;
+package io.knocker.autoconfigure.pool;
 
 import javax.sql.DataSource;
 
@@ -8,7 +6,7 @@ import io.knocker.Door;
 import io.knocker.Doors;
 import org.jspecify.annotations.Nullable;
 
-import org.springframework.beans.factory.ListableBeanFactory;
+import org.springframework.beans.factory.ObjectProvider;
 import org.springframework.boot.jdbc.metadata.CompositeDataSourcePoolMetadataProvider;
 import org.springframework.boot.jdbc.metadata.DataSourcePoolMetadata;
 import org.springframework.boot.jdbc.metadata.DataSourcePoolMetadataProvider;
@@ -24,25 +22,38 @@ import org.springframework.boot.jdbc.metadata.DataSourcePoolMetadataProvider;
  * beans Spring Boot's data source auto-configuration defines. Loaded only where Spring
  * Boot's pool metadata is.
  */
-final class PoolMetadataDoors {
+public final class MetadataPoolDoors implements ConnectionPoolDoors {
 
-	private PoolMetadataDoors() {
+	private final ObjectProvider<DataSourcePoolMetadataProvider> providers;
+
+	/**
+	 * Doors on the pools the providers describe.
+	 * @param providers Spring Boot's pool metadata providers, and the application's
+	 */
+	public MetadataPoolDoors(ObjectProvider<DataSourcePoolMetadataProvider> providers) {
+		this.providers = providers;
 	}
 
 	/**
-	 * A door on the pool the metadata providers describe, {@code null} if they describe
-	 * none or cannot tell its maximum.
+	 * The data source itself when the metadata providers describe its pool and can tell
+	 * its maximum; {@code null} otherwise.
 	 */
-	static @Nullable Door door(DataSource dataSource, ListableBeanFactory beans) {
-		List<DataSourcePoolMetadataProvider> providers = beans.getBeanProvider(DataSourcePoolMetadataProvider.class)
-			.orderedStream()
-			.toList();
-		DataSourcePoolMetadata metadata = new CompositeDataSourcePoolMetadataProvider(providers)
+	@Override
+	public @Nullable Object pool(DataSource dataSource) {
+		return (metadata(dataSource) != null) ? dataSource : null;
+	}
+
+	@Override
+	public @Nullable Door door(Object pool) {
+		DataSourcePoolMetadata metadata = metadata((DataSource) pool);
+		return (metadata != null) ? Doors.connectionPool(() -> available(metadata), () -> 0, null) : null;
+	}
+
+	private @Nullable DataSourcePoolMetadata metadata(DataSource dataSource) {
+		DataSourcePoolMetadata metadata = new CompositeDataSourcePoolMetadataProvider(
+				this.providers.orderedStream().toList())
 			.getDataSourcePoolMetadata(dataSource);
-		if (metadata == null || metadata.getMax() == null) {
-			return null;
-		}
-		return Doors.connectionPool(() -> available(metadata), () -> 0, null);
+		return (metadata != null && metadata.getMax() != null) ? metadata : null;
 	}
 
 	/**
