@@ -80,7 +80,10 @@ public final class PoolThroughput {
 
 	/** Calls a second over one round. */
 	private static double round(HikariDataSource pool, boolean door, boolean held, double seconds) throws Exception {
-		KnockKnock knocker = door ? KnockKnock.builder().name("dataSource").door(HikariDoors.door(pool)).build() : null;
+		KnockKnock knocker = door ? KnockKnock.builder()
+			.name("dataSource")
+			.door(new io.knocker.autoconfigure.pool.HikariPoolDoors().door(pool))
+			.build() : null;
 		if (knocker != null) {
 			knocker.start();
 		}

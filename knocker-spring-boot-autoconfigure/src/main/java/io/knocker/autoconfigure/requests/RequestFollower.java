@@ -1,8 +1,6 @@
 package io.knocker.autoconfigure.requests;
 
-import java.util.ArrayList;
 import java.util.LinkedHashMap;
-import java.util.List;
 import java.util.Map;
 import java.util.function.Predicate;
 import java.util.function.Supplier;
@@ -53,6 +51,11 @@ public class RequestFollower implements ObservationHandler<Observation.Context>,
 	private volatile boolean failureLogged;
 
 	/**
+	 * The doors that can tell, as of the knockers' map last seen (replaced on change).
+	 */
+	private volatile Telling telling = new Telling(Map.of());
+
+	/**
 	 * Creates the follower.
 	 * @param knockers the doors, asked for at the first request
 	 * @param ledger where requests are booked
@@ -77,7 +80,7 @@ public class RequestFollower implements ObservationHandler<Observation.Context>,
 	@Override
 	public void onStart(Observation.Context context) {
 		try {
-			context.put(Followed.class, new Followed(this.servlet.test(context) ? this.knockers.get() : null));
+			context.put(Followed.class, new Followed(this.servlet.test(context) ? telling() : null));
 		}
 		catch (RuntimeException ex) {
 			failed(ex);
@@ -100,6 +103,16 @@ public class RequestFollower implements ObservationHandler<Observation.Context>,
 		return context;
 	}
 
+	private Telling telling() {
+		Map<String, KnockKnock> knockers = this.knockers.get().asMap();
+		Telling telling = this.telling;
+		if (telling.source != knockers) {
+			telling = new Telling(knockers);
+			this.telling = telling;
+		}
+		return telling;
+	}
+
 	private void failed(RuntimeException ex) {
 		if (!this.failureLogged) {
 			this.failureLogged = true;
@@ -107,8 +120,33 @@ public class RequestFollower implements ObservationHandler<Observation.Context>,
 		}
 	}
 
+	/** The knockers whose doors tell whether a thread waits at them, by name. */
+	static final class Telling {
+
+		private final Map<String, KnockKnock> source;
+
+		private final String[] names;
+
+		private final KnockKnock[] knockers;
+
+		Telling(Map<String, KnockKnock> source) {
+			this.source = source;
+			Map<String, KnockKnock> telling = new LinkedHashMap<>();
+			source.forEach((name, knocker) -> {
+				if (knocker.tellsWaiting()) {
+					telling.put(name, knocker);
+				}
+			});
+			this.names = telling.keySet().toArray(String[]::new);
+			this.knockers = telling.values().toArray(KnockKnock[]::new);
+		}
+
+	}
+
 	/** One request being followed. */
 	static final class Followed {
+
+		private static final String[] NO_DOORS = {};
 
 		private final long started = System.nanoTime();
 
@@ -118,19 +156,23 @@ public class RequestFollower implements ObservationHandler<Observation.Context>,
 
 		private final Thread thread = Thread.currentThread();
 
-		private final List<String> doors = new ArrayList<>(4);
+		private final String[] doors;
 
-		private final List<MeasuredCall> calls = new ArrayList<>(4);
+		/** A call per door, {@code null} where the door's knocker is not running. */
+		private final @Nullable MeasuredCall[] calls;
 
 		/** Opens a call on every door that can tell, for a request on its thread. */
-		Followed(@Nullable Knockers knockers) {
-			if (knockers != null) {
-				knockers.asMap().forEach((name, knocker) -> {
-					if (knocker.isRunning() && knocker.tellsWaiting()) {
-						this.doors.add(name);
-						this.calls.add(knocker.open());
-					}
-				});
+		Followed(@Nullable Telling telling) {
+			if (telling == null) {
+				this.doors = NO_DOORS;
+				this.calls = new MeasuredCall[0];
+				return;
+			}
+			this.doors = telling.names;
+			this.calls = new MeasuredCall[this.doors.length];
+			for (int i = 0; i < this.calls.length; i++) {
+				KnockKnock knocker = telling.knockers[i];
+				this.calls[i] = knocker.isRunning() ? knocker.open() : null;
 			}
 		}
 
@@ -142,10 +184,13 @@ public class RequestFollower implements ObservationHandler<Observation.Context>,
 				waited.put(HandOffStamp.DOOR, this.queuedNanos);
 			}
 			long pauses = Doors.gcPauseNanos() - this.pausesAtStart;
-			for (int i = 0; i < this.calls.size(); i++) {
-				MeasuredCall call = this.calls.get(i);
+			for (int i = 0; i < this.calls.length; i++) {
+				MeasuredCall call = this.calls[i];
+				if (call == null) {
+					continue;
+				}
 				call.close();
-				String door = this.doors.get(i);
+				String door = this.doors[i];
 				if (Knockers.JVM.equals(door)) {
 					waited.put(door, pauses + Math.max(0, call.estimatedWaitNanos()));
 					continue;
