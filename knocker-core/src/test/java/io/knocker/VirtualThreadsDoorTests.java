@@ -35,10 +35,14 @@ class VirtualThreadsDoorTests {
 		assertThat(process.waitFor(30, TimeUnit.SECONDS)).isTrue();
 		String output = new String(process.getInputStream().readAllBytes());
 		System.out.print("virtual threads: " + output);
-		Matcher probe = Pattern.compile("rest=([0-9.]+) spinning=([0-9.]+) kind=virtual-threads").matcher(output);
+		Matcher probe = Pattern.compile("rest=([0-9.]+) spinning=([0-9.]+) kind=virtual-threads noise=([0-9.]+)")
+			.matcher(output);
 		assertThat(probe.find()).as(output).isTrue();
-		// At rest a virtual thread starts within microseconds of being asked to.
-		assertThat(Double.parseDouble(probe.group(1))).isLessThan(0.05);
+		// At rest a virtual thread starts within microseconds of being asked to, but its
+		// carrier wakes as late as the machine's timer lets any thread wake: the bare
+		// park loop beside it measures that (a fixed 0.05 failed once at 0.053 on an idle
+		// virtual machine, whose CPUs wake late now and then).
+		assertThat(Double.parseDouble(probe.group(1))).isLessThan(0.05 + 2 * Double.parseDouble(probe.group(3)));
 		// A virtual thread that never yields holds the only carrier: every knock waits.
 		assertThat(Double.parseDouble(probe.group(2))).isGreaterThan(0.8);
 	}

@@ -15,8 +15,10 @@ public final class VirtualThreadsProbe {
 			// The first virtual thread starts the scheduler, milliseconds once: not rest.
 			Thread.sleep(300);
 			knocker.resetContentionMetric();
+			ParkControl control = new ParkControl();
 			Thread.sleep(1500);
 			double rest = knocker.getContentionMetric();
+			double noise = control.reading();
 			knocker.resetContentionMetric();
 			Thread spinner = (Thread) Thread.class.getMethod("startVirtualThread", Runnable.class)
 				.invoke(null, (Runnable) () -> {
@@ -28,7 +30,8 @@ public final class VirtualThreadsProbe {
 			Thread.sleep(1000);
 			double spinning = knocker.getContentionMetric();
 			spinner.join();
-			System.out.printf("rest=%.4f spinning=%.4f kind=%s%n", rest, spinning, knocker.getDoor().kind());
+			System.out.printf("rest=%.4f spinning=%.4f kind=%s noise=%.4f%n", rest, spinning, knocker.getDoor().kind(),
+					noise);
 		}
 	}
 
