@@ -113,7 +113,7 @@ final class BeanDoors {
 							+ ", which is neither a pool Knocker can read (" + DataSourcePools.KNOWN
 							+ ") nor wraps one",
 					"Knock on a pooled DataSource (HikariCP is Spring Boot's default pool), or on a Door of your own "
-							+ "for this pool (see Doors of your own in the README).");
+							+ "for this pool (see Doors of your own in docs/doors.md).");
 		}
 		return door;
 	}
@@ -122,11 +122,11 @@ final class BeanDoors {
 	private static String betterDoor(Object bean) {
 		if (isA(bean, "kotlinx.coroutines.sync.Mutex")) {
 			return ": a coroutine Mutex suspends its waiters instead of blocking them, so its monitor is never "
-					+ "taken; write a Door of your own that tries tryLock() (see Doors of your own in the README)";
+					+ "taken; write a Door of your own that tries tryLock() (see Doors of your own in docs/doors.md)";
 		}
 		if (isA(bean, "io.github.resilience4j.bulkhead.Bulkhead")) {
 			return ": a Bulkhead's callers wait in its permits, not on its monitor; write a Door of your own that "
-					+ "tries tryAcquirePermission() (see Doors of your own in the README)";
+					+ "tries tryAcquirePermission() (see Doors of your own in docs/doors.md)";
 		}
 		return "";
 	}
