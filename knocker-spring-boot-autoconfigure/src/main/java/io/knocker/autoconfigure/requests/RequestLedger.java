@@ -9,8 +9,6 @@ import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.atomic.LongAdder;
 import java.util.stream.Stream;
 
-import org.jspecify.annotations.Nullable;
-
 /**
  * Every endpoint's requests, keyed {@code "GET /book"} as {@code http.server.requests}
  * tags them: how many, their time (from the hand-off to a worker until the response) and
@@ -95,7 +93,8 @@ public final class RequestLedger {
 
 		private final Totals total = new Totals();
 
-		private volatile Totals sinceReset = new Totals();
+		/** The totals at the last reset: what the endpoint shows is since then. */
+		private volatile Mark resetAt = new Mark(0, 0, Map.of());
 
 		Endpoint(String method, String uri) {
 			this.method = method;
@@ -104,11 +103,12 @@ public final class RequestLedger {
 
 		private void book(long nanos, Map<String, Long> waited) {
 			this.total.book(nanos, waited, this);
-			this.sinceReset.book(nanos, waited, null);
 		}
 
 		private void reset() {
-			this.sinceReset = new Totals();
+			Map<String, Long> waited = new java.util.HashMap<>();
+			this.total.waited.forEach((door, adder) -> waited.put(door, adder.sum()));
+			this.resetAt = new Mark(this.total.requests.sum(), this.total.nanos.sum(), waited);
 		}
 
 		/**
@@ -132,7 +132,7 @@ public final class RequestLedger {
 		 * @return the number of requests
 		 */
 		public long getRequests() {
-			return this.sinceReset.requests.sum();
+			return this.total.requests.sum() - this.resetAt.requests();
 		}
 
 		/**
@@ -140,7 +140,7 @@ public final class RequestLedger {
 		 * @return seconds
 		 */
 		public double getSeconds() {
-			return this.sinceReset.nanos.sum() / 1e9;
+			return (this.total.nanos.sum() - this.resetAt.nanos()) / 1e9;
 		}
 
 		/**
@@ -149,11 +149,13 @@ public final class RequestLedger {
 		 * @return the share by door
 		 */
 		public Map<String, Double> getWaited() {
-			Totals totals = this.sinceReset;
-			long nanos = totals.nanos.sum();
+			Mark reset = this.resetAt;
+			long nanos = this.total.nanos.sum() - reset.nanos();
 			Map<String, Double> shares = new java.util.TreeMap<>();
-			totals.waited.forEach((door, waited) -> shares.put(door,
-					(nanos > 0) ? Math.min(1.0, Math.max(0.0, (double) waited.sum() / nanos)) : 0.0));
+			this.total.waited.forEach((door, waited) -> {
+				long since = waited.sum() - reset.waited().getOrDefault(door, 0L);
+				shares.put(door, (nanos > 0) ? Math.min(1.0, Math.max(0.0, (double) since / nanos)) : 0.0);
+			});
 			return shares;
 		}
 
@@ -169,6 +171,10 @@ public final class RequestLedger {
 
 	}
 
+	/** An endpoint's totals at a reset. */
+	private record Mark(long requests, long nanos, Map<String, Long> waited) {
+	}
+
 	/** Monotonic counters of one endpoint. */
 	private final class Totals {
 
@@ -178,7 +184,7 @@ public final class RequestLedger {
 
 		private final Map<String, LongAdder> waited = new ConcurrentHashMap<>();
 
-		void book(long nanos, Map<String, Long> waited, @Nullable Endpoint seen) {
+		void book(long nanos, Map<String, Long> waited, Endpoint seen) {
 			this.requests.increment();
 			this.nanos.add(nanos);
 			waited.forEach((door, wait) -> {
@@ -189,10 +195,8 @@ public final class RequestLedger {
 					if (adder == null) {
 						adder = created;
 						// Told once per endpoint and door, whoever books first.
-						if (seen != null) {
-							for (Listener listener : RequestLedger.this.listeners) {
-								listener.doorSeen(seen, door);
-							}
+						for (Listener listener : RequestLedger.this.listeners) {
+							listener.doorSeen(seen, door);
 						}
 					}
 				}
