@@ -41,9 +41,10 @@ final class AutoDoors {
 	/**
 	 * One knocker for each door the application has without configuration: every
 	 * {@link Door} bean, every {@link ThreadPoolTaskExecutor} and
-	 * {@link ThreadPoolTaskScheduler} bean, and the virtual-thread scheduler when virtual
-	 * threads are on. A bean a configured door already knocks on, or a name already
-	 * taken, is left to that door: nothing is knocked on twice.
+	 * {@link ThreadPoolTaskScheduler} bean, every pooled {@link DataSource} bean (one
+	 * door per pool, whatever wraps it), and the virtual-thread scheduler when virtual
+	 * threads are on. A bean or pool a configured door already knocks on, or a name
+	 * already taken, is left to that door: nothing is knocked on twice.
 	 */
 	static List<KnockKnock> knockers(KnockerProperties properties, ListableBeanFactory beans, Environment environment,
 			Set<String> takenNames, DataSourcePools pools) {

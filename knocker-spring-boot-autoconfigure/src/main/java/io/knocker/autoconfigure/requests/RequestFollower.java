@@ -50,6 +50,8 @@ public class RequestFollower implements ObservationHandler<Observation.Context>,
 
 	private volatile boolean failureLogged;
 
+	private volatile @Nullable Knockers resolved;
+
 	/**
 	 * The doors that can tell, as of the knockers' map last seen (replaced on change).
 	 */
@@ -104,7 +106,13 @@ public class RequestFollower implements ObservationHandler<Observation.Context>,
 	}
 
 	private Telling telling() {
-		Map<String, KnockKnock> knockers = this.knockers.get().asMap();
+		Knockers resolved = this.resolved;
+		if (resolved == null) {
+			// Asked for at the first request, then kept: not a bean lookup per request.
+			resolved = this.knockers.get();
+			this.resolved = resolved;
+		}
+		Map<String, KnockKnock> knockers = resolved.asMap();
 		Telling telling = this.telling;
 		if (telling.source != knockers) {
 			telling = new Telling(knockers);
