@@ -1,5 +1,7 @@
 package io.knocker;
 
+import java.lang.System.Logger.Level;
+import java.lang.reflect.Field;
 import java.util.concurrent.BlockingQueue;
 import java.util.concurrent.Delayed;
 import java.util.concurrent.Executor;
@@ -35,6 +37,10 @@ import java.util.function.BooleanSupplier;
  */
 final class ExecutorDoor extends Door {
 
+	private static final System.Logger logger = System.getLogger(KnockKnock.class.getName());
+
+	private static final String JDK_WRAPPERS = "java.util.concurrent.Executors$";
+
 	private static final long MIN_BASELINE_CEILING_NANOS = 1_000_000;
 
 	/**
@@ -61,9 +67,12 @@ final class ExecutorDoor extends Door {
 		this.startsAtOnce = startsAtOnce;
 	}
 
-	/** How to look at the JDK's pools; {@code null} for any other executor. */
+	/**
+	 * How to look at the JDK's pools, also behind the JDK's own wrappers; {@code null}
+	 * for any other executor.
+	 */
 	static BooleanSupplier lookAt(Executor executor) {
-		if (!(executor instanceof ThreadPoolExecutor pool)) {
+		if (!(behindJdkWrappers(executor) instanceof ThreadPoolExecutor pool)) {
 			return null;
 		}
 		BlockingQueue<Runnable> queue = pool.getQueue();
@@ -87,6 +96,46 @@ final class ExecutorDoor extends Door {
 		// A shut-down pool, whose size drops to 0, refuses a task instead: a failed
 		// knock.
 		return pool.getPoolSize() < pool.getCorePoolSize() && !pool.isShutdown();
+	}
+
+	/**
+	 * The pool behind the JDK's wrappers ({@code Executors.newSingleThreadExecutor()},
+	 * {@code unconfigurableExecutorService}, ...), as Micrometer's
+	 * {@code ExecutorServiceMetrics} unwraps them: through their private field, which
+	 * {@code java.base} lets Knocker read only when it opens {@code java.util.concurrent}
+	 * ({@code --add-opens java.base/java.util.concurrent=ALL-UNNAMED}). Otherwise the
+	 * wrapper itself, said once at startup: every knock then hands it a no-op.
+	 */
+	static Executor behindJdkWrappers(Executor executor) {
+		Executor current = executor;
+		while (current.getClass().getName().startsWith(JDK_WRAPPERS)) {
+			Field delegate = delegateField(current.getClass());
+			try {
+				if (delegate == null || !delegate.trySetAccessible()) {
+					logger.log(Level.INFO, () -> "An executor door cannot look into " + executor.getClass().getName()
+							+ ": java.base does not open java.util.concurrent to Knocker, so every knock hands it a"
+							+ " no-op, which may start its thread. Run with --add-opens"
+							+ " java.base/java.util.concurrent=ALL-UNNAMED, or give Knocker the pool it wraps.");
+					return current;
+				}
+				current = (Executor) delegate.get(current);
+			}
+			catch (ReflectiveOperationException | RuntimeException ex) {
+				return current;
+			}
+		}
+		return current;
+	}
+
+	private static Field delegateField(Class<?> wrapper) {
+		for (Class<?> type = wrapper; type != null; type = type.getSuperclass()) {
+			for (Field field : type.getDeclaredFields()) {
+				if (Executor.class.isAssignableFrom(field.getType())) {
+					return field;
+				}
+			}
+		}
+		return null;
 	}
 
 	private static boolean nothingDue(BlockingQueue<Runnable> queue) {
