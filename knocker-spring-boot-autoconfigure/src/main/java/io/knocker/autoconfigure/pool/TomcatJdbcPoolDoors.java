@@ -26,6 +26,18 @@ public final class TomcatJdbcPoolDoors implements ConnectionPoolDoors {
 	/** {@code DataSourceProxy.pool}; {@code null} if this Tomcat JDBC has none. */
 	private static final @Nullable VarHandle POOL = poolField();
 
+	private final @Nullable VarHandle poolField;
+
+	/** Doors on the Tomcat JDBC pools, read from the pool field of this Tomcat JDBC. */
+	public TomcatJdbcPoolDoors() {
+		this(POOL);
+	}
+
+	/** Doors read from the field given: {@code null} is a Tomcat JDBC without one. */
+	TomcatJdbcPoolDoors(@Nullable VarHandle poolField) {
+		this.poolField = poolField;
+	}
+
 	private static @Nullable VarHandle poolField() {
 		try {
 			return MethodHandles.privateLookupIn(DataSourceProxy.class, MethodHandles.lookup())
@@ -49,7 +61,7 @@ public final class TomcatJdbcPoolDoors implements ConnectionPoolDoors {
 	 */
 	@Override
 	public @Nullable Door door(Object pool) {
-		VarHandle field = POOL;
+		VarHandle field = this.poolField;
 		if (field == null) {
 			return null;
 		}

@@ -385,6 +385,27 @@ class ConnectionPoolDoorTests {
 	}
 
 	@Test
+	void aTomcatJdbcPoolWhosePoolFieldCannotBeReadGetsNoDoorAndIsNotStarted() {
+		org.apache.tomcat.jdbc.pool.DataSource tomcat = tomcatJdbc("tomcat-no-field");
+		this.contextRunner.withConfiguration(AutoConfigurations.of(dataSourceAutoConfiguration()))
+			.withBean("tomcatDataSource", DataSource.class, () -> tomcat)
+			.run((context) -> {
+				// The kinds as Knocker has them, Tomcat JDBC's without its field: Spring
+				// Boot's metadata, asked next, would start the pool with its first count.
+				List<ConnectionPoolDoors> kinds = new ArrayList<>(
+						context.getBeanProvider(ConnectionPoolDoors.class).orderedStream().toList());
+				assertThat(kinds).hasExactlyElementsOfTypes(HikariPoolDoors.class, TomcatJdbcPoolDoors.class,
+						MetadataPoolDoors.class);
+				kinds.set(1, new TomcatJdbcPoolDoors(null));
+				DataSourcePools.Found found = new DataSourcePools(kinds).find(tomcat);
+				assertThat(found).isNotNull();
+				assertThat(found.door()).isNull();
+				assertThat(ReflectionTestUtils.getField(tomcat, "pool")).isNull();
+				assertThat(sessions("jdbc:h2:mem:tomcat-no-field")).isOne();
+			});
+	}
+
+	@Test
 	void withoutSpringBootsPoolMetadataADbcp2PoolGetsNoDoor() {
 		org.apache.commons.dbcp2.BasicDataSource dbcp2 = new org.apache.commons.dbcp2.BasicDataSource();
 		dbcp2.setUrl("jdbc:h2:mem:dbcp2-bare");
