@@ -19,6 +19,7 @@ import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assumptions.assumeThat;
 import static org.awaitility.Awaitility.await;
 
 /** What each door measures: busy when taken, free when not, stuck when stuck. */
@@ -90,21 +91,19 @@ class DoorsTests {
 		KnockKnock busy = KnockKnock.builder().door(Doors.monitor(monitor)).build();
 		KnockKnock free = KnockKnock.builder().door(Doors.monitor(new Object())).build();
 		try (busy; free; Workload hammer = Workload.onMonitor(monitor, 4, 500_000)) {
-			ParkControl control = new ParkControl();
 			busy.start();
 			free.start();
 			Workload.sleepMillis(1000);
-			double noise = control.reading();
 			System.out.printf("monitor: hammered %.3f (busyRatio %.3f), free %.4f (busyRatio %.3f)%n",
 					busy.getContentionMetric(), busy.getBusyRatio(), free.getContentionMetric(), free.getBusyRatio());
 			assertThat(busy.getContentionMetric()).isGreaterThan(0.6);
 			assertThat(free.getContentionMetric()).isLessThan(0.01);
 			// A free monitor's enter is slow only when its thread stops mid-enter:
-			// preempted (as often as load delays the park loop beside it) or,
-			// likely, held at a safepoint that spinning threads reach slowly.
-			// A full build on JDK 25 read 0.119 (of 84 knocks), alone 0.011-0.049;
-			// the hammered one reads 1.
-			assertThat(free.getBusyRatio()).isLessThan(0.15 + 5 * noise);
+			// preempted by the four spinning hammers or held at a safepoint they reach
+			// slowly. A full build on JDK 25 read 0.119 (of 84 knocks), alone
+			// 0.011-0.082; the hammered one reads 0.985-1. (A park loop beside it read
+			// 0.31 here: scaled by it, a band lets anything through.)
+			assertThat(free.getBusyRatio()).isLessThan(busy.getBusyRatio() / 2);
 		}
 	}
 
@@ -131,15 +130,16 @@ class DoorsTests {
 	@Test
 	void aBackedUpExecutorReadsHighAndAnIdleOneLow() throws Exception {
 		ExecutorService backedUp = Executors.newFixedThreadPool(2);
-		// Wrapped, so that its knocks hand it no-ops from the start (a bare pool that
-		// has not started its threads is handed none; see below).
-		ExecutorService idle = Executors.unconfigurableExecutorService(Executors.newFixedThreadPool(2));
+		// Behind an Executor of the test's own, which the door cannot look into, so that
+		// its knocks hand it no-ops from the start (a bare pool that has not started its
+		// threads is handed none; see below).
+		ExecutorService idle = Executors.newFixedThreadPool(2);
 		KnockKnock busy = KnockKnock.builder().door(Doors.executor(backedUp)).build();
 		// Knocking all the time, as the hand-off loop beside it runs: at the defaults it
 		// samples a tenth of the second, so one slow hand-off weighs ten times more there
 		// than in the control (0.097 against a band of 0.091 once).
 		KnockKnock free = KnockKnock.builder()
-			.door(Doors.executor(idle))
+			.door(Doors.executor(idle::execute))
 			.sleepingInterval(java.time.Duration.ZERO)
 			.build();
 		try (busy; free) {
@@ -160,7 +160,10 @@ class DoorsTests {
 			// its noise, which grows with the machine's load as a bare hand-off loop's
 			// beside it does. A door without the baseline reads 0.05-0.1 more on a quiet
 			// machine.
-			assertThat(free.getContentionMetric()).isLessThan(0.03 + 3 * noise);
+			double band = 0.03 + 3 * noise;
+			assumeThat(band).as("the machine's noise leaves no room between idle and backed up")
+				.isLessThan(busy.getContentionMetric());
+			assertThat(free.getContentionMetric()).isLessThan(band);
 		}
 		finally {
 			backedUp.shutdownNow();

@@ -18,6 +18,7 @@ import org.springframework.context.ConfigurableApplicationContext;
 import org.springframework.http.client.ReactorResourceFactory;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assumptions.assumeThat;
 import static org.awaitility.Awaitility.await;
 
 /**
@@ -78,15 +79,19 @@ class EventLoopDoorTests {
 			double blocked = door.getContentionMetric();
 			System.out.printf("event-loop door: rest %.4f (idle loops of its own %.4f), one loop blocked %.3f%n", rest,
 					noise, blocked);
+			// A knock that lands on the blocked loop waits for it, and later knocks count
+			// busy.
+			assertThat(blocked).isGreaterThan(0.5);
 			// An idle loop wakes from its selector in tens of microseconds; what is
 			// left is the machine's load, which idle loops of the test's own read too.
 			// Their knocks are as few as the door's, so one slow wake-up weighs as much
 			// in both; twice theirs leaves room for the two groups' loops waking
 			// unevenly.
-			assertThat(rest).isLessThan(0.05 + 2 * noise);
-			// A knock that lands on the blocked loop waits for it, and later knocks count
-			// busy.
-			assertThat(blocked).isGreaterThan(0.5);
+			// A band up to the blocked reading would tell nothing: the run says so
+			// (skipped) rather than passing.
+			double band = 0.05 + 2 * noise;
+			assumeThat(band).as("the machine's noise leaves no room between rest and blocked").isLessThan(blocked);
+			assertThat(rest).isLessThan(band);
 		}
 		finally {
 			context.close();
