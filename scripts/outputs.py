@@ -5,7 +5,8 @@ Runs the sample app's jar (build it first: `./mvnw -B package -DskipTests`), dri
 load (four curl loops on POST /checkout and four on GET /catalog, ten seconds) and reads
 /actuator/contention; then resets, drives the same load with three curl loops on GET /orders
 beside it, and reads the endpoint's `requests`. It rewrites every block between
-`<!-- output: NAME -->` and `<!-- /output -->` in README.md, docs/endpoint.md and docs/requests.md,
+`<!-- output: NAME -->` and `<!-- /output -->` in README.md, docs/endpoint.md, docs/observability.md
+and docs/requests.md,
 figures in the prose around the output included, so that a change that alters an output shows in
 `git diff` after running it.
 
@@ -136,6 +137,23 @@ much of its {r3(jvm["contendedSeconds"])} s was stop-the-world pauses ({jvm["gcP
 pauses show up on the `jvm` door and in `methods.report`."""
 
 
+def prometheus_excerpt(scrape, machine):
+    """The door counters and one method's waited histogram, as Prometheus scrapes them."""
+    keep = []
+    for line in scrape.splitlines():
+        if re.match(r"knocker_(contended|sampled)_seconds_total", line):
+            keep.append(line)
+        elif line.startswith("knocker_method_waited_") and 'method="checkout"' in line:
+            le = re.search(r'le="([^"]+)"', line)
+            if not le or le.group(1) in ("0.05", "0.1", "0.25", "0.5", "1.0", "+Inf"):
+                keep.append(line)
+    return f"""From the sample app's `/actuator/prometheus` after the [README's load](../README.md#quick-start) (a real
+run, {machine}; `scripts/outputs.py` makes it; the waited histogram cut to six of its 21 buckets):
+
+```
+""" + "\n".join(keep) + "\n```"
+
+
 def requests_block(reading, machine):
     requests = reading["requests"]
     checkout = requests["POST /checkout"]["waited"]
@@ -167,6 +185,8 @@ def main():
         machine += ", " + re.sub(r'.*version "([^"]+)".*', r"JDK \1", version)
         load(orders=False)
         first = get("/actuator/contention")
+        with urllib.request.urlopen(BASE + "/actuator/prometheus", timeout=10) as response:
+            scrape = response.read().decode()
         reset()
         load(orders=True)
         second = get("/actuator/contention")
@@ -175,10 +195,11 @@ def main():
         app.wait()
     replace("README.md", "quick-start-excerpt", readme_excerpt(first, machine))
     replace("docs/endpoint.md", "full-reading", full_reading(first, machine))
+    replace("docs/observability.md", "prometheus", prometheus_excerpt(scrape, machine))
     block, figures = requests_block(second, machine)
     replace("docs/requests.md", "requests", block)
     replace("docs/requests.md", "requests-figures", figures)
-    print("rewrote README.md, docs/endpoint.md, docs/requests.md: see git diff")
+    print("rewrote README.md, docs/endpoint.md, docs/observability.md, docs/requests.md: see git diff")
 
 
 if __name__ == "__main__":

@@ -3,7 +3,8 @@
 
 Installs Debian's prometheus if it is missing, starts two instances of the sample app on
 loopback, scrapes them every second under load, and checks that every query of
-dashboards/knocker.json returns data, that the fleet view of contention agrees with the
+dashboards/knocker.json returns data, that a per-call histogram's 99th percentile per method is
+in [0, 1], that the fleet view of contention agrees with the
 instances' own counters within 0.05, and that restarting one instance (its counters start
 over) keeps the fleet ratio within [0, 1]. It stops everything it started.
 """
@@ -22,6 +23,7 @@ import urllib.request
 ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
 PORTS = (18081, 18082)
 PROMETHEUS = "127.0.0.1:19090"
+QUANTILE = "histogram_quantile(0.99, sum by (le, method) (rate(knocker_method_waited_bucket[5m])))"
 FLEET = ("sum by (door) (rate(knocker_contended_seconds_total[30s])) / "
          "sum by (door) (rate(knocker_sampled_seconds_total[30s]))")
 
@@ -113,6 +115,11 @@ def main():
                 empty.append(expr)
         if empty:
             raise SystemExit("dashboard queries without data:\n  " + "\n  ".join(empty))
+        # The per-call histograms as Prometheus users read them: a quantile per method, in 0-1.
+        quantiles = {r["metric"].get("method"): float(r["value"][1]) for r in query(QUANTILE)}
+        print("p99 waited per method:", quantiles)
+        if not any(0 <= q <= 1 for q in quantiles.values()) or any(q < 0 or q > 1 for q in quantiles.values()):
+            raise SystemExit("%s: expected quantiles in [0, 1], got %s" % (QUANTILE, quantiles))
 
         before = {port: counters(port) for port in PORTS}
         time.sleep(30)

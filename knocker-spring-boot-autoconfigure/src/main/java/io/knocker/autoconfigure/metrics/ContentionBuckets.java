@@ -8,11 +8,11 @@ import io.micrometer.core.instrument.MeterRegistry;
 /**
  * A measured method's calls counted into fixed buckets of a per-call share (contention,
  * waited) every 0.05 over 0-1, published as cumulative counters such as
- * {@code knocker.method.contention.buckets} with an {@code le} tag, the shape
- * {@code histogram_quantile} reads: the same buckets on every instance, so quantiles
- * aggregate across a fleet. Micrometer's own histograms cannot hold these values: they
- * round each recorded value up to a whole number, so every call between 0 and 1 would
- * land in the bucket {@code le="1.0"}.
+ * {@code knocker.method.contention.buckets} with an {@code le} tag in registries other
+ * than Prometheus (which gets a histogram of its own, {@link PrometheusHistogram}): the
+ * same buckets on every instance, so that they aggregate across a fleet. Micrometer's own
+ * histograms cannot hold these values: they round each recorded value up to a whole
+ * number, so every call between 0 and 1 would land in the bucket {@code le="1.0"}.
  */
 final class ContentionBuckets {
 
@@ -29,6 +29,15 @@ final class ContentionBuckets {
 	/** The upper bound of bucket {@code i}: 0.05, 0.1, ... 1.0. */
 	static double bound(int i) {
 		return (i + 1) / (double) BUCKETS;
+	}
+
+	/** Every bucket's upper bound, 0.05 to 1.0. */
+	static double[] bounds() {
+		double[] bounds = new double[BUCKETS];
+		for (int i = 0; i < BUCKETS; i++) {
+			bounds[i] = bound(i);
+		}
+		return bounds;
 	}
 
 	void record(double contention) {

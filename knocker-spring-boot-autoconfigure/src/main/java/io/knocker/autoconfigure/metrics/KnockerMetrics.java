@@ -19,7 +19,10 @@ import io.micrometer.core.instrument.FunctionCounter;
 import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.binder.MeterBinder;
+import io.micrometer.core.instrument.composite.CompositeMeterRegistry;
 import org.jspecify.annotations.Nullable;
+
+import org.springframework.util.ClassUtils;
 
 /**
  * Knocker's meters: per door, {@code knocker.contention} (gauge, since reset) and the
@@ -126,10 +129,16 @@ public class KnockerMetrics implements MeterBinder, MeasuredMethods.Listener, Kn
 	}
 
 	/**
-	 * One per-call figure's meters: per method, a distribution summary in every registry
-	 * bound and the fixed buckets beside it, made at the method's first value.
+	 * One per-call figure's meters, per method, made at the method's first value or when
+	 * a registry is bound: in a Prometheus registry a histogram
+	 * ({@link PrometheusHistogram}); in any other, a distribution summary and the fixed
+	 * buckets beside it. A composite registry's own registries are bound one by one, as
+	 * each needs its own.
 	 */
 	private final class PerCall {
+
+		private static final boolean PROMETHEUS = ClassUtils
+			.isPresent("io.micrometer.prometheusmetrics.PrometheusMeterRegistry", PerCall.class.getClassLoader());
 
 		private final String meter;
 
@@ -138,6 +147,8 @@ public class KnockerMetrics implements MeterBinder, MeasuredMethods.Listener, Kn
 		private final String description;
 
 		private final Map<MeterRegistry, Map<String, DistributionSummary>> summaries = new ConcurrentHashMap<>();
+
+		private final Map<MeterRegistry, PrometheusHistogram> histograms = new ConcurrentHashMap<>();
 
 		private final Map<String, ContentionBuckets> buckets = new ConcurrentHashMap<>();
 
@@ -148,16 +159,33 @@ public class KnockerMetrics implements MeterBinder, MeasuredMethods.Listener, Kn
 		}
 
 		void bindTo(MeterRegistry registry, Iterable<MethodContention> methods) {
-			Map<String, DistributionSummary> summaries = this.summaries.computeIfAbsent(registry,
-					(key) -> new ConcurrentHashMap<>());
+			if (registry instanceof CompositeMeterRegistry composite) {
+				composite.getRegistries().forEach((each) -> bindTo(each, methods));
+				return;
+			}
+			if (PROMETHEUS && PrometheusHistogram.serves(registry)) {
+				if (!this.histograms.containsKey(registry)) {
+					PrometheusHistogram histogram = PrometheusHistogram.register(registry, this.meter,
+							this.description);
+					if (histogram != null) {
+						this.histograms.put(registry, histogram);
+					}
+				}
+			}
+			else {
+				this.summaries.computeIfAbsent(registry, (key) -> new ConcurrentHashMap<>());
+			}
 			for (MethodContention method : methods) {
-				summary(registry, summaries, method);
+				this.histograms.forEach((each, histogram) -> histogram.method(method.getName(), method.getDoor()));
+				this.summaries.forEach((each, summaries) -> summary(each, summaries, method));
 			}
 		}
 
 		void record(MethodContention method, double value) {
 			buckets(method).record(value);
 			this.summaries.forEach((registry, summaries) -> summary(registry, summaries, method).record(value));
+			this.histograms
+				.forEach((registry, histogram) -> histogram.method(method.getName(), method.getDoor()).observe(value));
 		}
 
 		private ContentionBuckets buckets(MethodContention method) {

@@ -1,5 +1,6 @@
 package io.knocker.autoconfigure.metrics;
 
+import java.util.List;
 import java.util.concurrent.locks.ReentrantLock;
 import java.util.stream.Stream;
 
@@ -14,7 +15,10 @@ import io.micrometer.core.instrument.DistributionSummary;
 import io.micrometer.core.instrument.FunctionCounter;
 import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.MeterRegistry;
+import io.micrometer.core.instrument.composite.CompositeMeterRegistry;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
+import io.micrometer.prometheusmetrics.PrometheusConfig;
+import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import org.junit.jupiter.api.Test;
 
 import org.springframework.boot.autoconfigure.AutoConfigurations;
@@ -34,6 +38,15 @@ class KnockerMetricsTests {
 	static final Class<?> METRICS = Stream
 		.of("org.springframework.boot.micrometer.metrics.autoconfigure.MetricsAutoConfiguration",
 				"org.springframework.boot.actuate.autoconfigure.metrics.MetricsAutoConfiguration")
+		.filter((name) -> ClassUtils.isPresent(name, null))
+		.map((name) -> ClassUtils.resolveClassName(name, null))
+		.findFirst()
+		.orElseThrow();
+
+	/** Spring Boot's composite registry, made when there are several. */
+	static final Class<?> COMPOSITE = Stream
+		.of("org.springframework.boot.micrometer.metrics.autoconfigure.CompositeMeterRegistryAutoConfiguration",
+				"org.springframework.boot.actuate.autoconfigure.metrics.CompositeMeterRegistryAutoConfiguration")
 		.filter((name) -> ClassUtils.isPresent(name, null))
 		.map((name) -> ClassUtils.resolveClassName(name, null))
 		.findFirst()
@@ -151,6 +164,63 @@ class KnockerMetricsTests {
 			assertThat(registry.find("knocker.method.waited.buckets").tag("le", "0.05").functionCounter().count())
 				.isEqualTo(3);
 		});
+	}
+
+	@Test
+	void inPrometheusEachPerCallShareIsAHistogramWithFractionalBucketsAndTheCommonTags() {
+		this.contextRunner.withConfiguration(AutoConfigurations.of(COMPOSITE))
+			.withBean(PrometheusMeterRegistry.class, () -> new PrometheusMeterRegistry(PrometheusConfig.DEFAULT))
+			.withPropertyValues("management.metrics.tags.application=shop")
+			.run((context) -> {
+				assertThat(context.getBean(MeterRegistry.class)).isInstanceOf(CompositeMeterRegistry.class);
+				Orders orders = context.getBean(Orders.class);
+				orders.place();
+				orders.place();
+				ReentrantLock lock = context.getBean("inventoryLock", ReentrantLock.class);
+				lock.lock();
+				try {
+					orders.place();
+				}
+				finally {
+					lock.unlock();
+				}
+				String scrape = context.getBean(PrometheusMeterRegistry.class).scrape();
+				// The _bucket series histogram_quantile reads, every 0.05: the two free
+				// calls at most 0.05, the held one above 0.5.
+				assertThat(series(scrape, "knocker_method_contention_bucket", "le=\"0.05\"")).isEqualTo(2);
+				assertThat(series(scrape, "knocker_method_contention_bucket", "le=\"0.5\"")).isEqualTo(2);
+				assertThat(series(scrape, "knocker_method_contention_bucket", "le=\"1.0\"")).isEqualTo(3);
+				assertThat(series(scrape, "knocker_method_contention_bucket", "le=\"+Inf\"")).isEqualTo(3);
+				assertThat(series(scrape, "knocker_method_contention_count", "")).isEqualTo(3);
+				assertThat(series(scrape, "knocker_method_waited_bucket", "le=\"0.05\"")).isEqualTo(3);
+				// Nothing else of the figures there: no Micrometer summary, no counters,
+				// no
+				// probe of the common tags.
+				assertThat(scrape).doesNotContain("knocker_method_contention_buckets")
+					.doesNotContain("knocker_method_contention_labels")
+					.doesNotContain("knocker_method_contention_max");
+				// The other registries keep Micrometer's summary and the counters beside
+				// it.
+				SimpleMeterRegistry simple = context.getBean(SimpleMeterRegistry.class);
+				assertThat(simple.find("knocker.method.contention").tag("application", "shop").summary().count())
+					.isEqualTo(3);
+				assertThat(simple.find("knocker.method.contention.buckets").tag("le", "0.05").functionCounter().count())
+					.isEqualTo(2);
+			});
+	}
+
+	/**
+	 * The value of the one series of the scrape named {@code name} with the shop's tags
+	 * and the label given.
+	 */
+	private static double series(String scrape, String name, String label) {
+		List<String> lines = scrape.lines()
+			.filter((line) -> line.startsWith(name + "{") && line.contains(label)
+					&& line.contains("application=\"shop\"") && line.contains("door=\"inventory-lock\"")
+					&& line.contains("method=\"Orders.place\""))
+			.toList();
+		assertThat(lines).as(scrape).hasSize(1);
+		return Double.parseDouble(lines.get(0).substring(lines.get(0).lastIndexOf(' ') + 1));
 	}
 
 	@Test
