@@ -88,54 +88,6 @@ public abstract class Door {
 		return null;
 	}
 
-	/**
-	 * Most open calls a knock looks at; the others are looked at by the next knocks, in
-	 * turn. A door whose look is dear says fewer.
-	 */
-	int maxLooksPerKnock() {
-		return OpenCalls.MAX_LOOKS_PER_KNOCK;
-	}
-
-	/**
-	 * The thread that waits on this door for a busy knock, blocked on what the door's
-	 * holder owns, so that the holder can be named; {@code null} for doors without an
-	 * owner.
-	 */
-	Thread holderWaiter() {
-		return null;
-	}
-
-	/**
-	 * What {@link #holderWaiter()} blocks on while it waits at this door (a monitor, or a
-	 * synchronizer's queue), so that a holder sample is taken only while the waiter is
-	 * blocked on it, never while it is still waking or idle between knocks; {@code null}
-	 * while not known.
-	 */
-	Object holderLock() {
-		return null;
-	}
-
-	/** Whether the JVM can name who holds this door: a lock's or a monitor's owner. */
-	boolean samplesHolders() {
-		return false;
-	}
-
-	/**
-	 * Whether the door counts the JVM's stop-the-world pauses, and a pause or a starved
-	 * CPU stops every thread: a call's own wait is then its contention.
-	 */
-	boolean countsGcPauses() {
-		return false;
-	}
-
-	/**
-	 * How the knock loop drives this door's windows: only the JVM door, which accounts
-	 * for the sleeps between windows too, needs more than its knocks.
-	 */
-	Knocking.Windows windows() {
-		return null;
-	}
-
 	@Override
 	public String toString() {
 		return this.kind + " door";
@@ -179,7 +131,8 @@ public abstract class Door {
 		long pollingNanos();
 
 		/**
-		 * When the knock under way fell due.
+		 * When the knock under way could start: when it fell due or, if the shared loop
+		 * was still knocking other doors then, when it was done.
 		 * @return a {@link System#nanoTime()}
 		 */
 		long dueNanos();

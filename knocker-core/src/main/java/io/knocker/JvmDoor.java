@@ -26,7 +26,7 @@ package io.knocker;
  * hiccup, or the slow knocks after a long pause (which the pause already covers), passes
  * none.
  */
-final class JvmDoor extends Door implements Knocking.Windows {
+final class JvmDoor extends Door implements BuiltInDoor, Knocking.Windows {
 
 	/**
 	 * Lateness beyond this is never the timer's idle noise, so the baseline ignores it.
@@ -88,7 +88,7 @@ final class JvmDoor extends Door implements Knocking.Windows {
 	protected void knock(Knock knock) {
 		// Timed from when the loop could have woken: the due time, or, when the loop's
 		// own work (other doors' knocks) ran past it, the end of that work.
-		long due = Math.max(knock.dueNanos(), KnockLoop.SHARED.freeSince());
+		long due = knock.dueNanos();
 		long now = System.nanoTime();
 		long late = now - due;
 		long baseline = this.baseline.nanos();
@@ -96,21 +96,22 @@ final class JvmDoor extends Door implements Knocking.Windows {
 			// Past the timer's usual lateness: time the JVM held us up.
 			this.lateNanos += late - baseline;
 			this.heldUp++;
-			((Knocking) knock).knockedAfter(due + baseline, baseline);
+			knock.waitingSince(due + baseline, baseline);
+			knock.gotThrough(false);
 		}
 		else {
-			((Knocking) knock).knockedAfter(now, baseline);
+			knock.gotThrough(true);
 		}
 		this.baseline.observe(late);
 	}
 
 	@Override
-	Knocking.Windows windows() {
+	public Knocking.Windows windows() {
 		return this;
 	}
 
 	@Override
-	boolean countsGcPauses() {
+	public boolean countsGcPauses() {
 		return true;
 	}
 

@@ -50,7 +50,7 @@ public final class KnockKnock implements AutoCloseable {
 		this.settings = settings;
 		this.door = door;
 		this.calls = new OpenCalls(door);
-		this.holders = (settings.holderSamplesPerSecond() > 0 && door.samplesHolders())
+		this.holders = (settings.holderSamplesPerSecond() > 0 && BuiltInDoor.of(door).samplesHolders())
 				? new Holders(settings.holderSamplesPerSecond()) : null;
 	}
 
@@ -205,7 +205,7 @@ public final class KnockKnock implements AutoCloseable {
 	 * @return the open call, to close when the measured stretch ends
 	 */
 	public MeasuredCall open() {
-		return new MeasuredCall(this.ledger, this.door.countsGcPauses(), this.settings,
+		return new MeasuredCall(this.ledger, BuiltInDoor.of(this.door).countsGcPauses(), this.settings,
 				this.calls.open(Thread.currentThread()));
 	}
 
@@ -217,7 +217,8 @@ public final class KnockKnock implements AutoCloseable {
 	 * @return the open call, to close when the measured stretch ends
 	 */
 	public MeasuredCall openAsync() {
-		return new MeasuredCall(this.ledger, this.door.countsGcPauses(), this.settings, this.calls.openDetached());
+		return new MeasuredCall(this.ledger, BuiltInDoor.of(this.door).countsGcPauses(), this.settings,
+				this.calls.openDetached());
 	}
 
 	/**
@@ -253,7 +254,7 @@ public final class KnockKnock implements AutoCloseable {
 	 * @return whether calls get a waited figure
 	 */
 	public boolean tellsWaiting() {
-		return this.calls.tells() || this.door.countsGcPauses();
+		return this.calls.tells() || BuiltInDoor.of(this.door).countsGcPauses();
 	}
 
 	/**
@@ -262,7 +263,7 @@ public final class KnockKnock implements AutoCloseable {
 	 * @return whether pauses are counted
 	 */
 	public boolean countsGcPauses() {
-		return this.door.countsGcPauses();
+		return BuiltInDoor.of(this.door).countsGcPauses();
 	}
 
 	/**

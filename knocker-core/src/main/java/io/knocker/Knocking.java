@@ -53,7 +53,7 @@ final class Knocking implements Door.Knock {
 		this.calls = calls;
 		this.holders = holders;
 		this.failures = failures;
-		this.windows = door.windows();
+		this.windows = BuiltInDoor.of(door).windows();
 		// Loads what the first window's JFR check needs here, on the thread that starts
 		// the knocker: on the knock loop it would read as milliseconds of lateness.
 		WindowEvent.isRecorded();
@@ -141,7 +141,9 @@ final class Knocking implements Door.Knock {
 			sampleHolder();
 			return;
 		}
-		this.due = due;
+		// A knock due while the loop was busy with other doors' knocks could not start
+		// before that work ended.
+		this.due = Math.max(due, KnockLoop.SHARED.freeSince());
 		this.pending = true;
 		try {
 			this.door.knock(this);
@@ -153,9 +155,9 @@ final class Knocking implements Door.Knock {
 
 	private void sampleHolder() {
 		Holders holders = this.holders;
-		Thread waiter = (holders != null) ? this.door.holderWaiter() : null;
+		Thread waiter = (holders != null) ? BuiltInDoor.of(this.door).holderWaiter() : null;
 		if (waiter != null) {
-			List<String> site = holders.sample(waiter, this.door.holderLock(), System.nanoTime());
+			List<String> site = holders.sample(waiter, BuiltInDoor.of(this.door).holderLock(), System.nanoTime());
 			if (site != null && HolderSampleEvent.isRecorded()) {
 				HolderSampleEvent event = new HolderSampleEvent();
 				event.door = this.settings.name();
@@ -198,15 +200,6 @@ final class Knocking implements Door.Knock {
 		// takes a while.
 		this.ledger.knocked(this.generation, true, true);
 		this.failures.failed(this.settings.name(), this.door, failure);
-		this.pending = false;
-	}
-
-	/**
-	 * Books a whole knock that waited from {@code nanoTime} until now, for a door whose
-	 * knock is a lateness (the JVM door's).
-	 */
-	void knockedAfter(long nanoTime, long busyThresholdNanos) {
-		this.ledger.knockedAfter(this.generation, nanoTime, busyThresholdNanos);
 		this.pending = false;
 	}
 

@@ -278,23 +278,6 @@ final class Ledger {
 		}
 	}
 
-	/** Books a whole knock that waited from {@code nanoTime} until now. */
-	void knockedAfter(long generation, long nanoTime, long busyThresholdNanos) {
-		long odd = beginWrite();
-		try {
-			if (generation != this.generation) {
-				return;
-			}
-			this.waiting = true;
-			this.waitingSince = nanoTime;
-			this.busyThresholdNanos = busyThresholdNanos;
-			bookKnock(this.clock.getAsLong());
-		}
-		finally {
-			endWrite(odd);
-		}
-	}
-
 	/**
 	 * Books a knock that fell due while the previous one still waited: it would have
 	 * found the door busy.

@@ -7,7 +7,7 @@ import java.util.concurrent.locks.Lock;
  * when the lock is taken, {@code lockInterruptibly()} then {@code unlock()} on the door's
  * own thread.
  */
-final class LockDoor extends WaitingDoor {
+final class LockDoor extends WaitingDoor implements BuiltInDoor {
 
 	private final Lock lock;
 
@@ -17,19 +17,19 @@ final class LockDoor extends WaitingDoor {
 	}
 
 	@Override
-	boolean samplesHolders() {
+	public boolean samplesHolders() {
 		return true;
 	}
 
 	@Override
-	Thread holderWaiter() {
+	public Thread holderWaiter() {
 		// A lock's owner is named by the JVM (an exclusive ownable synchronizer); a
 		// read-write lock's reader waits on its writer.
 		return (this.waiter != null) ? this.waiter.thread() : null;
 	}
 
 	@Override
-	Object holderLock() {
+	public Object holderLock() {
 		return blocker();
 	}
 

@@ -13,7 +13,7 @@ import java.lang.management.ThreadMXBean;
  * held forever stays stuck, though {@link KnockKnock#stop()} still returns within its
  * timeout and other doors go on.
  */
-final class MonitorDoor extends Door {
+final class MonitorDoor extends Door implements BuiltInDoor {
 
 	/**
 	 * An uncontended enter takes tens of nanoseconds; a contended one at least
@@ -51,7 +51,7 @@ final class MonitorDoor extends Door {
 	 * knock keeps 200 calls blocked on the monitor within twice the loop's cost with one.
 	 */
 	@Override
-	int maxLooksPerKnock() {
+	public int maxLooksPerKnock() {
 		return 12;
 	}
 
@@ -109,17 +109,17 @@ final class MonitorDoor extends Door {
 	}
 
 	@Override
-	boolean samplesHolders() {
+	public boolean samplesHolders() {
 		return true;
 	}
 
 	@Override
-	Thread holderWaiter() {
+	public Thread holderWaiter() {
 		return (this.waiter != null) ? this.waiter.thread() : null;
 	}
 
 	@Override
-	Object holderLock() {
+	public Object holderLock() {
 		return this.monitor;
 	}
 

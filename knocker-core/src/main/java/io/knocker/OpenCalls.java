@@ -94,7 +94,7 @@ final class OpenCalls {
 
 	OpenCalls(Door door) {
 		this.check = door.waitingCheck();
-		this.maxLooks = door.maxLooksPerKnock();
+		this.maxLooks = BuiltInDoor.of(door).maxLooksPerKnock();
 	}
 
 	/**

@@ -66,7 +66,8 @@ class MeasuredCallTotalsTests {
 		this.ledger.contended(this.generation, 50 * MS, 50 * MS, 1);
 		this.ledger.beginWindow(this.generation);
 		this.now += 2 * MS;
-		this.ledger.knockedAfter(this.generation, this.now - MS / 2, 0);
+		this.ledger.waitingSince(this.generation, this.now - MS / 2, 0);
+		this.ledger.knocked(this.generation, false, false);
 		this.now += 2 * MS;
 		call.close();
 		// The door's own figures have the whole sleep and its pause.
