@@ -104,7 +104,11 @@ final class Holders {
 				|| (info.getThreadState() != Thread.State.BLOCKED && info.getThreadState() != Thread.State.WAITING)) {
 			return false;
 		}
-		LockInfo on = info.getLockInfo();
+		return names(info.getLockInfo(), lock);
+	}
+
+	/** Whether what the JVM says a thread is blocked on is this very object. */
+	static boolean names(LockInfo on, Object lock) {
 		return on != null && on.getIdentityHashCode() == System.identityHashCode(lock)
 				&& on.getClassName().equals(lock.getClass().getName());
 	}

@@ -7,7 +7,7 @@ import java.util.concurrent.locks.Lock;
  * when the lock is taken, {@code lockInterruptibly()} then {@code unlock()} on the door's
  * own thread.
  */
-final class LockDoor extends WaitingDoor implements BuiltInDoor {
+final class LockDoor extends WaitingDoor implements HeldDoor {
 
 	private final Lock lock;
 
@@ -16,16 +16,13 @@ final class LockDoor extends WaitingDoor implements BuiltInDoor {
 		this.lock = lock;
 	}
 
+	/**
+	 * A lock's owner is named by the JVM (an exclusive ownable synchronizer); a
+	 * read-write lock's reader waits on its writer.
+	 */
 	@Override
-	public boolean samplesHolders() {
-		return true;
-	}
-
-	@Override
-	public Thread holderWaiter() {
-		// A lock's owner is named by the JVM (an exclusive ownable synchronizer); a
-		// read-write lock's reader waits on its writer.
-		return (this.waiter != null) ? this.waiter.thread() : null;
+	public Waiter waiter() {
+		return this.waiter;
 	}
 
 	@Override

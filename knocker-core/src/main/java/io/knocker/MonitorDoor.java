@@ -1,6 +1,5 @@
 package io.knocker;
 
-import java.lang.management.LockInfo;
 import java.lang.management.ManagementFactory;
 import java.lang.management.ThreadInfo;
 import java.lang.management.ThreadMXBean;
@@ -13,7 +12,7 @@ import java.lang.management.ThreadMXBean;
  * held forever stays stuck, though {@link KnockKnock#stop()} still returns within its
  * timeout and other doors go on.
  */
-final class MonitorDoor extends Door implements BuiltInDoor {
+final class MonitorDoor extends Door implements HeldDoor {
 
 	/**
 	 * An uncontended enter takes tens of nanoseconds; a contended one at least
@@ -28,17 +27,11 @@ final class MonitorDoor extends Door implements BuiltInDoor {
 
 	private final Object monitor;
 
-	private final int monitorIdentity;
-
-	private final String monitorClass;
-
 	private Waiter waiter;
 
 	MonitorDoor(Object monitor) {
 		super("monitor");
 		this.monitor = monitor;
-		this.monitorIdentity = System.identityHashCode(monitor);
-		this.monitorClass = monitor.getClass().getName();
 	}
 
 	@Override
@@ -74,9 +67,7 @@ final class MonitorDoor extends Door implements BuiltInDoor {
 		if (info == null) {
 			return null;
 		}
-		LockInfo lock = info.getLockInfo();
-		return (lock != null && lock.getIdentityHashCode() == this.monitorIdentity
-				&& lock.getClassName().equals(this.monitorClass)) ? Boolean.TRUE : Boolean.FALSE;
+		return Holders.names(info.getLockInfo(), this.monitor) ? Boolean.TRUE : Boolean.FALSE;
 	}
 
 	private static Class<?> virtualThreads() {
@@ -109,13 +100,8 @@ final class MonitorDoor extends Door implements BuiltInDoor {
 	}
 
 	@Override
-	public boolean samplesHolders() {
-		return true;
-	}
-
-	@Override
-	public Thread holderWaiter() {
-		return (this.waiter != null) ? this.waiter.thread() : null;
+	public Waiter waiter() {
+		return this.waiter;
 	}
 
 	@Override

@@ -11,7 +11,7 @@ import java.util.function.IntSupplier;
  * looking again every polling interval. Reading the counts costs what the pool's
  * statistics cost (HikariCP: a walk over its connections, no lock).
  */
-final class PoolDoor extends Door {
+final class PoolDoor extends WaitingDoor {
 
 	private final IntSupplier idle;
 
@@ -19,7 +19,7 @@ final class PoolDoor extends Door {
 
 	private final WaitingCheck check;
 
-	private Waiter waiter;
+	private long pollingNanos;
 
 	PoolDoor(IntSupplier idle, IntSupplier waiting, WaitingCheck check) {
 		super("connection-pool");
@@ -28,42 +28,30 @@ final class PoolDoor extends Door {
 		this.check = check;
 	}
 
-	private boolean free() {
+	@Override
+	protected boolean tryKnock() {
 		return this.idle.getAsInt() > 0 && this.waiting.getAsInt() == 0;
 	}
 
 	@Override
-	protected void opened(Knock knock) {
-		long pollingNanos = knock.pollingNanos();
-		this.waiter = new Waiter(knock.name(), (waiting) -> {
-			while (!free()) {
-				LockSupport.parkNanos(this, pollingNanos);
-				if (Thread.interrupted()) {
-					throw new InterruptedException();
-				}
+	protected void await() throws InterruptedException {
+		while (!tryKnock()) {
+			LockSupport.parkNanos(this, this.pollingNanos);
+			if (Thread.interrupted()) {
+				throw new InterruptedException();
 			}
-			return false;
-		});
+		}
 	}
 
 	@Override
-	protected void knock(Knock knock) {
-		if (free()) {
-			knock.gotThrough(true);
-			return;
-		}
-		knock.waitingSince(System.nanoTime(), 0);
-		this.waiter.handOff(knock);
+	protected void opened(Knock knock) {
+		this.pollingNanos = knock.pollingNanos();
+		super.opened(knock);
 	}
 
 	@Override
 	protected WaitingCheck waitingCheck() {
 		return this.check;
-	}
-
-	@Override
-	protected boolean closed(long deadlineNanos) {
-		return this.waiter.close(deadlineNanos);
 	}
 
 }

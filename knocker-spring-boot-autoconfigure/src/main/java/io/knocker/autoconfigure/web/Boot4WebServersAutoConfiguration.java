@@ -32,7 +32,8 @@ public final class Boot4WebServersAutoConfiguration {
 
 		@Bean
 		RequestExecutor tomcatRequestExecutor() {
-			return new TomcatRequestExecutor();
+			return (server) -> (server instanceof org.springframework.boot.tomcat.TomcatWebServer tomcat)
+					? TomcatDoors.requestDoor(tomcat.getTomcat()) : null;
 		}
 
 		@Bean
@@ -52,7 +53,8 @@ public final class Boot4WebServersAutoConfiguration {
 
 		@Bean
 		RequestExecutor jettyRequestExecutor() {
-			return new JettyRequestExecutor();
+			return (server) -> (server instanceof org.springframework.boot.jetty.JettyWebServer jetty)
+					? JettyDoors.requestDoor(jetty.getServer()) : null;
 		}
 
 		@Bean
