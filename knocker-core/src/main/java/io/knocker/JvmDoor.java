@@ -34,7 +34,7 @@ final class JvmDoor extends Door implements BuiltInDoor, Knocking.Windows {
 	private static final long MIN_BASELINE_CEILING_NANOS = 1_000_000;
 
 	/** Knocks held up in one window for it to count as starved. */
-	static final int HELD_UP_KNOCKS = 2;
+	static final int HELD_UP_KNOCKS = 3;
 
 	/** Starved windows in a row before starvation is carried over the sleeps. */
 	static final int STARVED_WINDOWS = 2;
