@@ -1,7 +1,6 @@
 package io.knocker.autoconfigure.web;
 
 import java.time.Duration;
-import java.util.concurrent.TimeUnit;
 import java.util.concurrent.locks.LockSupport;
 
 import io.knocker.Doors;
@@ -9,7 +8,6 @@ import io.knocker.KnockKnock;
 import io.knocker.autoconfigure.Knockers;
 import io.knocker.autoconfigure.WebServers;
 import io.netty.channel.EventLoopGroup;
-import io.netty.channel.nio.NioEventLoopGroup;
 import io.netty.util.concurrent.EventExecutor;
 import org.junit.jupiter.api.Test;
 import reactor.netty.resources.LoopResources;
@@ -46,7 +44,11 @@ class EventLoopDoorTests {
 			// load both doors read alike, given enough knocks (over ten windows, beside
 			// two spinning loops, door and control read 0.225 and 0.083 once, 0.138 and
 			// 0.193 the next time).
-			NioEventLoopGroup ownLoops = new NioEventLoopGroup(4);
+			// Loops of the server's own kind (Reactor Netty's, native transport where
+			// the server has it): plain NIO loops wake another way, and beside two
+			// spinning loops read 0.022 where the server's read 0.106.
+			LoopResources ownResources = LoopResources.create("control", 4, true);
+			EventLoopGroup ownLoops = ownResources.onServer(LoopResources.DEFAULT_NATIVE);
 			// Their threads started first, as the server's are.
 			for (EventExecutor loop : ownLoops) {
 				loop.submit(() -> {
@@ -69,7 +71,7 @@ class EventLoopDoorTests {
 				noise = control.getContentionMetric();
 			}
 			finally {
-				ownLoops.shutdownGracefully(0, 0, TimeUnit.SECONDS);
+				ownResources.disposeLater(Duration.ZERO, Duration.ofSeconds(5)).block();
 			}
 			door.resetContentionMetric();
 			EventLoopGroup loops = context.getBean(ReactorResourceFactory.class)
@@ -87,11 +89,12 @@ class EventLoopDoorTests {
 			// An idle loop wakes from its selector in tens of microseconds; what is
 			// left is the machine's load, which idle loops of the test's own read too.
 			// Their knocks are as few as the door's, so one slow wake-up weighs as much
-			// in both; twice theirs leaves room for the two groups' loops waking
-			// unevenly.
-			// A band up to the blocked reading would tell nothing: the run says so
-			// (skipped) rather than passing.
-			double band = 0.05 + 2 * noise;
+			// in both; yet beside two spinning loops the server's loops read up to 2.6
+			// times the control (0.143 against 0.055; also 0.143/0.069, 0.058/0.056),
+			// as the two groups' threads wake unevenly: three times theirs. A band up
+			// to the blocked reading would tell nothing: the run says so (skipped)
+			// rather than passing.
+			double band = 0.05 + 3 * noise;
 			assumeThat(band).as("the machine's noise leaves no room between rest and blocked").isLessThan(blocked);
 			assertThat(rest).isLessThan(band);
 		}
