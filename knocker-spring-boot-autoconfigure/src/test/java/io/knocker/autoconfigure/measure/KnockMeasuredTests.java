@@ -10,6 +10,7 @@ import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.locks.LockSupport;
+import java.util.concurrent.atomic.AtomicReference;
 import java.util.concurrent.locks.ReentrantLock;
 
 import io.knocker.KnockKnock;
@@ -132,28 +133,44 @@ class KnockMeasuredTests {
 			ExecutorService caller = Executors.newSingleThreadExecutor();
 			try {
 				Future<Long> timed;
+				AtomicReference<Thread> calling = new AtomicReference<>();
+				long queuedNanos = 0;
 				lock.lock();
 				try {
 					timed = caller.submit(() -> {
+						calling.set(Thread.currentThread());
 						long start = System.nanoTime();
 						stock.take(2);
 						return System.nanoTime() - start;
 					});
-					Thread.sleep(600);
+					// The truth, sampled by the test itself: how long the calling thread
+					// sat in the lock's queue (on a busy machine a new thread may take
+					// milliseconds to get there: the call is open, but not yet queued).
+					long last = System.nanoTime();
+					long end = last + 600_000_000L;
+					while (last - end < 0) {
+						LockSupport.parkNanos(200_000);
+						long now = System.nanoTime();
+						Thread thread = calling.get();
+						if (thread != null && lock.hasQueuedThread(thread)) {
+							queuedNanos += now - last;
+						}
+						last = now;
+					}
 				}
 				finally {
 					lock.unlock();
 				}
-				double truth = 1 - 2e6 / timed.get();
+				double truth = (double) queuedNanos / timed.get();
 				MethodContention take = context.getBean(MeasuredMethods.class).asMap().get("Stock.take");
-				// About 600 ms queued of 602: the call timed its own share of waiting.
-				// The
-				// figure is the windows' within the call: a window on the call's own 10
-				// ms
-				// of work once made 2 of its 15 looks "not waiting" (0.867 against
-				// 0.968);
-				// 2 ms of work spoil at most a few looks of some fifty.
-				assertThat(truth).isGreaterThan(0.9);
+				// About 600 ms queued of 602. The figure is the windows' within the call:
+				// a
+				// window on the call's own work (10 ms once) made 2 of its 15 looks "not
+				// waiting" (0.867 against 0.968 timed); 2 ms of work spoil a few looks of
+				// some fifty.
+				System.out.printf("queued on the lock: waited %.3f, sampled by the test %.3f%n", take.getLastWaited(),
+						truth);
+				assertThat(truth).isGreaterThan(0.5);
 				assertThat(take.getLastWaited()).isCloseTo(truth, org.assertj.core.data.Offset.offset(0.1));
 			}
 			finally {
