@@ -35,22 +35,24 @@ import static org.awaitility.Awaitility.await;
 class KnockerMetricsTests {
 
 	/** Spring Boot's metrics auto-configuration, Boot 4's or Boot 3.5's. */
-	static final Class<?> METRICS = Stream
-		.of("org.springframework.boot.micrometer.metrics.autoconfigure.MetricsAutoConfiguration",
-				"org.springframework.boot.actuate.autoconfigure.metrics.MetricsAutoConfiguration")
-		.filter((name) -> ClassUtils.isPresent(name, null))
-		.map((name) -> ClassUtils.resolveClassName(name, null))
-		.findFirst()
-		.orElseThrow();
+	static final Class<?> METRICS = metricsAutoConfiguration("MetricsAutoConfiguration");
 
 	/** Spring Boot's composite registry, made when there are several. */
-	static final Class<?> COMPOSITE = Stream
-		.of("org.springframework.boot.micrometer.metrics.autoconfigure.CompositeMeterRegistryAutoConfiguration",
-				"org.springframework.boot.actuate.autoconfigure.metrics.CompositeMeterRegistryAutoConfiguration")
-		.filter((name) -> ClassUtils.isPresent(name, null))
-		.map((name) -> ClassUtils.resolveClassName(name, null))
-		.findFirst()
-		.orElseThrow();
+	static final Class<?> COMPOSITE = metricsAutoConfiguration("CompositeMeterRegistryAutoConfiguration");
+
+	/**
+	 * One of Spring Boot's metrics auto-configurations, in Boot 4's package or Boot
+	 * 3.5's.
+	 */
+	private static Class<?> metricsAutoConfiguration(String simpleName) {
+		return Stream
+			.of("org.springframework.boot.micrometer.metrics.autoconfigure." + simpleName,
+					"org.springframework.boot.actuate.autoconfigure.metrics." + simpleName)
+			.filter((name) -> ClassUtils.isPresent(name, null))
+			.map((name) -> ClassUtils.resolveClassName(name, null))
+			.findFirst()
+			.orElseThrow();
+	}
 
 	private final ApplicationContextRunner contextRunner = new ApplicationContextRunner()
 		.withConfiguration(AutoConfigurations.of(KnockerAutoConfiguration.class, KnockMeasuredAutoConfiguration.class,
