@@ -25,6 +25,14 @@ interface BuiltInDoor {
 		return OpenCalls.MAX_LOOKS_PER_KNOCK;
 	}
 
+	/**
+	 * Whether the door's {@link Door.WaitingCheck} can tell now; while it cannot, the
+	 * knock's look at the open calls is skipped rather than counted as "not waiting".
+	 */
+	default boolean tellsNow() {
+		return true;
+	}
+
 	/** Whether the JVM can name who holds this door: a lock's or a monitor's owner. */
 	default boolean samplesHolders() {
 		return false;

@@ -36,6 +36,11 @@ final class LockDoor extends WaitingDoor implements HeldDoor {
 	}
 
 	@Override
+	public boolean tellsNow() {
+		return knowsItsQueue();
+	}
+
+	@Override
 	protected boolean tryKnock() {
 		if (this.lock.tryLock()) {
 			this.lock.unlock();

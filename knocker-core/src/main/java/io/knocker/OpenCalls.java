@@ -51,6 +51,8 @@ final class OpenCalls {
 
 	private final Door.WaitingCheck check;
 
+	private final BuiltInDoor builtIn;
+
 	private final int maxLooks;
 
 	/**
@@ -94,7 +96,8 @@ final class OpenCalls {
 
 	OpenCalls(Door door) {
 		this.check = door.waitingCheck();
-		this.maxLooks = BuiltInDoor.of(door).maxLooksPerKnock();
+		this.builtIn = BuiltInDoor.of(door);
+		this.maxLooks = this.builtIn.maxLooksPerKnock();
 	}
 
 	/**
@@ -170,14 +173,16 @@ final class OpenCalls {
 
 	/**
 	 * On the knock loop, at each knock: looks at the threads of the open calls, at most
-	 * the door's {@link Door#maxLooksPerKnock()}, starting where the last look stopped,
-	 * and stopping once it has seen as many as are open.
+	 * the door's {@link BuiltInDoor#maxLooksPerKnock()}, starting where the last look
+	 * stopped, and stopping once it has seen as many as are open; none while the door
+	 * {@link BuiltInDoor#tellsNow() cannot tell}.
 	 */
 	void look() {
 		this.passes++;
 		Door.WaitingCheck check = this.check;
 		int open = (check != null) ? this.placed.get() : 0;
-		if (open == 0) {
+		if (open == 0 || !this.builtIn.tellsNow()) {
+			// A door that cannot tell for now: no look, rather than one that guesses.
 			return;
 		}
 		Segment[] segments = this.segments;

@@ -7,7 +7,7 @@ import java.util.concurrent.Semaphore;
  * knock loop; when no permit is left, {@code acquire()} then {@code release()} on the
  * door's own thread.
  */
-final class SemaphoreDoor extends WaitingDoor {
+final class SemaphoreDoor extends WaitingDoor implements BuiltInDoor {
 
 	private final Semaphore semaphore;
 
@@ -19,6 +19,11 @@ final class SemaphoreDoor extends WaitingDoor {
 	@Override
 	protected WaitingCheck waitingCheck() {
 		return this::parkedWithWaiter;
+	}
+
+	@Override
+	public boolean tellsNow() {
+		return knowsItsQueue();
 	}
 
 	@Override

@@ -47,6 +47,13 @@ final class Waiter implements Runnable {
 		return this.awaiting;
 	}
 
+	/**
+	 * Whether a knock is handed over and not yet through: pending, or waited for now.
+	 */
+	boolean busy() {
+		return this.awaiting || this.knock != null;
+	}
+
 	/** Hands a knock over to wait for; called by the knock loop, one knock at a time. */
 	void handOff(Door.Knock knock) {
 		if (this.closed) {
@@ -73,9 +80,10 @@ final class Waiter implements Runnable {
 				LockSupport.park(this);
 				continue;
 			}
-			this.knock = null;
 			try {
+				// Busy throughout: awaiting before the knock is taken off.
 				this.awaiting = true;
+				this.knock = null;
 				boolean straightThrough = this.wait.await(knock);
 				this.awaiting = false;
 				knock.gotThrough(straightThrough);

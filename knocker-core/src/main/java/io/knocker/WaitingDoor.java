@@ -76,6 +76,20 @@ public abstract class WaitingDoor extends Door {
 		return this.blocker;
 	}
 
+	/**
+	 * Whether {@link #parkedWithWaiter(Thread)} can tell now: not while the door's own
+	 * waiter is at a taken door it has never been seen parked at (the first looks at a
+	 * newly contended door, while the waiter starts or queues), when "not waiting" would
+	 * be a guess that reads a queued call low.
+	 */
+	final boolean knowsItsQueue() {
+		if (blocker() != null) {
+			return true;
+		}
+		Waiter waiter = this.waiter;
+		return waiter == null || !waiter.busy();
+	}
+
 	@Override
 	protected void opened(Knock knock) {
 		this.waiter = new Waiter(knock.name(), (waiting) -> {

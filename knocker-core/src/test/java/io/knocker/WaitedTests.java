@@ -301,6 +301,114 @@ class WaitedTests {
 		}
 	}
 
+	@ParameterizedTest(name = "{0}")
+	@ValueSource(strings = { "lock", "semaphore" })
+	void aCallQueuedBeforeTheDoorsOwnWaiterReadsItsWholeWait(String kind) throws Exception {
+		// The door's own waiter takes 400 ms to reach the door's queue the first time, as
+		// a new thread beside spinning loops can take a whole window: until a look has
+		// seen it parked there, the door cannot tell the queue it waits in.
+		ReentrantLock lock = new ReentrantLock();
+		Semaphore semaphore = new Semaphore(1);
+		AtomicBoolean first = new AtomicBoolean(true);
+		Door door = "lock".equals(kind) ? Doors.lock(new ReentrantLock() {
+			@Override
+			public boolean tryLock() {
+				return lock.tryLock();
+			}
+
+			@Override
+			public void lockInterruptibly() throws InterruptedException {
+				slowFirst(first);
+				lock.lockInterruptibly();
+			}
+
+			@Override
+			public void unlock() {
+				lock.unlock();
+			}
+		}) : Doors.semaphore(new Semaphore(1) {
+			@Override
+			public boolean tryAcquire() {
+				return semaphore.tryAcquire();
+			}
+
+			@Override
+			public void acquire() throws InterruptedException {
+				slowFirst(first);
+				semaphore.acquire();
+			}
+
+			@Override
+			public void release() {
+				semaphore.release();
+			}
+		});
+		try (KnockKnock knocker = knocker("slow-waiter-" + kind, door)) {
+			knocker.start();
+			Workload.sleepMillis(300);
+			MeasuredCall[] call = new MeasuredCall[1];
+			Thread caller = new Thread(() -> {
+				try (MeasuredCall measured = knocker.open()) {
+					call[0] = measured;
+					if ("lock".equals(kind)) {
+						lock.lock();
+						lock.unlock();
+					}
+					else {
+						semaphore.acquireUninterruptibly();
+						semaphore.release();
+					}
+				}
+			});
+			// The truth, sampled by the test: how long the caller sat in the queue.
+			long queuedNanos = 0;
+			long began;
+			if ("lock".equals(kind)) {
+				lock.lock();
+			}
+			else {
+				semaphore.acquire();
+			}
+			try {
+				caller.start();
+				long last = System.nanoTime();
+				began = last;
+				long end = last + 1_200_000_000L;
+				while (last - end < 0) {
+					LockSupport.parkNanos(200_000);
+					long now = System.nanoTime();
+					if ("lock".equals(kind) ? lock.hasQueuedThread(caller) : semaphore.getQueueLength() > 0) {
+						queuedNanos += now - last;
+					}
+					last = now;
+				}
+			}
+			finally {
+				if ("lock".equals(kind)) {
+					lock.unlock();
+				}
+				else {
+					semaphore.release();
+				}
+			}
+			caller.join();
+			double truth = (double) queuedNanos / (System.nanoTime() - began);
+			double waited = call[0].waited().orElse(-1);
+			System.out.printf("queued before a slow waiter on a %s: truth %.3f, waited %.3f%n", kind, truth, waited);
+			assertThat(first).isFalse();
+			// A third of the call went by before the waiter queued: a door guessing "not
+			// waiting" then reads about 0.65.
+			assertThat(truth).isGreaterThan(0.8);
+			assertThat(waited).isCloseTo(truth, within(0.1));
+		}
+	}
+
+	private static void slowFirst(AtomicBoolean first) throws InterruptedException {
+		if (first.getAndSet(false)) {
+			Thread.sleep(400);
+		}
+	}
+
 	@Test
 	void aVirtualThreadOnAMonitorDoorHasNoWaitedFigureNotZero() throws Exception {
 		assumeTrue(Runtime.version().feature() >= 21, "virtual threads need JDK 21");
