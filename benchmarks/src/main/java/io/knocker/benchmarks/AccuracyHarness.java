@@ -7,6 +7,7 @@ import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ThreadPoolExecutor;
 import java.util.concurrent.Semaphore;
@@ -46,6 +47,10 @@ public final class AccuracyHarness {
 		}
 		if (args.length > 0 && "jvm-rest".equals(args[0])) {
 			jvmAtRest();
+			return;
+		}
+		if (args.length > 0 && "executor-rest".equals(args[0])) {
+			executorAtRest();
 			return;
 		}
 		if (args.length > 0 && "saturated".equals(args[0])) {
@@ -227,6 +232,36 @@ public final class AccuracyHarness {
 			System.out.printf("jvm at rest, 4 s: contention %.4f (%d knocks, contended %.2f ms)%n",
 					after.contentionSince(before), after.knocks() - before.knocks(),
 					(after.contendedNanos() - before.contendedNanos()) / 1e6);
+		}
+	}
+
+	/**
+	 * One fresh JVM, nothing running: an executor Knocker cannot look into (a lambda over
+	 * an idle pool of two) and, on JDK 21+, the {@code virtual-threads} door, at the
+	 * defaults, 4 s after 1 s to settle. Their figure at rest is the tail of the idle
+	 * hand-offs past the 90th percentile they subtract.
+	 */
+	static void executorAtRest() {
+		ExecutorService pool = Executors.newFixedThreadPool(2);
+		try (KnockKnock executor = KnockKnock.builder().name("executor").door(Doors.executor(pool::execute)).build();
+				KnockKnock virtual = Doors.hasVirtualThreads()
+						? KnockKnock.builder().name("virtual-threads").door(Doors.virtualThreads()).build() : null) {
+			executor.start();
+			if (virtual != null) {
+				virtual.start();
+			}
+			sleep(Duration.ofSeconds(1));
+			KnockSnapshot before = executor.snapshot();
+			KnockSnapshot virtualBefore = (virtual != null) ? virtual.snapshot() : null;
+			sleep(Duration.ofSeconds(4));
+			System.out.printf("executor at rest, 4 s: contention %.4f%n", executor.snapshot().contentionSince(before));
+			if (virtual != null) {
+				System.out.printf("virtual threads at rest, 4 s: contention %.4f%n",
+						virtual.snapshot().contentionSince(virtualBefore));
+			}
+		}
+		finally {
+			pool.shutdownNow();
 		}
 	}
 
