@@ -20,11 +20,13 @@ package io.knocker;
  * and carried over a sleep ten times the window, such hiccups read several percent at
  * rest. So a knock counts as held up only past the top of the timer's idle noise (the
  * 90th percentile of its lateness, {@link Baseline#noiseNanos()}); a window is starved
- * only when at least {@value #HELD_UP_KNOCKS} of its knocks were held up; and its
- * starvation is carried over the sleeps only after {@value #STARVED_WINDOWS} starved
- * windows in a row. Sustained starvation passes all three within a few cycles; one
- * hiccup, or the slow knocks after a long pause (which the pause already covers), passes
- * none.
+ * only when at least {@value #HELD_UP_KNOCKS} of its knocks were held up, and until then
+ * its held-up knocks book nothing (booked together with the one that makes it starved);
+ * and its starvation is carried over the sleeps only after {@value #STARVED_WINDOWS}
+ * starved windows in a row. Sustained starvation passes all three within a few cycles;
+ * one hiccup, or the slow knocks after a long pause (which the pause already covers),
+ * passes none. A knock held up by a stall longer than an idle timer's hiccup ever is
+ * ({@link #STALL_NANOS}) counts whatever its window saw.
  */
 final class JvmDoor extends Door implements BuiltInDoor, Knocking.Windows {
 
@@ -35,6 +37,12 @@ final class JvmDoor extends Door implements BuiltInDoor, Knocking.Windows {
 
 	/** Knocks held up in one window for it to count as starved. */
 	static final int HELD_UP_KNOCKS = 3;
+
+	/**
+	 * Lateness that no idle wake-up shows, counted alone: this VM's idle timer is late by
+	 * 5-7 ms at worst (benchmarks/results/jvm-door.md).
+	 */
+	static final long STALL_NANOS = 10_000_000;
 
 	/** Starved windows in a row before starvation is carried over the sleeps. */
 	static final int STARVED_WINDOWS = 2;
@@ -63,6 +71,14 @@ final class JvmDoor extends Door implements BuiltInDoor, Knocking.Windows {
 	private boolean rated;
 
 	private int heldUp;
+
+	/** Lateness of the window's held-up knocks not booked yet: too few so far. */
+	private long heldBackNanos;
+
+	/** Knocks held back, then booked: busy, counted when the window ends. */
+	private int heldBack;
+
+	private int bookedLate;
 
 	private int starvedWindows;
 
@@ -93,11 +109,27 @@ final class JvmDoor extends Door implements BuiltInDoor, Knocking.Windows {
 		long late = now - due;
 		long baseline = this.baseline.nanos();
 		if (late > this.baseline.noiseNanos()) {
-			// Past the timer's usual lateness: time the JVM held us up.
-			this.lateNanos += late - baseline;
+			// Past the timer's usual lateness: time the JVM held us up, once enough of
+			// the window's knocks agree (or a stall says so alone).
+			long held = late - baseline;
 			this.heldUp++;
-			knock.waitingSince(due + baseline, baseline);
-			knock.gotThrough(false);
+			if (this.heldUp < HELD_UP_KNOCKS && late < STALL_NANOS) {
+				this.heldBackNanos += held;
+				this.heldBack++;
+				knock.gotThrough(true);
+			}
+			else {
+				long booked = held;
+				if (this.heldUp >= HELD_UP_KNOCKS) {
+					booked += this.heldBackNanos;
+					this.bookedLate += this.heldBack;
+					this.heldBackNanos = 0;
+					this.heldBack = 0;
+				}
+				this.lateNanos += booked;
+				knock.waitingSince(now - booked, baseline);
+				knock.gotThrough(false);
+			}
 		}
 		else {
 			knock.gotThrough(true);
@@ -129,6 +161,9 @@ final class JvmDoor extends Door implements BuiltInDoor, Knocking.Windows {
 		this.pausesMark = pauses;
 		this.lateNanos = 0;
 		this.heldUp = 0;
+		this.heldBackNanos = 0;
+		this.heldBack = 0;
+		this.bookedLate = 0;
 		this.windowStart = now;
 		this.windowed = true;
 	}
@@ -150,6 +185,7 @@ final class JvmDoor extends Door implements BuiltInDoor, Knocking.Windows {
 				: windowRate;
 		this.rated = true;
 		knock.contended(Math.max(0, paused - this.lateNanos), paused, pauses - this.pausesMark);
+		knock.heldUp(this.bookedLate);
 		this.pauseNanosMark = pauseNanos;
 		this.pausesMark = pauses;
 		this.boundary = now;

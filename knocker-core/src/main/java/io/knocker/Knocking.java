@@ -213,6 +213,16 @@ final class Knocking implements Door.Knock {
 	}
 
 	/**
+	 * Counts as busy {@code knocks} knocks already booked as straight through: the JVM
+	 * door's held-up knocks it booked late, once their window turned out starved.
+	 */
+	void heldUp(int knocks) {
+		if (knocks > 0) {
+			this.ledger.busy(this.generation, knocks);
+		}
+	}
+
+	/**
 	 * What a door that accounts for the sleeps between windows too (the JVM door) does as
 	 * windows begin and end, on the knock loop.
 	 */

@@ -296,6 +296,20 @@ final class Ledger {
 		}
 	}
 
+	/** Counts as busy knocks already booked as straight through. */
+	void busy(long generation, int knocks) {
+		long odd = beginWrite();
+		try {
+			if (generation != this.generation) {
+				return;
+			}
+			this.busyKnocks += knocks;
+		}
+		finally {
+			endWrite(odd);
+		}
+	}
+
 	/**
 	 * Books time contended outside the knocks, and the JVM's pauses within it: a sleep's,
 	 * booked as the next window begins, or a window's, as it ends (calls see only the
