@@ -130,8 +130,8 @@ see [database pools](doors.md#database-pools)). `requests` splits each endpoint'
 it waited, with no annotation (see [requests](requests.md)): of a checkout's request,
 {pct(waited.get("inventory-lock", 0))} at `inventory-lock` and {pct(waited.get("http", 0))} handed over to a worker. The `jvm` door
 reads {r3(jvm["contentionMetric"])} and the catalog's calls {r3(catalog["meanContention"])}: with eight curl loops and the server on
-two cores, ready threads wait for a CPU, which the `jvm` door counts only when it is sustained
-(three late wake-ups in a window; an isolated hiccup does not count). `gcPauseSeconds` says how
+two cores, ready threads wait for a CPU, which the `jvm` door counts when it goes on (a lone
+hiccup after a calm stretch does not count). `gcPauseSeconds` says how
 much of its {r3(jvm["contendedSeconds"])} s was stop-the-world pauses ({jvm["gcPauseSeconds"]} s). `curl -s
 127.0.0.1:8080/report?mb=256` builds a large live heap (1 to 512 MB) amid garbage, and its GC
 pauses show up on the `jvm` door and in `methods.report`."""

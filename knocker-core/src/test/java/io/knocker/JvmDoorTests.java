@@ -93,7 +93,7 @@ class JvmDoorTests {
 	}
 
 	@Test
-	void aWindowBooksItsLateKnocksOnlyWhenThreeAgreeOrOneIsAStall() {
+	void aCalmWindowBooksItsLateKnocksOnlyWhenThreeAgreeOrOneIsAStall() {
 		// The door driven knock by knock, lateness made by the due times it is given: an
 		// idle VM's timer hiccups (1-4 ms, one or two in a window) are not the JVM
 		// holding anything up; three in one window are, and so is one stall past 10 ms.
@@ -111,26 +111,46 @@ class JvmDoorTests {
 		}
 		window(door, knocking, idle);
 		long ms = 1_000_000;
+		long[] onTime = new long[10];
+		window(door, knocking, onTime);
 		KnockSnapshot calm = ledger.snapshot();
 		window(door, knocking, new long[] { 0, 3 * ms, 0, 0, 0, 4 * ms, 0, 0, 0, 0 });
 		KnockSnapshot hiccups = ledger.snapshot();
+		window(door, knocking, onTime);
+		KnockSnapshot calmAgain = ledger.snapshot();
 		window(door, knocking, new long[] { 0, 3 * ms, 0, 3 * ms, 0, 0, 3 * ms, 0, 0, 0 });
 		KnockSnapshot starved = ledger.snapshot();
+		// Right after a held-up window, lateness goes on: a loaded machine's starvation
+		// shows as a late knock or two in most windows.
+		window(door, knocking, new long[] { 0, 0, 3 * ms, 0, 0, 0, 0, 3 * ms, 0, 0 });
+		KnockSnapshot goingOn = ledger.snapshot();
+		window(door, knocking, onTime);
+		KnockSnapshot calmOnceMore = ledger.snapshot();
 		window(door, knocking, new long[] { 0, 0, 0, 20 * ms, 0, 0, 0, 0, 0, 0 });
 		KnockSnapshot stalled = ledger.snapshot();
-		double hiccupMillis = (hiccups.contendedNanos() - calm.contendedNanos()) / 1e6;
-		double starvedMillis = (starved.contendedNanos() - hiccups.contendedNanos()) / 1e6;
-		double stallMillis = (stalled.contendedNanos() - starved.contendedNanos()) / 1e6;
-		System.out.printf("two hiccups %.2f ms, three late knocks %.2f ms, one stall %.2f ms%n", hiccupMillis,
-				starvedMillis, stallMillis);
-		// Booked as they came, the two hiccups read 7 ms of a 10 ms window.
+		double hiccupMillis = millis(calm, hiccups);
+		double starvedMillis = millis(calmAgain, starved);
+		double goingOnMillis = millis(starved, goingOn);
+		double stallMillis = millis(calmOnceMore, stalled);
+		System.out.printf("two hiccups %.2f ms, three late knocks %.2f ms, two more %.2f ms, one stall %.2f ms%n",
+				hiccupMillis, starvedMillis, goingOnMillis, stallMillis);
+		// Booked as they came, the two hiccups after a calm window read 7 ms of 10.
 		assertThat(hiccupMillis).isZero();
 		assertThat(hiccups.busyKnocks()).isEqualTo(calm.busyKnocks());
-		// All three, less the timer's median idle lateness each (about 0.1 ms).
-		assertThat(starvedMillis).isBetween(8.5, 9.1);
-		assertThat(starved.busyKnocks() - hiccups.busyKnocks()).isEqualTo(3);
-		assertThat(stallMillis).isBetween(19.5, 20.1);
-		assertThat(stalled.busyKnocks() - starved.busyKnocks()).isEqualTo(1);
+		// Each less the timer's median idle lateness (0.1 ms, less once on-time knocks
+		// join it), plus the moments the test's own calls take
+		// (0.35 ms once), more if its thread is held up meanwhile.
+		assertThat(starvedMillis).isBetween(8.5, 10.0);
+		assertThat(starved.busyKnocks() - calmAgain.busyKnocks()).isEqualTo(3);
+		// Held back as hiccups, these two would read 0.
+		assertThat(goingOnMillis).isBetween(5.6, 7.0);
+		assertThat(goingOn.busyKnocks() - starved.busyKnocks()).isEqualTo(2);
+		assertThat(stallMillis).isBetween(19.5, 22.0);
+		assertThat(stalled.busyKnocks() - calmOnceMore.busyKnocks()).isEqualTo(1);
+	}
+
+	private static double millis(KnockSnapshot before, KnockSnapshot after) {
+		return (after.contendedNanos() - before.contendedNanos()) / 1e6;
 	}
 
 	/**
