@@ -396,7 +396,9 @@ class KnockMeasuredTests {
 
 		public CompletableFuture<String> weekly() {
 			return CompletableFuture.supplyAsync(() -> {
-				LockSupport.parkNanos(TimeUnit.MILLISECONDS.toNanos(100));
+				// Longer than the door's whole cycle (110 ms): at 100 ms, beside two
+				// spinning loops, a stretched sleep held it once and it was not sampled.
+				LockSupport.parkNanos(TimeUnit.MILLISECONDS.toNanos(250));
 				return "week";
 			});
 		}
