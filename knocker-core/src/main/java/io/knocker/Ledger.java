@@ -1,6 +1,7 @@
 package io.knocker;
 
 import java.util.concurrent.atomic.AtomicLong;
+import java.util.function.Function;
 import java.util.function.LongSupplier;
 
 /**
@@ -57,22 +58,14 @@ final class Ledger {
 
 	/**
 	 * The wall time each nanosecond of the windows' sampled time stands for, as measured
-	 * over the last cycles (a loaded machine wakes the loop late and stretches sleeps): 0
-	 * until a cycle has been seen.
+	 * over the last cycles (a loaded machine wakes the loop late and stretches sleeps).
 	 */
-	private volatile double windowStretch;
+	private final CycleRatio windowStretch = new CycleRatio();
 
 	/** Where the cycle under way began: the knock loop's own. */
 	private long cycleBegan;
 
 	private long cycleSampled;
-
-	private long cycles;
-
-	/** Smoothed sums over the last cycles: wall time and windows' sampled time. */
-	private double cycleWall;
-
-	private double cycleSampledNanos;
 
 	/** Sampling goes on between windows (the JVM door's sleeps): not for calls. */
 	private volatile boolean sleepSampling;
@@ -113,40 +106,7 @@ final class Ledger {
 	}
 
 	KnockSnapshot snapshot() {
-		for (int spins = 0;; spins++) {
-			long before = this.version.get();
-			if ((before & 1) == 0) {
-				long knocks = this.knocks;
-				long busyKnocks = this.busyKnocks;
-				long failed = this.failedKnocks;
-				long contended = this.contendedNanos;
-				long sampled = this.sampledNanos;
-				long pauseNanos = this.gcPauseNanos;
-				long pauses = this.gcPauses;
-				boolean waiting = this.waiting;
-				long waitingSince = this.waitingSince;
-				long busyThreshold = this.busyThresholdNanos;
-				boolean sampling = this.sampling;
-				long sampledUntil = this.sampledUntil;
-				long now = this.clock.getAsLong();
-				if (this.version.get() == before) {
-					if (waiting && now > waitingSince) {
-						contended += now - waitingSince;
-						// The knock under way is one knock, and a busy one once it has
-						// waited long enough.
-						knocks++;
-						if (now - waitingSince > busyThreshold) {
-							busyKnocks++;
-						}
-					}
-					if (sampling && now > sampledUntil) {
-						sampled += now - sampledUntil;
-					}
-					return new KnockSnapshot(knocks, busyKnocks, contended, sampled, failed, pauseNanos, pauses);
-				}
-			}
-			backOff(spins);
-		}
+		return read(Ledger::readSnapshot);
 	}
 
 	/**
@@ -154,31 +114,65 @@ final class Ledger {
 	 * of the sampling windows, a knock still waiting and the window still open included.
 	 */
 	CallMark mark() {
+		return read(Ledger::readMark);
+	}
+
+	/**
+	 * Reads the counters as one write left them: the sequence lock's read side, shared by
+	 * every reader.
+	 */
+	private <T> T read(Function<Ledger, T> reading) {
 		for (int spins = 0;; spins++) {
 			long before = this.version.get();
 			if ((before & 1) == 0) {
-				long knocks = this.knocks;
-				long contended = this.callContendedNanos;
-				long sampled = this.callSampledNanos;
-				long pauses = this.callPauseNanos;
-				boolean waiting = this.waiting;
-				long waitingSince = this.waitingSince;
-				boolean sampling = this.sampling && !this.sleepSampling;
-				long sampledUntil = this.sampledUntil;
-				long now = this.clock.getAsLong();
+				T read = reading.apply(this);
 				if (this.version.get() == before) {
-					if (waiting && now > waitingSince) {
-						contended += now - waitingSince;
-						knocks++;
-					}
-					if (sampling && now > sampledUntil) {
-						sampled += now - sampledUntil;
-					}
-					return new CallMark(knocks, contended, sampled, pauses, now);
+					return read;
 				}
 			}
 			backOff(spins);
 		}
+	}
+
+	/**
+	 * The knock under way counts up to now, and as busy once it has waited long enough.
+	 */
+	private KnockSnapshot readSnapshot() {
+		long now = this.clock.getAsLong();
+		long knocks = this.knocks;
+		long busyKnocks = this.busyKnocks;
+		long contended = this.contendedNanos;
+		long waited = waitedUntil(now);
+		if (waited > 0) {
+			contended += waited;
+			knocks++;
+			if (waited > this.busyThresholdNanos) {
+				busyKnocks++;
+			}
+		}
+		long sampled = this.sampledNanos + sampledUntil(now, this.sampling);
+		return new KnockSnapshot(knocks, busyKnocks, contended, sampled, this.failedKnocks, this.gcPauseNanos,
+				this.gcPauses);
+	}
+
+	private CallMark readMark() {
+		long now = this.clock.getAsLong();
+		long waited = waitedUntil(now);
+		long knocks = this.knocks + ((waited > 0) ? 1 : 0);
+		long sampled = this.callSampledNanos + sampledUntil(now, this.sampling && !this.sleepSampling);
+		return new CallMark(knocks, this.callContendedNanos + waited, sampled, this.callPauseNanos, now);
+	}
+
+	/** How long the knock under way has waited by {@code now}: 0 when none waits. */
+	private long waitedUntil(long now) {
+		long since = this.waitingSince;
+		return (this.waiting && now > since) ? now - since : 0;
+	}
+
+	/** The sampled time not yet booked, by {@code now}. */
+	private long sampledUntil(long now, boolean sampling) {
+		long until = this.sampledUntil;
+		return (sampling && now > until) ? now - until : 0;
 	}
 
 	/** Starts a sampling window. */
@@ -212,21 +206,14 @@ final class Ledger {
 	 * @return the ratio, 0 before the first cycle ended
 	 */
 	double windowStretch() {
-		return this.windowStretch;
+		return this.windowStretch.ratio();
 	}
 
-	/**
-	 * As a window begins, the cycle that ends: its stretch, a ratio of smoothed sums
-	 * (never a mean of ratios).
-	 */
+	/** As a window begins, the cycle that ends: its stretch. */
 	private void measureCycle(long now) {
 		long sampled = this.callSampledNanos;
 		if (this.cycleBegan != 0 && now > this.cycleBegan) {
-			// The first cycles are averaged alike, then the older ones fade.
-			double weight = Math.max(0.02, 1.0 / ++this.cycles);
-			this.cycleWall += weight * ((now - this.cycleBegan) - this.cycleWall);
-			this.cycleSampledNanos += weight * ((sampled - this.cycleSampled) - this.cycleSampledNanos);
-			this.windowStretch = (this.cycleSampledNanos > 0) ? this.cycleWall / this.cycleSampledNanos : 0;
+			this.windowStretch.cycle(now - this.cycleBegan, sampled - this.cycleSampled);
 		}
 		this.cycleBegan = now;
 		this.cycleSampled = sampled;

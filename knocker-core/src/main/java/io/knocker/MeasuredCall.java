@@ -120,13 +120,13 @@ public final class MeasuredCall implements AutoCloseable {
 		if (this.call.cannotTell()) {
 			return -1;
 		}
-		// The time a look stands for, as it came out (a loaded machine skips knocks);
+		// The time a knock stands for, as it came out (a loaded machine skips knocks);
 		// else as the cycle is set.
-		double perLook = this.call.nanosPerLook();
-		if (perLook <= 0) {
-			perLook = this.pollingNanos * this.stretch;
+		double perKnock = this.call.nanosPerKnock();
+		if (perKnock <= 0) {
+			perKnock = this.pollingNanos * this.stretch;
 		}
-		return Math.round(this.call.waits() * perLook);
+		return Math.round(this.call.waits() * perKnock / this.call.unitsPerKnock());
 	}
 
 	/**

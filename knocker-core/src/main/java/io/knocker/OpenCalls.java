@@ -1,6 +1,6 @@
 package io.knocker;
 
-import java.util.Arrays;
+import java.util.BitSet;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.atomic.AtomicReferenceArray;
@@ -8,21 +8,24 @@ import java.util.concurrent.atomic.AtomicReferenceArray;
 /**
  * The calls open on one knocker ({@link MeasuredCall}s), and, where the door can tell,
  * how often each call's thread was found waiting at the door: at every knock the knock
- * loop {@link #look() looks} at the thread of each open call (at most
- * {@link #MAX_LOOKS_PER_KNOCK} a knock, in turn). A call's waited share is the looks that
- * found its thread waiting over the looks at it; with knocks at random (Poisson) moments,
- * an estimate of the share of its time it spent waiting. A call with no one thread (one
+ * loop {@link #look() looks} at the threads of the open calls, at most the door's
+ * {@link BuiltInDoor#maxLooksPerKnock()} a knock, the next ones in turn. A call's waited
+ * share is the looks that found its thread waiting over the looks at it, each look
+ * weighted by the knocks it stands for: with {@code open} calls and {@code budget} looks
+ * a knock, a call is looked at {@code budget / open} times a knock, so each look stands
+ * for exactly {@code open / budget} knocks (1 while a knock looks at every call), and the
+ * sums over calls are unbiased at any number of open calls. Weights are kept exactly, in
+ * units of {@code 1 / maxLooksPerKnock} of a knock. A call with no one thread (one
  * measured to completion asynchronously) is counted but never placed or looked at.
  * <p>
- * Concurrency: calls open and close on the application's threads, the knock loop looks.
- * Calls sit in slots of segments; placing and clearing a slot is one CAS, and a look
- * never misses a call that was open throughout it. A call's look and wait counts and its
- * closed and cannot-tell flags share one atomic word: a look counted after the call
- * closed is refused, so a thread that has left a call is never counted in it. After a
- * burst the loop retires the emptied last segments, so that a look walks slots in
- * proportion to the calls open now; a call placed in a segment being retired sees its
- * flag and goes elsewhere. The loop allocates nothing and takes no lock, but for the rare
- * copy of the segment array when it retires one.
+ * Concurrency: calls open and close on the application's threads, in O(1): each takes the
+ * lowest free slot, so the slots in use stay packed below {@code top}, and a look walks
+ * those alone; after a burst, {@code top} falls back as the calls close. Opening and
+ * closing share a monitor of this object's own, held for a few field writes; the knock
+ * loop never takes it: it reads the slots and {@code top} as they are, allocates nothing
+ * and takes no lock. A call's look and wait counts and its closed and cannot-tell flags
+ * share one atomic word: a look counted after the call closed is refused, so a thread
+ * that has left a call is never counted in it.
  */
 final class OpenCalls {
 
@@ -40,19 +43,21 @@ final class OpenCalls {
 	/** The call left its thread (measured to completion asynchronously). */
 	private static final long DETACHED = 1L << 61;
 
-	private static final long LOOK = 1L << 31;
+	/** Looks count in the bits above this, waits below it: 31 bits each. */
+	private static final int LOOK_SHIFT = 31;
 
-	private static final long WAITS = LOOK - 1;
+	private static final long WAITS = (1L << LOOK_SHIFT) - 1;
 
-	private static final int FIRST_SEGMENT = 8;
+	/** Most looks a call counts, in units: the bits between the flags and the waits. */
+	private static final long MAX_LOOKS = (1L << (61 - LOOK_SHIFT)) - 1;
 
-	/** How many looks pass between two tries at retiring the last segment. */
-	private static final int RETIRE_EVERY = 64;
+	private static final int FIRST_SLOTS = 8;
 
 	private final Door.WaitingCheck check;
 
 	private final BuiltInDoor builtIn;
 
+	/** Looks a knock takes at most; also the units of a knock that looks count in. */
 	private final int maxLooks;
 
 	/**
@@ -61,38 +66,37 @@ final class OpenCalls {
 	 */
 	private long passes;
 
-	/**
-	 * The time one look stands for, as it came out over the last fifty cycles or so (a
-	 * loaded machine wakes the loop late and skips knocks): a ratio of smoothed sums of
-	 * wall time and knocks, never a mean of ratios. 0 before the first cycle ended.
-	 */
-	private volatile double nanosPerLook;
+	/** The wall time one knock stands for, over the last cycles. */
+	private final CycleRatio nanosPerKnock = new CycleRatio();
 
 	private long cycleBegan;
 
-	private long cycles;
-
 	private long cyclePasses;
-
-	private double smoothedWall;
-
-	private double smoothedPasses;
-
-	/** Calls placed in the slots. */
-	private final AtomicInteger placed = new AtomicInteger();
 
 	/** Calls open but not placed: no check, or no one thread. */
 	private final AtomicInteger unplaced = new AtomicInteger();
 
-	private final Object growMonitor = new Object();
+	/**
+	 * Guards the writes to the slots, {@link #free}, {@link #top} and {@link #placed}.
+	 */
+	private final Object slotsMonitor = new Object();
 
-	private volatile Segment[] segments = { new Segment(FIRST_SEGMENT) };
+	private volatile AtomicReferenceArray<Call> slots = new AtomicReferenceArray<>(FIRST_SLOTS);
+
+	/** The free slots below {@link #top}. */
+	private final BitSet free = new BitSet();
+
+	/** No free slot lies below this. */
+	private int lowestFree;
+
+	/** One past the highest slot in use: a look walks the slots below. */
+	private volatile int top;
+
+	/** Calls placed in the slots. */
+	private volatile int placed;
 
 	/** Where the next look starts; the knock loop's own. */
 	private int cursor;
-
-	/** Looks since the last try at retiring a segment; the knock loop's own. */
-	private int sinceRetire;
 
 	OpenCalls(Door door) {
 		this.check = door.waitingCheck();
@@ -101,26 +105,19 @@ final class OpenCalls {
 	}
 
 	/**
-	 * The time one look at a call stands for, as measured over the last cycles; 0 before
-	 * the first ended.
+	 * The time one knock stands for, as measured over the last cycles; 0 before the first
+	 * ended.
 	 * @return nanoseconds
 	 */
-	double nanosPerLook() {
-		return this.nanosPerLook;
+	double nanosPerKnock() {
+		return this.nanosPerKnock.ratio();
 	}
 
 	/** On the knock loop, as a sampling window begins: a cycle ended. */
 	void cycleBegan(long now) {
 		if (this.cycleBegan != 0 && now > this.cycleBegan) {
 			// A cycle whose window had no knock counts too: its time went unlooked at.
-			// The
-			// first cycles are averaged alike, then the older ones fade.
-			double weight = Math.max(0.02, 1.0 / ++this.cycles);
-			this.smoothedWall += weight * ((now - this.cycleBegan) - this.smoothedWall);
-			this.smoothedPasses += weight * ((this.passes - this.cyclePasses) - this.smoothedPasses);
-			if (this.smoothedPasses > 0) {
-				this.nanosPerLook = this.smoothedWall / this.smoothedPasses;
-			}
+			this.nanosPerKnock.cycle(now - this.cycleBegan, this.passes - this.cyclePasses);
 		}
 		this.cycleBegan = now;
 		this.cyclePasses = this.passes;
@@ -133,33 +130,51 @@ final class OpenCalls {
 
 	/** How many calls are open. */
 	int count() {
-		return this.placed.get() + this.unplaced.get();
+		return this.placed + this.unplaced.get();
 	}
 
 	/** How many slots a look may walk: the test of the walk's bound. */
 	int slots() {
-		int slots = 0;
-		for (Segment segment : this.segments) {
-			slots += segment.length();
-		}
-		return slots;
+		return this.top;
 	}
 
 	/** Opens a call on the thread, to be looked at while it is open. */
 	Call open(Thread thread) {
 		if (this.check == null) {
-			return openUnplaced();
+			this.unplaced.incrementAndGet();
+			return new Call(null, CANNOT_TELL);
 		}
 		Call call = new Call(thread, 0);
-		this.placed.incrementAndGet();
-		place(call);
+		synchronized (this.slotsMonitor) {
+			AtomicReferenceArray<Call> slots = this.slots;
+			int slot = this.free.nextSetBit(this.lowestFree);
+			if (slot >= 0) {
+				this.free.clear(slot);
+				this.lowestFree = slot + 1;
+			}
+			else {
+				slot = this.top;
+				this.lowestFree = slot + 1;
+				if (slot == slots.length()) {
+					slots = grown(slots);
+				}
+				this.top = slot + 1;
+			}
+			call.slot = slot;
+			slots.set(slot, call);
+			this.placed++;
+		}
 		return call;
 	}
 
-	/** Opens a call on a door that cannot tell whether a thread waits at it. */
-	private Call openUnplaced() {
-		this.unplaced.incrementAndGet();
-		return new Call(null, CANNOT_TELL);
+	/** A copy of the slots twice as long, put in their place; under the monitor. */
+	private AtomicReferenceArray<Call> grown(AtomicReferenceArray<Call> slots) {
+		AtomicReferenceArray<Call> more = new AtomicReferenceArray<>(slots.length() * 2);
+		for (int i = 0; i < slots.length(); i++) {
+			more.set(i, slots.get(i));
+		}
+		this.slots = more;
+		return more;
 	}
 
 	/**
@@ -174,135 +189,64 @@ final class OpenCalls {
 	/**
 	 * On the knock loop, at each knock: looks at the threads of the open calls, at most
 	 * the door's {@link BuiltInDoor#maxLooksPerKnock()}, starting where the last look
-	 * stopped, and stopping once it has seen as many as are open; none while the door
+	 * stopped, each look weighted by the knocks it stands for; none while the door
 	 * {@link BuiltInDoor#tellsNow() cannot tell}.
 	 */
 	void look() {
 		this.passes++;
 		Door.WaitingCheck check = this.check;
-		int open = (check != null) ? this.placed.get() : 0;
+		int open = (check != null) ? this.placed : 0;
 		if (open == 0 || !this.builtIn.tellsNow()) {
 			// A door that cannot tell for now: no look, rather than one that guesses.
 			return;
 		}
-		Segment[] segments = this.segments;
-		int slots = 0;
-		for (Segment segment : segments) {
-			slots += segment.length();
-		}
-		int start = (this.cursor < slots) ? this.cursor : 0;
+		AtomicReferenceArray<Call> slots = this.slots;
+		int top = Math.min(this.top, slots.length());
 		int budget = Math.min(this.maxLooks, open);
-		// With more calls open than a knock looks at, each look stands for the knocks
-		// until the call's turn comes again.
-		int stride = (open + this.maxLooks - 1) / this.maxLooks;
+		// In units of 1 / maxLooks of a knock: open / budget knocks.
+		long weight = Math.max(this.maxLooks, open);
+		int index = (this.cursor < top) ? this.cursor : 0;
 		int looked = 0;
-		int i = 0;
-		for (; i < slots && looked < budget; i++) {
-			int index = start + i;
-			Call call = slotAt(segments, (index < slots) ? index : index - slots);
+		for (int walked = 0; walked < top && looked < budget; walked++) {
+			Call call = slots.get(index);
+			if (++index == top) {
+				index = 0;
+			}
 			if (call != null) {
-				call.looked(check.isWaiting(call.thread), stride);
+				call.looked(check.isWaiting(call.thread), weight);
 				looked++;
 			}
 		}
-		int next = start + i;
-		this.cursor = (next < slots) ? next : next - slots;
-		if (segments.length > 1 && ++this.sinceRetire >= RETIRE_EVERY) {
-			this.sinceRetire = 0;
-			retireLast(segments, slots, open);
-		}
+		this.cursor = index;
 	}
 
 	/**
-	 * Drops the last segment when it is empty and the others have room for twice the
-	 * calls open, so that after a burst the walk shrinks back to the calls open now.
+	 * Takes the call out of its slot, if it has one; under no monitor but this object's
+	 * own.
+	 * @return whether it had one
 	 */
-	private void retireLast(Segment[] segments, int slots, int open) {
-		Segment last = segments[segments.length - 1];
-		if (2 * open > slots - last.length()) {
-			return;
-		}
-		last.retired = true;
-		if (!last.isEmpty()) {
-			last.retired = false;
-			return;
-		}
-		synchronized (this.growMonitor) {
-			if (this.segments == segments) {
-				this.segments = Arrays.copyOf(segments, segments.length - 1);
+	private boolean leave(Call call) {
+		synchronized (this.slotsMonitor) {
+			int slot = call.slot;
+			if (slot < 0) {
+				return false;
+			}
+			call.slot = -1;
+			this.placed--;
+			this.slots.set(slot, null);
+			if (slot == this.top - 1) {
+				int top = slot;
+				while (top > 0 && this.free.get(top - 1)) {
+					this.free.clear(--top);
+				}
+				this.top = top;
 			}
 			else {
-				last.retired = false;
+				this.free.set(slot);
 			}
-		}
-	}
-
-	private static Call slotAt(Segment[] segments, int index) {
-		for (Segment segment : segments) {
-			if (index < segment.length()) {
-				return segment.get(index);
-			}
-			index -= segment.length();
-		}
-		return null;
-	}
-
-	private void place(Call call) {
-		int start = (int) call.thread.getId();
-		while (true) {
-			Segment[] segments = this.segments;
-			for (Segment segment : segments) {
-				int n = segment.length();
-				for (int i = 0; i < n; i++) {
-					int slot = (start + i) & (n - 1);
-					if (segment.get(slot) == null && segment.compareAndSet(slot, null, call)) {
-						if (segment.retired) {
-							// The loop is dropping this segment: it may not see the call.
-							segment.set(slot, null);
-							break;
-						}
-						call.segment = segment;
-						call.slot = slot;
-						return;
-					}
-				}
-			}
-			grow(segments);
-		}
-	}
-
-	private void grow(Segment[] full) {
-		// Only calls opening while every slot is taken come here; the loop never does.
-		synchronized (this.growMonitor) {
-			if (this.segments == full) {
-				Segment[] more = Arrays.copyOf(full, full.length + 1);
-				more[full.length] = new Segment(full[full.length - 1].length() * 2);
-				this.segments = more;
-			}
-		}
-	}
-
-	/** Slots for calls, a power of two of them. */
-	private static final class Segment extends AtomicReferenceArray<Call> {
-
-		private static final long serialVersionUID = 1L;
-
-		/** Set by the loop while it drops the segment; a call placed in it moves. */
-		volatile boolean retired;
-
-		Segment(int length) {
-			super(length);
-		}
-
-		boolean isEmpty() {
-			for (int i = 0; i < length(); i++) {
-				if (get(i) != null) {
-					return false;
-				}
-			}
+			this.lowestFree = Math.min(this.lowestFree, slot);
 			return true;
 		}
-
 	}
 
 	/**
@@ -316,24 +260,24 @@ final class OpenCalls {
 
 		private final transient Thread thread;
 
-		/** Whether it is counted among the placed calls; changed by its own side only. */
-		private boolean placedCall;
-
-		private transient Segment segment;
-
-		private int slot;
+		/** Its slot while placed, else -1; under the slots' monitor. */
+		private int slot = -1;
 
 		Call(Thread thread, long state) {
 			super(state);
 			this.thread = thread;
-			this.placedCall = thread != null;
 		}
 
-		private void looked(Boolean waiting, int stride) {
-			long delta = (LOOK + ((waiting == Boolean.TRUE) ? 1 : 0)) * stride;
+		private void looked(Boolean waiting, long weight) {
+			long delta = (weight << LOOK_SHIFT) + ((waiting == Boolean.TRUE) ? weight : 0);
 			while (true) {
 				long state = get();
 				if ((state & (CLOSED | CANNOT_TELL)) != 0) {
+					return;
+				}
+				long looks = (state & ~(CLOSED | CANNOT_TELL | DETACHED)) >>> LOOK_SHIFT;
+				if (waiting != null && looks + weight > MAX_LOOKS) {
+					// Billions of knocks: the figure so far stands.
 					return;
 				}
 				if (compareAndSet(state, (waiting != null) ? state + delta : state | CANNOT_TELL)) {
@@ -344,10 +288,13 @@ final class OpenCalls {
 
 		/** Closes the call; does nothing if it is closed. */
 		void close() {
-			leaveSlot();
 			long state = getAndUpdate((s) -> s | CLOSED);
-			if ((state & CLOSED) == 0) {
-				(this.placedCall ? OpenCalls.this.placed : OpenCalls.this.unplaced).decrementAndGet();
+			if ((state & CLOSED) != 0) {
+				return;
+			}
+			if (this.thread == null || !leave(this)) {
+				// Never placed, or detached since.
+				OpenCalls.this.unplaced.decrementAndGet();
 			}
 		}
 
@@ -356,18 +303,15 @@ final class OpenCalls {
 		 * {@link #close()}, on the side that opened it.
 		 */
 		void detach() {
-			leaveSlot();
 			long state = getAndUpdate((s) -> s | CANNOT_TELL | DETACHED);
-			if ((state & CLOSED) == 0 && this.placedCall) {
-				this.placedCall = false;
+			if ((state & (CLOSED | DETACHED)) == 0 && this.thread != null && leave(this)) {
 				OpenCalls.this.unplaced.incrementAndGet();
-				OpenCalls.this.placed.decrementAndGet();
 			}
 		}
 
-		/** The time one look stands for on this call's door. */
-		double nanosPerLook() {
-			return OpenCalls.this.nanosPerLook();
+		/** The time one knock stands for on this call's door. */
+		double nanosPerKnock() {
+			return OpenCalls.this.nanosPerKnock();
 		}
 
 		/** Whether the door cannot tell, or could not for this call's thread. */
@@ -380,26 +324,24 @@ final class OpenCalls {
 			return (get() & DETACHED) != 0;
 		}
 
-		private void leaveSlot() {
-			Segment segment = this.segment;
-			if (segment != null) {
-				segment.set(this.slot, null);
-				this.segment = null;
-			}
-		}
-
 		/**
-		 * The looks at the call's thread, until it closed or until now, each counted for
-		 * the knocks it stands for; 0 when the door cannot tell.
+		 * The looks at the call's thread, until it closed or until now, in units of
+		 * {@link #unitsPerKnock()}: the knocks they stand for; 0 when the door cannot
+		 * tell.
 		 */
 		long looks() {
 			long state = get();
-			return ((state & CANNOT_TELL) != 0) ? 0 : (state & ~(CLOSED | CANNOT_TELL)) >>> 31;
+			return ((state & CANNOT_TELL) != 0) ? 0 : (state & ~(CLOSED | CANNOT_TELL | DETACHED)) >>> LOOK_SHIFT;
 		}
 
-		/** The looks that found the call's thread waiting at the door. */
+		/** The looks that found the call's thread waiting, in the same units. */
 		long waits() {
 			return get() & WAITS;
+		}
+
+		/** How many units of {@link #looks()} and {@link #waits()} make one knock. */
+		int unitsPerKnock() {
+			return OpenCalls.this.maxLooks;
 		}
 
 	}
