@@ -1,5 +1,6 @@
 package io.knocker.autoconfigure;
 
+import java.time.Duration;
 import java.util.LinkedHashMap;
 import java.util.Map;
 
@@ -90,6 +91,18 @@ public class KnockerProperties extends KnockingProperties {
 		private boolean enabled = true;
 
 		/**
+		 * Most endpoints booked apart; requests to further endpoints are booked under one
+		 * endpoint, OTHER, in the endpoint and the meters alike.
+		 */
+		private int maxEndpoints = 100;
+
+		/**
+		 * Longest a request's observation may stay open: a request that never ends is
+		 * then booked as it stood, once.
+		 */
+		private Duration maxOpen = Duration.ofMinutes(10);
+
+		/**
 		 * The {@code enabled} property.
 		 * @return its value
 		 */
@@ -103,6 +116,38 @@ public class KnockerProperties extends KnockingProperties {
 		 */
 		public void setEnabled(boolean enabled) {
 			this.enabled = enabled;
+		}
+
+		/**
+		 * The {@code max-endpoints} property.
+		 * @return its value
+		 */
+		public int getMaxEndpoints() {
+			return this.maxEndpoints;
+		}
+
+		/**
+		 * Sets the {@code max-endpoints} property.
+		 * @param maxEndpoints its value
+		 */
+		public void setMaxEndpoints(int maxEndpoints) {
+			this.maxEndpoints = maxEndpoints;
+		}
+
+		/**
+		 * The {@code max-open} property.
+		 * @return its value
+		 */
+		public Duration getMaxOpen() {
+			return this.maxOpen;
+		}
+
+		/**
+		 * Sets the {@code max-open} property.
+		 * @param maxOpen its value
+		 */
+		public void setMaxOpen(Duration maxOpen) {
+			this.maxOpen = maxOpen;
 		}
 
 	}

@@ -1,7 +1,13 @@
 package io.knocker.autoconfigure.requests;
 
+import java.time.Duration;
 import java.util.LinkedHashMap;
 import java.util.Map;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicLong;
 import java.util.function.Predicate;
 import java.util.function.Supplier;
 
@@ -22,8 +28,8 @@ import org.jspecify.annotations.Nullable;
  * annotation: as the observation starts, on the request's thread, it opens a
  * {@link MeasuredCall} on every door that can tell whether a thread waits at it and notes
  * the JVM's pauses so far; as the observation stops (its filters run before its handlers
- * are told, so the key values reach the trace) it books, under the request's
- * {@code method} and {@code uri} tags, the time the request waited at each door:
+ * are told, so the key values reach the trace) it books, under the request's endpoint,
+ * the time the request waited at each door:
  * <ul>
  * <li>{@code http}: queued for a worker, stamped at the hand-off ({@link HandOffStamp});
  * <li>a lock, read-write lock, semaphore, monitor or connection-pool door: its looks'
@@ -31,12 +37,29 @@ import org.jspecify.annotations.Nullable;
  * <li>{@code jvm}: the collectors' pauses during the request, exact, and the starvation
  * its windows measured.
  * </ul>
- * A request that left its thread (async servlet, WebFlux) gets the exact parts only.
+ * The endpoint is the method and uri template Spring's default convention gives, read
+ * from the observation's own context ({@link RequestKeys}), whatever convention the
+ * application configured. A request that leaves its thread (async servlet, as its scope
+ * closes; WebFlux, always) gets the exact parts only: its thread goes on to serve others.
+ * A request whose observation never stops is booked as it stood once it has been open
+ * {@code maxOpen}, and never again; open requests are swept at most once a second, by the
+ * requests that start and stop meanwhile. The request's observation gets the waits above
+ * zero as {@code knocker.request.wait.<door>} high-cardinality key values, in seconds.
  * Nothing here ever breaks a request: a failure is logged once.
  */
 public class RequestFollower implements ObservationHandler<Observation.Context>, ObservationFilter {
 
+	/** The default bound on how long a request's observation is waited for. */
+	public static final Duration DEFAULT_MAX_OPEN = Duration.ofMinutes(10);
+
+	/** The trace keys' prefix, followed by the door's name. */
+	static final String WAIT_KEY = "knocker.request.wait.";
+
 	private static final Log logger = LogFactory.getLog(RequestFollower.class);
+
+	private static final String UNKNOWN = "UNKNOWN";
+
+	private static final long SWEEP_EVERY = TimeUnit.SECONDS.toNanos(1);
 
 	private final Supplier<Knockers> knockers;
 
@@ -48,7 +71,20 @@ public class RequestFollower implements ObservationHandler<Observation.Context>,
 
 	private final Predicate<String> ignored;
 
+	private final RequestKeys keys = RequestKeys.spring();
+
+	private final long maxOpen;
+
+	private final long sweepEvery;
+
+	/** Requests open now, for the sweep of those whose observation never stops. */
+	private final Set<Followed> open = ConcurrentHashMap.newKeySet();
+
+	private final AtomicLong nextSweep;
+
 	private volatile boolean failureLogged;
+
+	private volatile boolean unnamedLogged;
 
 	private volatile @Nullable Knockers resolved;
 
@@ -58,7 +94,8 @@ public class RequestFollower implements ObservationHandler<Observation.Context>,
 	private volatile Telling telling = new Telling(Map.of());
 
 	/**
-	 * Creates the follower.
+	 * Creates the follower, which waits {@link #DEFAULT_MAX_OPEN} for a request's
+	 * observation to stop.
 	 * @param knockers the doors, asked for at the first request
 	 * @param ledger where requests are booked
 	 * @param servlet whether a context is a servlet request's (followed on its thread)
@@ -67,11 +104,32 @@ public class RequestFollower implements ObservationHandler<Observation.Context>,
 	 */
 	public RequestFollower(Supplier<Knockers> knockers, RequestLedger ledger, Predicate<Observation.Context> servlet,
 			Predicate<Observation.Context> reactive, Predicate<String> ignored) {
+		this(knockers, ledger, servlet, reactive, ignored, DEFAULT_MAX_OPEN);
+	}
+
+	/**
+	 * Creates the follower.
+	 * @param knockers the doors, asked for at the first request
+	 * @param ledger where requests are booked
+	 * @param servlet whether a context is a servlet request's (followed on its thread)
+	 * @param reactive whether a context is a reactive request's (exact parts only)
+	 * @param ignored uris not booked (the contention endpoint's own)
+	 * @param maxOpen how long a request's observation may stay open before the request is
+	 * booked as it stood
+	 */
+	public RequestFollower(Supplier<Knockers> knockers, RequestLedger ledger, Predicate<Observation.Context> servlet,
+			Predicate<Observation.Context> reactive, Predicate<String> ignored, Duration maxOpen) {
+		if (maxOpen.isNegative() || maxOpen.isZero()) {
+			throw new IllegalArgumentException("maxOpen must be positive, was " + maxOpen);
+		}
 		this.knockers = knockers;
 		this.ledger = ledger;
 		this.servlet = servlet;
 		this.reactive = reactive;
 		this.ignored = ignored;
+		this.maxOpen = maxOpen.toNanos();
+		this.sweepEvery = Math.min(SWEEP_EVERY, this.maxOpen);
+		this.nextSweep = new AtomicLong(System.nanoTime() + this.sweepEvery);
 	}
 
 	@Override
@@ -82,7 +140,25 @@ public class RequestFollower implements ObservationHandler<Observation.Context>,
 	@Override
 	public void onStart(Observation.Context context) {
 		try {
-			context.put(Followed.class, new Followed(this.servlet.test(context) ? telling() : null));
+			Followed followed = new Followed(context, this.servlet.test(context) ? telling() : null);
+			context.put(Followed.class, followed);
+			this.open.add(followed);
+			sweep(followed.started);
+		}
+		catch (RuntimeException ex) {
+			failed(ex);
+		}
+	}
+
+	@Override
+	public void onScopeClosed(Observation.Context context) {
+		try {
+			// An async servlet request leaves its thread here, and the thread goes on to
+			// serve others: looked at no more, it keeps its exact parts only.
+			Followed followed = context.get(Followed.class);
+			if (followed != null && this.keys.asyncStarted(context)) {
+				followed.detach();
+			}
 		}
 		catch (RuntimeException ex) {
 			failed(ex);
@@ -97,12 +173,69 @@ public class RequestFollower implements ObservationHandler<Observation.Context>,
 		}
 		context.remove(Followed.class);
 		try {
-			followed.end(context, this.ledger, this.ignored);
+			this.open.remove(followed);
+			long ended = System.nanoTime();
+			// Looks at the thread stand for the request only if it ends where it began.
+			Map<String, Long> waited = followed.end(Thread.currentThread() == followed.thread);
+			if (waited != null) {
+				book(context, followed.nanos(ended), waited, true);
+			}
+			sweep(ended);
 		}
 		catch (RuntimeException ex) {
 			failed(ex);
 		}
 		return context;
+	}
+
+	/**
+	 * Books, as they stand, the requests open longer than {@code maxOpen}: at most once a
+	 * {@code sweepEvery}, by whichever request gets there first.
+	 */
+	private void sweep(long now) {
+		long next = this.nextSweep.get();
+		if (now - next < 0 || !this.nextSweep.compareAndSet(next, now + this.sweepEvery)) {
+			return;
+		}
+		for (Followed followed : this.open) {
+			if (now - followed.started > this.maxOpen && this.open.remove(followed)) {
+				// Still on its thread unless it went async, in which case it is detached.
+				Map<String, Long> waited = followed.end(true);
+				if (waited != null) {
+					book(followed.context, followed.nanos(now), waited, false);
+				}
+			}
+		}
+	}
+
+	private void book(Observation.Context context, long nanos, Map<String, Long> waited, boolean stopped) {
+		String method = null;
+		String uri = null;
+		Throwable failure = null;
+		try {
+			method = this.keys.method(context);
+			uri = this.keys.uri(context);
+		}
+		catch (RuntimeException | LinkageError ex) {
+			failure = ex;
+		}
+		if (method == null || uri == null) {
+			unnamed(context, failure);
+			method = UNKNOWN;
+			uri = UNKNOWN;
+		}
+		if (this.ignored.test(uri)) {
+			return;
+		}
+		this.ledger.book(method, uri, nanos, waited);
+		if (stopped) {
+			// An abandoned request's context may be in use elsewhere: no key values.
+			waited.forEach((door, wait) -> {
+				if (wait > 0) {
+					context.addHighCardinalityKeyValue(KeyValue.of(WAIT_KEY + door, Followed.seconds(wait)));
+				}
+			});
+		}
 	}
 
 	private Telling telling() {
@@ -119,6 +252,14 @@ public class RequestFollower implements ObservationHandler<Observation.Context>,
 			this.telling = telling;
 		}
 		return telling;
+	}
+
+	private void unnamed(Observation.Context context, @Nullable Throwable ex) {
+		if (!this.unnamedLogged) {
+			this.unnamedLogged = true;
+			logger.warn("Cannot read the endpoint of a request from its observation (" + context.getClass().getName()
+					+ "); its requests are booked under UNKNOWN", ex);
+		}
 	}
 
 	private void failed(RuntimeException ex) {
@@ -164,13 +305,19 @@ public class RequestFollower implements ObservationHandler<Observation.Context>,
 
 		private final Thread thread = Thread.currentThread();
 
+		private final Observation.Context context;
+
 		private final String[] doors;
 
 		/** A call per door, {@code null} where the door's knocker is not running. */
 		private final @Nullable MeasuredCall[] calls;
 
+		/** Booked once, whether its observation stopped or it was abandoned first. */
+		private final AtomicBoolean booked = new AtomicBoolean();
+
 		/** Opens a call on every door that can tell, for a request on its thread. */
-		Followed(@Nullable Telling telling) {
+		Followed(Observation.Context context, @Nullable Telling telling) {
+			this.context = context;
 			if (telling == null) {
 				this.doors = NO_DOORS;
 				this.calls = new MeasuredCall[0];
@@ -184,13 +331,33 @@ public class RequestFollower implements ObservationHandler<Observation.Context>,
 			}
 		}
 
-		void end(Observation.Context context, RequestLedger ledger, Predicate<String> ignored) {
-			long ended = System.nanoTime();
-			boolean onItsThread = Thread.currentThread() == this.thread;
+		/** Its thread is looked at no more: the request goes on elsewhere. */
+		void detach() {
+			for (MeasuredCall call : this.calls) {
+				if (call != null) {
+					call.detach();
+				}
+			}
+		}
+
+		/** Its time, from the hand-off. */
+		long nanos(long ended) {
+			return (ended - this.started) + Math.max(0, this.queuedNanos);
+		}
+
+		/**
+		 * Closes its calls and returns the time it waited at each door, or {@code null}
+		 * if it was ended before.
+		 */
+		@Nullable Map<String, Long> end(boolean looksAreItsOwn) {
+			if (!this.booked.compareAndSet(false, true)) {
+				return null;
+			}
 			Map<String, Long> waited = new LinkedHashMap<>();
 			if (this.queuedNanos >= 0) {
 				waited.put(HandOffStamp.DOOR, this.queuedNanos);
 			}
+			// Read once: the jvm door's exact part, and every request's without one.
 			long pauses = Doors.gcPauseNanos() - this.pausesAtStart;
 			for (int i = 0; i < this.calls.length; i++) {
 				MeasuredCall call = this.calls[i];
@@ -203,26 +370,13 @@ public class RequestFollower implements ObservationHandler<Observation.Context>,
 					waited.put(door, pauses + Math.max(0, call.estimatedWaitNanos()));
 					continue;
 				}
-				long estimate = onItsThread ? call.estimatedWaitNanos() : -1;
+				long estimate = looksAreItsOwn ? call.estimatedWaitNanos() : -1;
 				if (estimate >= 0) {
 					waited.put(door, estimate);
 				}
 			}
-			// Followed off its thread, or with no jvm knocker: the pauses are exact all
-			// the same.
 			waited.putIfAbsent(Knockers.JVM, pauses);
-			KeyValue method = context.getLowCardinalityKeyValue("method");
-			KeyValue uri = context.getLowCardinalityKeyValue("uri");
-			if (method == null || uri == null || ignored.test(uri.getValue())) {
-				return;
-			}
-			long nanos = (ended - this.started) + Math.max(0, this.queuedNanos);
-			ledger.book(method.getValue(), uri.getValue(), nanos, waited);
-			waited.forEach((door, wait) -> {
-				if (wait > 0) {
-					context.addHighCardinalityKeyValue(KeyValue.of("knocker.waited." + door, seconds(wait)));
-				}
-			});
+			return waited;
 		}
 
 		/** Seconds to the microsecond, as "0.012345": no floating-point formatting. */

@@ -1,64 +1,165 @@
 package io.knocker.autoconfigure.requests;
 
 import java.util.Collections;
+import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.atomic.LongAdder;
-import java.util.stream.Stream;
+
+import org.jspecify.annotations.Nullable;
 
 /**
- * Every endpoint's requests, keyed {@code "GET /book"} as {@code http.server.requests}
- * tags them: how many, their time (from the hand-off to a worker until the response) and
- * the time they waited at each door. Counters only go up; what the endpoint shows is
- * since the last {@link #reset()}, what the meters read is since start. Lock-free.
+ * Every endpoint's requests, keyed {@code "GET /book"} as Spring's default
+ * {@code http.server.requests} convention tags them: how many, their time (from the
+ * hand-off to a worker until the response) and the time they waited at each door.
+ * Counters only go up; what the endpoint shows is since the last {@link #reset()}, what
+ * the meters read is since the endpoint was first booked.
+ * <p>
+ * At most {@code maxEndpoints} endpoints are booked apart (uris are templates, but a
+ * stray convention or a router with raw paths must not grow the ledger, nor the meters,
+ * without bound): requests to any further endpoint are booked under the one endpoint
+ * {@link #OTHER}, method {@code OTHER} and uri {@code OTHER}, keyed {@code "OTHER"} in
+ * {@link #asMap()}. A reset drops the endpoints that had no request since the previous
+ * reset, which makes room again. Lock-free.
  */
 public final class RequestLedger {
+
+	/**
+	 * The method, the uri and the key of the endpoint that books requests beyond the
+	 * bound; no HTTP method or uri template is spelt so.
+	 */
+	public static final String OTHER = "OTHER";
+
+	/** The default bound on endpoints booked apart. */
+	public static final int DEFAULT_MAX_ENDPOINTS = 100;
 
 	/** By method, then uri: a request's booking looks up two short keys, builds none. */
 	private final Map<String, Map<String, Endpoint>> endpoints = new ConcurrentHashMap<>();
 
 	private final List<Listener> listeners = new CopyOnWriteArrayList<>();
 
+	private final int maxEndpoints;
+
+	/** Endpoints booked apart now, {@link #OTHER} aside. */
+	private final AtomicInteger size = new AtomicInteger();
+
+	/**
+	 * Creates a ledger of at most {@value #DEFAULT_MAX_ENDPOINTS} endpoints booked apart.
+	 */
+	public RequestLedger() {
+		this(DEFAULT_MAX_ENDPOINTS);
+	}
+
+	/**
+	 * Creates a ledger.
+	 * @param maxEndpoints most endpoints booked apart; further ones are booked under
+	 * {@link #OTHER}
+	 */
+	public RequestLedger(int maxEndpoints) {
+		if (maxEndpoints < 0) {
+			throw new IllegalArgumentException("maxEndpoints must not be negative, was " + maxEndpoints);
+		}
+		this.maxEndpoints = maxEndpoints;
+	}
+
 	/**
 	 * Books one request.
-	 * @param method its method tag, such as {@code GET}
-	 * @param uri its uri tag, such as {@code /book/{id}}
+	 * @param method its method, such as {@code GET}
+	 * @param uri its uri template, such as {@code /book/{id}}
 	 * @param nanos its time
 	 * @param waited the time it waited at each door, by door; doors that cannot tell are
 	 * absent
 	 */
 	public void book(String method, String uri, long nanos, Map<String, Long> waited) {
+		if (!endpoint(method, uri).book(nanos, waited)) {
+			// A reset dropped the endpoint under its feet: the look-up makes a new one.
+			book(method, uri, nanos, waited);
+		}
+	}
+
+	private Endpoint endpoint(String method, String uri) {
 		Map<String, Endpoint> byUri = this.endpoints.get(method);
 		if (byUri == null) {
 			byUri = this.endpoints.computeIfAbsent(method, (m) -> new ConcurrentHashMap<>());
 		}
 		Endpoint endpoint = byUri.get(uri);
-		if (endpoint == null) {
-			endpoint = byUri.computeIfAbsent(uri, (u) -> new Endpoint(method, uri));
+		if (endpoint == null || endpoint.isDropped()) {
+			endpoint = add(byUri, method, uri, endpoint);
 		}
-		endpoint.book(nanos, waited);
+		return endpoint;
+	}
+
+	private Endpoint add(Map<String, Endpoint> byUri, String method, String uri, @Nullable Endpoint dropped) {
+		if (dropped != null) {
+			byUri.remove(uri, dropped);
+		}
+		boolean other = OTHER.equals(method) && OTHER.equals(uri);
+		if (!other && !reserve()) {
+			return endpoint(OTHER, OTHER);
+		}
+		Endpoint created = new Endpoint(method, uri, other);
+		Endpoint raced = byUri.putIfAbsent(uri, created);
+		if (raced != null) {
+			if (!other) {
+				this.size.decrementAndGet();
+			}
+			return raced;
+		}
+		// Told outside the map's lock, before the endpoint's first booking is done.
+		for (Listener listener : this.listeners) {
+			listener.endpointAdded(created);
+		}
+		return created;
+	}
+
+	private boolean reserve() {
+		int size = this.size.get();
+		while (size < this.maxEndpoints) {
+			if (this.size.compareAndSet(size, size + 1)) {
+				return true;
+			}
+			size = this.size.get();
+		}
+		return false;
 	}
 
 	/**
-	 * The endpoints since the last reset, sorted by key.
+	 * The endpoints since the last reset, sorted by key ({@code "GET /book"}, and
+	 * {@code "OTHER"}).
 	 * @return the endpoints by key
 	 */
 	public Map<String, Endpoint> asMap() {
 		Map<String, Endpoint> sorted = new TreeMap<>();
-		endpoints().forEach((endpoint) -> sorted.put(endpoint.method + " " + endpoint.uri, endpoint));
+		this.endpoints.values()
+			.forEach((byUri) -> byUri.values().forEach((endpoint) -> sorted.put(endpoint.getKey(), endpoint)));
 		return Collections.unmodifiableMap(sorted);
 	}
 
-	private Stream<Endpoint> endpoints() {
-		return this.endpoints.values().stream().flatMap((byUri) -> byUri.values().stream());
-	}
-
-	/** Starts every endpoint's figures over; the meters' counters go on. */
+	/**
+	 * Starts every endpoint's figures over, and drops the endpoints that had no request
+	 * since the previous reset (their meters go with them); the kept endpoints' meters'
+	 * counters go on.
+	 */
 	public void reset() {
-		endpoints().forEach(Endpoint::reset);
+		this.endpoints.values().forEach((byUri) -> byUri.forEach((uri, endpoint) -> {
+			if (endpoint.dropIfIdle()) {
+				byUri.remove(uri, endpoint);
+				if (!endpoint.other) {
+					this.size.decrementAndGet();
+				}
+				for (Listener listener : this.listeners) {
+					listener.endpointRemoved(endpoint);
+				}
+			}
+			else {
+				endpoint.reset();
+			}
+		}));
 	}
 
 	/**
@@ -67,13 +168,22 @@ public final class RequestLedger {
 	 */
 	public void addListener(Listener listener) {
 		this.listeners.add(listener);
-		endpoints()
-			.forEach((endpoint) -> endpoint.total.waited.keySet().forEach((door) -> listener.doorSeen(endpoint, door)));
+		this.endpoints.values().forEach((byUri) -> byUri.values().forEach((endpoint) -> {
+			listener.endpointAdded(endpoint);
+			endpoint.total.waited.keySet().forEach((door) -> listener.doorSeen(endpoint, door));
+		}));
 	}
 
-	/** Told when an endpoint first waits at a door, such as to register a meter. */
+	/** Told of endpoints as they come and go, such as to register their meters. */
 	@FunctionalInterface
 	public interface Listener {
+
+		/**
+		 * An endpoint was first booked, or first booked again after a reset dropped it.
+		 * @param endpoint the endpoint
+		 */
+		default void endpointAdded(Endpoint endpoint) {
+		}
 
 		/**
 		 * An endpoint's requests waited at a door for the first time.
@@ -82,33 +192,77 @@ public final class RequestLedger {
 		 */
 		void doorSeen(Endpoint endpoint, String door);
 
+		/**
+		 * A reset dropped an endpoint that had no request since the previous reset.
+		 * @param endpoint the endpoint
+		 */
+		default void endpointRemoved(Endpoint endpoint) {
+		}
+
 	}
 
 	/** One endpoint's requests. */
 	public final class Endpoint {
 
+		/** The requests counter of an endpoint a reset dropped: below any count. */
+		private static final long DROPPED = Long.MIN_VALUE;
+
 		private final String method;
 
 		private final String uri;
+
+		private final boolean other;
 
 		private final Totals total = new Totals();
 
 		/** The totals at the last reset: what the endpoint shows is since then. */
 		private volatile Mark resetAt = new Mark(0, 0, Map.of());
 
-		Endpoint(String method, String uri) {
+		/**
+		 * Whether no reset has passed since the endpoint was made: made by a request, it
+		 * is not idle, even before that request's booking is counted.
+		 */
+		private volatile boolean fresh = true;
+
+		Endpoint(String method, String uri, boolean other) {
 			this.method = method;
 			this.uri = uri;
+			this.other = other;
 		}
 
-		private void book(long nanos, Map<String, Long> waited) {
+		/** Books a request, unless a reset dropped the endpoint first. */
+		private boolean book(long nanos, Map<String, Long> waited) {
+			// Counted first: a reset drops the endpoint only if the count did not move
+			// since the previous reset, so either it sees this request or this request
+			// sees it dropped, and goes to a new endpoint.
+			if (this.total.requests.getAndIncrement() < 0) {
+				return false;
+			}
 			this.total.book(nanos, waited, this);
+			return true;
+		}
+
+		private boolean isDropped() {
+			return this.total.requests.get() < 0;
+		}
+
+		private boolean dropIfIdle() {
+			return !this.fresh && this.total.requests.compareAndSet(this.resetAt.requests(), DROPPED);
 		}
 
 		private void reset() {
-			Map<String, Long> waited = new java.util.HashMap<>();
+			Map<String, Long> waited = new HashMap<>();
 			this.total.waited.forEach((door, adder) -> waited.put(door, adder.sum()));
-			this.resetAt = new Mark(this.total.requests.sum(), this.total.nanos.sum(), waited);
+			this.resetAt = new Mark(this.total.requests.get(), this.total.nanos.sum(), waited);
+			this.fresh = false;
+		}
+
+		/**
+		 * The key the endpoint is shown under: {@code "GET /book"}, or {@code "OTHER"}.
+		 * @return the key
+		 */
+		public String getKey() {
+			return this.other ? OTHER : this.method + " " + this.uri;
 		}
 
 		/**
@@ -132,7 +286,7 @@ public final class RequestLedger {
 		 * @return the number of requests
 		 */
 		public long getRequests() {
-			return this.total.requests.sum() - this.resetAt.requests();
+			return Math.max(0, this.total.requests.get() - this.resetAt.requests());
 		}
 
 		/**
@@ -151,7 +305,7 @@ public final class RequestLedger {
 		public Map<String, Double> getWaited() {
 			Mark reset = this.resetAt;
 			long nanos = this.total.nanos.sum() - reset.nanos();
-			Map<String, Double> shares = new java.util.TreeMap<>();
+			Map<String, Double> shares = new TreeMap<>();
 			this.total.waited.forEach((door, waited) -> {
 				long since = waited.sum() - reset.waited().getOrDefault(door, 0L);
 				shares.put(door, (nanos > 0) ? Math.min(1.0, Math.max(0.0, (double) since / nanos)) : 0.0);
@@ -160,7 +314,17 @@ public final class RequestLedger {
 		}
 
 		/**
-		 * The time the requests waited at a door since start: the meter's reading.
+		 * The requests' time since the endpoint was first booked: the
+		 * {@code knocker.request.seconds} meter's reading.
+		 * @return seconds
+		 */
+		public double totalSeconds() {
+			return this.total.nanos.sum() / 1e9;
+		}
+
+		/**
+		 * The time the requests waited at a door since the endpoint was first booked: the
+		 * {@code knocker.request.waited} meter's reading.
 		 * @param door the door's name
 		 * @return seconds
 		 */
@@ -178,14 +342,14 @@ public final class RequestLedger {
 	/** Monotonic counters of one endpoint. */
 	private final class Totals {
 
-		private final LongAdder requests = new LongAdder();
+		/** One counter the reset can swap for {@link Endpoint#DROPPED} if unmoved. */
+		private final AtomicLong requests = new AtomicLong();
 
 		private final LongAdder nanos = new LongAdder();
 
 		private final Map<String, LongAdder> waited = new ConcurrentHashMap<>();
 
 		void book(long nanos, Map<String, Long> waited, Endpoint seen) {
-			this.requests.increment();
 			this.nanos.add(nanos);
 			waited.forEach((door, wait) -> {
 				LongAdder adder = this.waited.get(door);

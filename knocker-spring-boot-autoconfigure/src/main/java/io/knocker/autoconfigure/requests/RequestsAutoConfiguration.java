@@ -1,8 +1,11 @@
 package io.knocker.autoconfigure.requests;
 
+import java.time.Duration;
 import java.util.function.Predicate;
 
 import io.knocker.autoconfigure.KnockerAutoConfiguration;
+import io.knocker.autoconfigure.KnockerConfigurationException;
+import io.knocker.autoconfigure.KnockerProperties;
 import io.knocker.autoconfigure.Knockers;
 import io.micrometer.observation.Observation;
 import org.jspecify.annotations.Nullable;
@@ -23,7 +26,9 @@ import org.springframework.util.ClassUtils;
 /**
  * Auto-configuration that follows every web request of a servlet or WebFlux application
  * from its {@code http.server.requests} observation ({@code knocker.requests.enabled}, on
- * by default), when Micrometer Observation is on the class path.
+ * by default), when Micrometer Observation is on the class path: at most
+ * {@code knocker.requests.max-endpoints} endpoints booked apart, requests waited for at
+ * most {@code knocker.requests.max-open}.
  */
 @AutoConfiguration(after = KnockerAutoConfiguration.class)
 @ConditionalOnClass(name = { "io.micrometer.observation.ObservationRegistry",
@@ -40,19 +45,31 @@ public final class RequestsAutoConfiguration {
 
 	@Bean
 	@ConditionalOnMissingBean
-	RequestLedger knockerRequestLedger() {
-		return new RequestLedger();
+	RequestLedger knockerRequestLedger(KnockerProperties properties) {
+		int maxEndpoints = properties.getRequests().getMaxEndpoints();
+		if (maxEndpoints < 0) {
+			throw new KnockerConfigurationException("knocker.requests.max-endpoints", maxEndpoints,
+					"the bound on endpoints booked apart cannot be negative",
+					"Set it to 0 or more (default 100); 0 books every request under OTHER.");
+		}
+		return new RequestLedger(maxEndpoints);
 	}
 
 	@Bean
 	@ConditionalOnMissingBean
 	RequestFollower knockerRequestFollower(ObjectProvider<Knockers> knockers, RequestLedger ledger,
-			ObjectProvider<PathMappedEndpoints> endpoints) {
+			ObjectProvider<PathMappedEndpoints> endpoints, KnockerProperties properties) {
+		Duration maxOpen = properties.getRequests().getMaxOpen();
+		if (maxOpen.isNegative() || maxOpen.isZero()) {
+			throw new KnockerConfigurationException("knocker.requests.max-open", maxOpen,
+					"a request's observation must be given some time to stop",
+					"Set it to a positive duration (default 10m), longer than the longest request.");
+		}
 		// The knockers are asked for at the first request: the observation registry, and
 		// so this, is made while the web server starts, where a misconfigured door would
 		// be reported by the server as well as by the failure analyzer.
 		return new RequestFollower(knockers::getObject, ledger, instanceOf(SERVLET), instanceOf(REACTIVE),
-				new ContentionPath(endpoints));
+				new ContentionPath(endpoints), maxOpen);
 	}
 
 	private static Predicate<Observation.Context> instanceOf(String className) {

@@ -10,6 +10,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
+import java.util.concurrent.Callable;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.LongAdder;
 import java.util.concurrent.locks.LockSupport;
@@ -20,6 +21,7 @@ import javax.sql.DataSource;
 import com.zaxxer.hikari.HikariDataSource;
 import io.knocker.autoconfigure.WebServers;
 import io.micrometer.common.KeyValue;
+import io.micrometer.core.instrument.Meter;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.observation.Observation;
 import io.micrometer.observation.ObservationHandler;
@@ -27,13 +29,19 @@ import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.condition.EnabledForJreRange;
+import org.junit.jupiter.api.condition.EnabledIf;
 import org.junit.jupiter.api.condition.JRE;
 
+import org.springframework.beans.BeanUtils;
 import org.springframework.boot.SpringBootConfiguration;
 import org.springframework.boot.autoconfigure.EnableAutoConfiguration;
 import org.springframework.context.ConfigurableApplicationContext;
 import org.springframework.context.annotation.Bean;
+import org.springframework.context.annotation.Configuration;
+import org.springframework.http.ResponseEntity;
 import org.springframework.http.server.observation.ServerRequestObservationContext;
+import org.springframework.http.server.observation.ServerRequestObservationConvention;
+import org.springframework.util.ClassUtils;
 import org.springframework.web.bind.annotation.GetMapping;
 import org.springframework.web.bind.annotation.PathVariable;
 import org.springframework.web.bind.annotation.RestController;
@@ -113,6 +121,15 @@ class RequestsTests {
 		await().until(() -> context.getBean(HikariDataSource.class).getHikariPoolMXBean().getIdleConnections() == 2);
 		ledger.reset();
 		shop.reset();
+		LastRequest traced = context.getBean(LastRequest.class);
+		traced.reset();
+		MeterRegistry registry = context.getBean(MeterRegistry.class);
+		// The meters go on across resets, or start over where a reset dropped the
+		// endpoint: read before and after.
+		double poolSecondsBefore = meter(registry, "knocker.request.seconds", "/pool", null);
+		double poolWaitedBefore = meter(registry, "knocker.request.waited", "/pool", "dataSource");
+		double lockSecondsBefore = meter(registry, "knocker.request.seconds", "/lock", null);
+		double lockWaitedBefore = meter(registry, "knocker.request.waited", "/lock", "stock-lock");
 		io.knocker.KnockSnapshot jvmBefore = context.getBean(io.knocker.autoconfigure.Knockers.class)
 			.get("jvm")
 			.snapshot();
@@ -129,9 +146,8 @@ class RequestsTests {
 		// A server may send the response before the request's observation stops (Jetty
 		// does, now and then): the last bookings can trail the clients by a moment.
 		await().atMost(java.time.Duration.ofSeconds(2))
-			.until(() -> ledger.asMap().values().stream().mapToLong(RequestLedger.Endpoint::getRequests).sum() >= sent
-				.sum());
-		Map<String, RequestLedger.Endpoint> endpoints = ledger.asMap();
+			.until(() -> booked(ledger) >= sent.sum() && traced.requests() >= sent.sum());
+		Map<String, RequestLedger.Endpoint> endpoints = booked(ledger.asMap());
 		System.out
 			.println("requests: "
 					+ endpoints.entrySet()
@@ -146,36 +162,72 @@ class RequestsTests {
 						.contentionSince(jvmBefore));
 		// Every request counted once, under its template, never its raw path.
 		assertThat(endpoints).containsOnlyKeys("GET /pool", "GET /lock", "GET /sleep/{millis}");
-		assertThat(endpoints.values().stream().mapToLong(RequestLedger.Endpoint::getRequests).sum())
-			.isEqualTo(sent.sum());
+		assertThat(booked(ledger)).isEqualTo(sent.sum());
 		RequestLedger.Endpoint pool = endpoints.get("GET /pool");
 		RequestLedger.Endpoint lock = endpoints.get("GET /lock");
 		RequestLedger.Endpoint sleep = endpoints.get("GET /sleep/{millis}");
 		double poolTruth = shop.timed("/pool") / pool.getSeconds();
 		double lockTruth = shop.timed("/lock") / lock.getSeconds();
 		// Far from 0, so that a door that never tells could not pass.
-		assertThat(poolTruth).isGreaterThan(0.2);
-		assertThat(lockTruth).isGreaterThan(0.2);
+		assertThat(poolTruth).isBetween(0.2, 0.9);
+		assertThat(lockTruth).isBetween(0.2, 0.9);
 		// Within 0.03 on a quiet machine (0.05 is the target there); beside two spinning
 		// loops, 0.06 has been seen, and 0.10 is the target.
 		assertThat(pool.getWaited().get("dataSource")).isCloseTo(poolTruth, org.assertj.core.data.Offset.offset(0.1));
 		assertThat(lock.getWaited().get("stock-lock")).isCloseTo(lockTruth, org.assertj.core.data.Offset.offset(0.1));
-		// Nothing booked on the wrong door.
-		assertThat(pool.getWaited().get("stock-lock")).isLessThan(0.05);
-		assertThat(lock.getWaited().get("dataSource")).isLessThan(0.05);
-		assertThat(sleep.getWaited().get("stock-lock")).isLessThan(0.05);
-		assertThat(sleep.getWaited().get("dataSource")).isLessThan(0.05);
-		// The jvm door is there for every endpoint: pauses, exactly.
-		assertThat(sleep.getWaited()).containsKey("jvm");
-		// The meter, tagged as http.server.requests is.
-		MeterRegistry registry = context.getBean(MeterRegistry.class);
-		assertThat(registry.find("knocker.request.waited")
-			.tags("method", "GET", "uri", "/pool", "door", "dataSource")
-			.functionCounter()
-			.count()).isGreaterThan(0.5 * shop.timed("/pool"));
+		// Nothing booked on the wrong door: none of them waits there.
+		assertThat(pool.getWaited().get("stock-lock")).isBetween(0.0, 0.05);
+		assertThat(lock.getWaited().get("dataSource")).isBetween(0.0, 0.05);
+		assertThat(sleep.getWaited().get("stock-lock")).isBetween(0.0, 0.05);
+		assertThat(sleep.getWaited().get("dataSource")).isBetween(0.0, 0.05);
+		// The meters, tagged as http.server.requests is: the requests' time is the
+		// endpoint's, and the ratio of their rates (the dashboard's PromQL over the
+		// run) is the endpoint's share, which the application timed.
 		assertThat(registry.find("http.server.requests").tags("uri", "/pool").timer()).isNotNull();
-		// The request's observation got its waits as key values.
-		assertThat(context.getBean(LastRequest.class).keys).anyMatch((key) -> key.startsWith("knocker.waited."));
+		double poolSeconds = meter(registry, "knocker.request.seconds", "/pool", null) - poolSecondsBefore;
+		double poolWaited = meter(registry, "knocker.request.waited", "/pool", "dataSource") - poolWaitedBefore;
+		double lockSeconds = meter(registry, "knocker.request.seconds", "/lock", null) - lockSecondsBefore;
+		double lockWaited = meter(registry, "knocker.request.waited", "/lock", "stock-lock") - lockWaitedBefore;
+		assertThat(poolSeconds).isCloseTo(pool.getSeconds(), org.assertj.core.data.Offset.offset(1e-6));
+		assertThat(lockSeconds).isCloseTo(lock.getSeconds(), org.assertj.core.data.Offset.offset(1e-6));
+		assertThat(poolWaited / poolSeconds).isCloseTo(pool.getWaited().get("dataSource"),
+				org.assertj.core.data.Offset.offset(1e-6));
+		assertThat(lockWaited / lockSeconds).isCloseTo(lock.getWaited().get("stock-lock"),
+				org.assertj.core.data.Offset.offset(1e-6));
+		assertThat(poolWaited / poolSeconds).isCloseTo(poolTruth, org.assertj.core.data.Offset.offset(0.1));
+		// The requests' observations got their waits as key values, named apart from
+		// @KnockMeasured's: summed over the requests, each door's is the ledger's (each
+		// value rounded to the microsecond).
+		assertThat(traced.keys).contains("knocker.request.wait.dataSource", "knocker.request.wait.stock-lock")
+			.noneMatch((key) -> key.startsWith("knocker.waited"));
+		assertThat(traced.seconds("/pool", "knocker.request.wait.dataSource")).isCloseTo(poolWaited,
+				org.assertj.core.data.Offset.offset(1e-3));
+		assertThat(traced.seconds("/lock", "knocker.request.wait.stock-lock")).isCloseTo(lockWaited,
+				org.assertj.core.data.Offset.offset(1e-3));
+	}
+
+	/** Requests booked since the last reset. */
+	private static long booked(RequestLedger ledger) {
+		return ledger.asMap().values().stream().mapToLong(RequestLedger.Endpoint::getRequests).sum();
+	}
+
+	/**
+	 * The endpoints with requests since the last reset: others may linger until the next.
+	 */
+	private static Map<String, RequestLedger.Endpoint> booked(Map<String, RequestLedger.Endpoint> endpoints) {
+		Map<String, RequestLedger.Endpoint> booked = new java.util.TreeMap<>(endpoints);
+		booked.values().removeIf((endpoint) -> endpoint.getRequests() == 0);
+		return booked;
+	}
+
+	/** A request meter's reading, 0 where there is none (yet, or any more). */
+	private static double meter(MeterRegistry registry, String name, String uri, String door) {
+		io.micrometer.core.instrument.search.Search search = registry.find(name).tags("method", "GET", "uri", uri);
+		if (door != null) {
+			search = search.tag("door", door);
+		}
+		io.micrometer.core.instrument.FunctionCounter counter = search.functionCounter();
+		return (counter != null) ? counter.count() : 0.0;
 	}
 
 	@Test
@@ -254,6 +306,162 @@ class RequestsTests {
 	}
 
 	@Test
+	void theJvmPartIsThePausesDuringTheRequests() throws Exception {
+		RequestLedger ledger = context.getBean(RequestLedger.class);
+		Shop shop = context.getBean(Shop.class);
+		get("/gc");
+		double before = ledger.asMap().get("GET /gc").totalWaitedSeconds("jvm");
+		double timedBefore = shop.timed("/gc");
+		for (int i = 0; i < 5; i++) {
+			assertThat(get("/gc").statusCode()).isEqualTo(200);
+		}
+		double booked = ledger.asMap().get("GET /gc").totalWaitedSeconds("jvm") - before;
+		double timed = shop.timed("/gc") - timedBefore;
+		System.out.printf("jvm: booked %.4f s for five full collections the handler timed at %.4f s%n", booked, timed);
+		// A full collection stops the world for most of System.gc()'s time: the
+		// collectors' record misses the safepoint's reaching and rounds each reading to
+		// the millisecond (2 ms a request at most), and the jvm door's starvation
+		// estimate adds what a busy machine takes from the request besides.
+		assertThat(booked).isBetween(0.6 * timed, 1.3 * timed + 0.01);
+	}
+
+	@Test
+	void aRequestThatFailsIsBookedLikeAnyOther() throws Exception {
+		RequestLedger ledger = context.getBean(RequestLedger.class);
+		RequestLedger.Endpoint before = ledger.asMap().get("GET /fail");
+		long requestsBefore = (before != null) ? before.getRequests() : 0;
+		for (int i = 0; i < 3; i++) {
+			assertThat(get("/fail").statusCode()).isEqualTo(500);
+			assertThat(get("/status/503").statusCode()).isEqualTo(503);
+		}
+		await().atMost(java.time.Duration.ofSeconds(2))
+			.until(() -> ledger.asMap().containsKey("GET /fail")
+					&& ledger.asMap().get("GET /fail").getRequests() == requestsBefore + 3);
+		RequestLedger.Endpoint failed = ledger.asMap().get("GET /fail");
+		assertThat(failed.getWaited()).containsKeys("http", "jvm", "stock-lock", "dataSource");
+		await().atMost(java.time.Duration.ofSeconds(2))
+			.until(() -> ledger.asMap().containsKey("GET /status/{code}")
+					&& ledger.asMap().get("GET /status/{code}").getRequests() >= 3);
+	}
+
+	@Test
+	void anAsyncRequestsLookedAtDoorsAreAbsentAndItsThreadsLaterWorkIsNotBookedToIt() throws Exception {
+		// One worker: the thread that starts an async request serves the lock's requests
+		// while the async one runs elsewhere, and ends it when its result is dispatched.
+		try (ConfigurableApplicationContext small = shop("tomcat", "--server.tomcat.threads.max=1",
+				"--server.tomcat.threads.min-spare=1")) {
+			int smallPort = WebServers.port(small);
+			RequestLedger ledger = small.getBean(RequestLedger.class);
+			ReentrantLock lock = small.getBean(ReentrantLock.class);
+			long end = System.nanoTime() + 3_000_000_000L;
+			// A holder outside any request keeps the lock's requests waiting, most of
+			// their time.
+			Thread holder = new Thread(() -> {
+				while (System.nanoTime() < end) {
+					lock.lock();
+					try {
+						LockSupport.parkNanos(20_000_000);
+					}
+					finally {
+						lock.unlock();
+					}
+					LockSupport.parkNanos(2_000_000);
+				}
+			});
+			holder.start();
+			List<Thread> clients = new ArrayList<>();
+			LongAdder sent = new LongAdder();
+			clients(clients, smallPort, "/async", 2, end, sent, new LongAdder());
+			clients(clients, smallPort, "/lock", 1, end, sent, new LongAdder());
+			for (Thread thread : clients) {
+				thread.join();
+			}
+			holder.join();
+			await().atMost(java.time.Duration.ofSeconds(2)).until(() -> booked(ledger) >= sent.sum());
+			RequestLedger.Endpoint async = ledger.asMap().get("GET /async");
+			RequestLedger.Endpoint locked = ledger.asMap().get("GET /lock");
+			System.out.printf("async: %d requests %s; lock: %d requests %s%n", async.getRequests(), async.getWaited(),
+					locked.getRequests(), locked.getWaited());
+			// The thread waited at the lock while async requests were open...
+			assertThat(locked.getWaited().get("stock-lock")).isBetween(0.1, 0.9);
+			// ...for other requests: the async ones keep their exact parts only.
+			assertThat(async.getWaited()).containsOnlyKeys("http", "jvm");
+			assertThat(async.getRequests()).isPositive();
+		}
+	}
+
+	@Test
+	void atMostMaxEndpointsAreBookedApartTheRestUnderOtherAndAResetDropsTheIdleOnes() throws Exception {
+		try (ConfigurableApplicationContext bounded = shop("tomcat", "--knocker.requests.max-endpoints=2")) {
+			int boundedPort = WebServers.port(bounded);
+			RequestLedger ledger = bounded.getBean(RequestLedger.class);
+			MeterRegistry registry = bounded.getBean(MeterRegistry.class);
+			for (String path : List.of("/sleep/1", "/pool", "/lock", "/gc", "/lock")) {
+				assertThat(get(boundedPort, path).statusCode()).isEqualTo(200);
+			}
+			await().atMost(java.time.Duration.ofSeconds(2)).until(() -> booked(ledger) == 5);
+			assertThat(ledger.asMap()).containsOnlyKeys("GET /sleep/{millis}", "GET /pool", "OTHER");
+			assertThat(ledger.asMap().get("OTHER").getRequests()).isEqualTo(3);
+			assertThat(registry.find("knocker.request.seconds").functionCounters())
+				.extracting((counter) -> counter.getId().getTag("uri"))
+				.containsExactlyInAnyOrder("/sleep/{millis}", "/pool", "OTHER");
+			assertThat(registry.find("knocker.request.waited").tag("door", "jvm").functionCounters())
+				.extracting((counter) -> counter.getId().getTag("uri"))
+				.containsExactlyInAnyOrder("/sleep/{millis}", "/pool", "OTHER");
+			ledger.reset();
+			get(boundedPort, "/sleep/1");
+			await().atMost(java.time.Duration.ofSeconds(2)).until(() -> booked(ledger) == 1);
+			ledger.reset();
+			assertThat(ledger.asMap()).containsOnlyKeys("GET /sleep/{millis}");
+			assertThat(registry.find("knocker.request.seconds").functionCounters())
+				.extracting((counter) -> counter.getId().getTag("uri"))
+				.containsExactly("/sleep/{millis}");
+			get(boundedPort, "/lock");
+			await().atMost(java.time.Duration.ofSeconds(2)).until(() -> booked(ledger) == 1);
+			assertThat(ledger.asMap()).containsOnlyKeys("GET /sleep/{millis}", "GET /lock");
+		}
+	}
+
+	@Test
+	@EnabledIf("openTelemetryConventionPresent")
+	void openTelemetrysConventionGivesTheDefaultConventionsKeys() throws Exception {
+		try (ConfigurableApplicationContext otel = shop("tomcat",
+				"--spring.main.sources=" + OpenTelemetryConvention.class.getName())) {
+			int otelPort = WebServers.port(otel);
+			// OpenTelemetry's keys, not the default's, on the requests' meters.
+			get(otelPort, "/sleep/1");
+			assertThat(otel.getBean(MeterRegistry.class).getMeters()).extracting(Meter::getId)
+				.anyMatch((id) -> "/sleep/{millis}".equals(id.getTag("http.route")))
+				.noneMatch((id) -> id.getTag("uri") != null);
+			for (String path : List.of("/sleep/2", "/pool", "/no/such/page", "/fail")) {
+				String key = keyOf(otel, otelPort, path);
+				assertThat(key).as(path).isEqualTo(keyOf(context, port, path));
+			}
+			assertThat(keyOf(otel, otelPort, "/sleep/3")).isEqualTo("GET /sleep/{millis}");
+		}
+	}
+
+	static boolean openTelemetryConventionPresent() {
+		return ClassUtils.isPresent(OpenTelemetryConvention.CLASS_NAME, null);
+	}
+
+	/** The key the request to a path is booked under. */
+	private static String keyOf(ConfigurableApplicationContext context, int port, String path) throws Exception {
+		RequestLedger ledger = context.getBean(RequestLedger.class);
+		Map<String, Long> before = new java.util.HashMap<>();
+		ledger.asMap().forEach((key, endpoint) -> before.put(key, endpoint.getRequests()));
+		get(port, path);
+		return await().atMost(java.time.Duration.ofSeconds(2))
+			.until(() -> ledger.asMap()
+				.entrySet()
+				.stream()
+				.filter((e) -> e.getValue().getRequests() > before.getOrDefault(e.getKey(), 0L))
+				.map(Map.Entry::getKey)
+				.findFirst()
+				.orElse(null), (key) -> key != null);
+	}
+
+	@Test
 	void aTracesWaitsAreSecondsToTheMicrosecond() {
 		assertThat(RequestFollower.Followed.seconds(12_345_678)).isEqualTo("0.012346");
 		assertThat(RequestFollower.Followed.seconds(1_500_000_000)).isEqualTo("1.500000");
@@ -324,10 +532,34 @@ class RequestsTests {
 
 	}
 
-	/** The high-cardinality keys of the requests' observations, as a tracer sees them. */
+	/**
+	 * OpenTelemetry's convention for the requests' observations (Spring Framework 7),
+	 * made by name so that the tests compile on every Boot line.
+	 */
+	@Configuration(proxyBeanMethods = false)
+	static class OpenTelemetryConvention {
+
+		static final String CLASS_NAME = "org.springframework.http.server.observation.OpenTelemetryServerRequestObservationConvention";
+
+		@Bean
+		ServerRequestObservationConvention openTelemetryServerRequestObservationConvention() throws Exception {
+			return (ServerRequestObservationConvention) BeanUtils
+				.instantiateClass(ClassUtils.forName(CLASS_NAME, OpenTelemetryConvention.class.getClassLoader()));
+		}
+
+	}
+
+	/**
+	 * The high-cardinality keys of the requests' observations, as a tracer sees them, and
+	 * Knocker's waits summed by endpoint and key.
+	 */
 	static class LastRequest implements ObservationHandler<Observation.Context> {
 
 		final Set<String> keys = ConcurrentHashMap.newKeySet();
+
+		private final Map<String, java.util.concurrent.atomic.DoubleAdder> seconds = new ConcurrentHashMap<>();
+
+		private final LongAdder requests = new LongAdder();
 
 		@Override
 		public boolean supportsContext(Observation.Context context) {
@@ -336,9 +568,32 @@ class RequestsTests {
 
 		@Override
 		public void onStop(Observation.Context context) {
+			String pattern = ((ServerRequestObservationContext) context).getPathPattern();
 			for (KeyValue keyValue : context.getHighCardinalityKeyValues()) {
 				this.keys.add(keyValue.getKey());
+				if (keyValue.getKey().startsWith(RequestFollower.WAIT_KEY)) {
+					this.seconds
+						.computeIfAbsent(pattern + " " + keyValue.getKey(),
+								(key) -> new java.util.concurrent.atomic.DoubleAdder())
+						.add(Double.parseDouble(keyValue.getValue()));
+				}
 			}
+			this.requests.increment();
+		}
+
+		double seconds(String pattern, String key) {
+			java.util.concurrent.atomic.DoubleAdder sum = this.seconds.get(pattern + " " + key);
+			return (sum != null) ? sum.sum() : 0.0;
+		}
+
+		long requests() {
+			return this.requests.sum();
+		}
+
+		void reset() {
+			this.keys.clear();
+			this.seconds.clear();
+			this.requests.reset();
 		}
 
 	}
@@ -382,6 +637,32 @@ class RequestsTests {
 				this.stockLock.unlock();
 			}
 			return "lock";
+		}
+
+		@GetMapping("/gc")
+		String gc() {
+			long start = System.nanoTime();
+			System.gc();
+			add("/gc", System.nanoTime() - start);
+			return "collected";
+		}
+
+		@GetMapping("/fail")
+		String fail() {
+			throw new IllegalStateException("Failed on purpose");
+		}
+
+		@GetMapping("/status/{code}")
+		ResponseEntity<String> status(@PathVariable("code") int code) {
+			return ResponseEntity.status(code).body("status");
+		}
+
+		@GetMapping("/async")
+		Callable<String> async() {
+			return () -> {
+				LockSupport.parkNanos(30_000_000);
+				return "async";
+			};
 		}
 
 		@GetMapping("/sleep/{millis}")
