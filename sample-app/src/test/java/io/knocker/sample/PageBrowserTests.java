@@ -19,6 +19,7 @@ import java.util.concurrent.Future;
 
 import org.junit.jupiter.api.Test;
 import org.openqa.selenium.By;
+import org.openqa.selenium.WindowType;
 import org.openqa.selenium.chrome.ChromeDriver;
 import tools.jackson.databind.json.JsonMapper;
 
@@ -132,6 +133,25 @@ class PageBrowserTests {
 			});
 			assertThat(read(browser).status()).doesNotContain("refused");
 
+			assertThat(chromium.consoleErrors()).isEmpty();
+		}
+	}
+
+	@Test
+	void pageReadsNothingWhileItsTabIsHidden() throws Exception {
+		try (Chromium chromium = Chromium.start(800, 600)) {
+			ChromeDriver browser = chromium.driver();
+			browser.get("http://admin:admin@127.0.0.1:" + this.port + "/actuator/knocker");
+			await().atMost(Duration.ofSeconds(30)).until(() -> read(browser).refreshes() >= 1);
+			String page = browser.getWindowHandle();
+			int before = read(browser).refreshes();
+			// Another tab in front hides the page's: eight seconds would be four reads.
+			browser.switchTo().newWindow(WindowType.TAB);
+			Thread.sleep(8000);
+			browser.switchTo().window(page);
+			// At most the one read that its return starts.
+			assertThat(read(browser).refreshes()).isBetween(before, before + 1);
+			await().atMost(Duration.ofSeconds(20)).until(() -> read(browser).refreshes() >= before + 3);
 			assertThat(chromium.consoleErrors()).isEmpty();
 		}
 	}
