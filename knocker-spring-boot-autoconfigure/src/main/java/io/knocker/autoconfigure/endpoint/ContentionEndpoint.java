@@ -1,5 +1,7 @@
 package io.knocker.autoconfigure.endpoint;
 
+import java.util.Arrays;
+import java.util.Comparator;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
@@ -69,25 +71,50 @@ public class ContentionEndpoint {
 		Map<String, MethodDescriptor> methods = new LinkedHashMap<>();
 		this.methods.asMap().forEach((name, method) -> methods.put(name, MethodDescriptor.of(method)));
 		Map<String, RequestsDescriptor> requests = new LinkedHashMap<>();
-		this.requests.asMap().forEach((key, endpoint) -> requests.put(key, RequestsDescriptor.of(endpoint)));
+		this.requests.asMap()
+			.entrySet()
+			.stream()
+			.map((entry) -> Map.entry(entry.getKey(), RequestsDescriptor.of(entry.getValue())))
+			.sorted(Comparator
+				.comparingDouble((Map.Entry<String, RequestsDescriptor> entry) -> entry.getValue().waitedSeconds())
+				.reversed())
+			.forEach((entry) -> requests.put(entry.getKey(), entry.getValue()));
 		DoorDescriptor jvm = doors.get(Knockers.JVM);
 		return new ContentionDescriptor(jvm != null && jvm.running(), (jvm != null) ? jvm.contentionMetric() : 0.0,
 				doors, methods, requests);
 	}
 
 	/**
-	 * {@code GET /actuator/contention/{name}}: one door, with its holders, or one method.
-	 * @param name a door's or a measured method's name
-	 * @return the door or method, or {@code null} (404) for an unknown name
+	 * {@code GET /actuator/contention/{name}}: one door, with its holders, or one method;
+	 * or one endpoint's requests, its method then its uri as the path:
+	 * {@code /actuator/contention/GET/owners/{ownerId}} for {@code "GET
+	 * /owners/{ownerId}"} (braces percent-encoded, as a browser does),
+	 * {@code /actuator/contention/OTHER}.
+	 * @param name a door's or a measured method's name, or an endpoint's method and uri
+	 * @return the door, method or endpoint, or {@code null} (404) for an unknown name
 	 */
 	@ReadOperation
-	public @Nullable OperationResponseBody contentionOf(@Selector String name) {
-		KnockKnock knocker = this.knockers.get(name);
-		if (knocker != null) {
-			return DoorDescriptor.withHolders(knocker);
+	public @Nullable OperationResponseBody contentionOf(@Selector(match = Selector.Match.ALL_REMAINING) String[] name) {
+		if (name.length == 1) {
+			KnockKnock knocker = this.knockers.get(name[0]);
+			if (knocker != null) {
+				return DoorDescriptor.withHolders(knocker);
+			}
+			MethodContention method = this.methods.asMap().get(name[0]);
+			if (method != null) {
+				return MethodDescriptor.of(method);
+			}
 		}
-		MethodContention method = this.methods.asMap().get(name);
-		return (method != null) ? MethodDescriptor.of(method) : null;
+		Map<String, RequestLedger.Endpoint> endpoints = this.requests.asMap();
+		String rest = String.join("/", Arrays.asList(name).subList(1, name.length));
+		// "GET /book/{id}" as GET/book/{id}; "GET UNKNOWN" and "OTHER" as they are.
+		for (String key : new String[] { name[0] + " /" + rest, name[0] + " " + rest, name[0] }) {
+			RequestLedger.Endpoint endpoint = endpoints.get(key);
+			if (endpoint != null) {
+				return RequestsDescriptor.of(endpoint);
+			}
+		}
+		return null;
 	}
 
 	/**
@@ -111,6 +138,7 @@ public class ContentionEndpoint {
 		this.knockers.all().forEach(change);
 		if ("reset".equals(chosen)) {
 			this.requests.reset();
+			this.methods.reset();
 		}
 		return contention();
 	}
@@ -131,17 +159,52 @@ public class ContentionEndpoint {
 	}
 
 	/**
-	 * One endpoint's requests since start or reset.
+	 * One endpoint's requests since start or reset, and where their time went.
 	 *
-	 * @param requests requests booked
+	 * @param count requests booked
 	 * @param seconds their time, from the hand-off to a worker to the response
-	 * @param waited the share of that time spent waiting at each door that can tell
+	 * @param meanSeconds their mean time
+	 * @param waited the time spent waiting at each door that can tell (and {@code cpu},
+	 * waiting for a core), most first
+	 * @param rest the time left: the requests' own work, or waits Knocker has no door for
 	 */
-	public record RequestsDescriptor(long requests, double seconds,
-			Map<String, Double> waited) implements OperationResponseBody {
+	public record RequestsDescriptor(long count, double seconds, double meanSeconds, Map<String, Part> waited,
+			Part rest) implements OperationResponseBody {
 
 		static RequestsDescriptor of(RequestLedger.Endpoint endpoint) {
-			return new RequestsDescriptor(endpoint.getRequests(), endpoint.getSeconds(), endpoint.getWaited());
+			long count = endpoint.getRequests();
+			double seconds = endpoint.getSeconds();
+			Map<String, Part> waited = new LinkedHashMap<>();
+			double[] sum = new double[1];
+			endpoint.getWaitedSeconds()
+				.entrySet()
+				.stream()
+				.sorted(Map.Entry.<String, Double>comparingByValue().reversed())
+				.forEach((entry) -> {
+					waited.put(entry.getKey(), Part.of(entry.getValue(), seconds));
+					sum[0] += entry.getValue();
+				});
+			return new RequestsDescriptor(count, seconds, (count > 0) ? seconds / count : 0.0, waited,
+					Part.of(Math.max(0.0, seconds - sum[0]), seconds));
+		}
+
+		/** The time waited, all doors together: what endpoints are sorted by. */
+		double waitedSeconds() {
+			return this.waited.values().stream().mapToDouble(Part::seconds).sum();
+		}
+
+	}
+
+	/**
+	 * A part of an endpoint's time.
+	 *
+	 * @param seconds its time
+	 * @param share its share of the endpoint's time, from 0 to 1
+	 */
+	public record Part(double seconds, double share) {
+
+		static Part of(double seconds, double of) {
+			return new Part(seconds, (of > 0) ? Math.min(1.0, Math.max(0.0, seconds / of)) : 0.0);
 		}
 
 	}

@@ -22,13 +22,14 @@ public final class MethodContention {
 
 	private final String door;
 
-	private final LongAdder failedCalls = new LongAdder();
+	// Replaced whole by a reset: a call booked as it happens lands in the old or the new.
+	private volatile LongAdder failedCalls = new LongAdder();
 
-	private final MeasuredCallTotals totals = new MeasuredCallTotals();
+	private volatile MeasuredCallTotals totals = new MeasuredCallTotals();
 
-	private final Extremes contention = new Extremes();
+	private volatile Extremes contention = new Extremes();
 
-	private final Extremes waited = new Extremes();
+	private volatile Extremes waited = new Extremes();
 
 	MethodContention(String name, String door) {
 		this.name = name;
@@ -53,6 +54,14 @@ public final class MethodContention {
 			this.waited.add(waited.getAsDouble());
 		}
 		return contention;
+	}
+
+	/** Starts every figure over, as the contention endpoint's reset does. */
+	void reset() {
+		this.totals = new MeasuredCallTotals();
+		this.failedCalls = new LongAdder();
+		this.contention = new Extremes();
+		this.waited = new Extremes();
 	}
 
 	/**

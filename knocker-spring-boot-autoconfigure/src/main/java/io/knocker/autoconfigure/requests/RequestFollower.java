@@ -34,11 +34,19 @@ import org.jspecify.annotations.Nullable;
  * <li>{@code http}: queued for a worker, stamped at the hand-off ({@link HandOffStamp});
  * <li>a lock, read-write lock, semaphore, monitor or connection-pool door: its looks'
  * estimate ({@link MeasuredCall#estimatedWaitNanos()}), which rides the door's cycle;
- * <li>{@code jvm}: the collectors' pauses during the request, exact, and the starvation
- * its windows measured.
+ * <li>{@code cpu}: the request's thread runnable but not running, waiting for a core: the
+ * kernel's own count ({@link Doors#runQueueNanos()}, Linux), read at both ends of the
+ * request on its thread, for every request that starts at least
+ * {@link Followed#CPU_SAMPLE_EVERY} after the last one read on that thread (about 2 µs a
+ * read), the unread ones' time booked with the next read one ({@link RequestLedger});
+ * where the kernel keeps no count (macOS, Windows), the {@code jvm} door's estimate of
+ * starvation within the request; absent on a virtual thread;
+ * <li>{@code jvm}: the collectors' pauses during the request, exact, never more than the
+ * request's time.
  * </ul>
- * The endpoint is the method and uri template Spring's default convention gives, read
- * from the observation's own context ({@link RequestKeys}), whatever convention the
+ * A request's parts never sum above its time: the looked-at doors' estimates give way
+ * first. The endpoint is the method and uri template Spring's default convention gives,
+ * read from the observation's own context ({@link RequestKeys}), whatever convention the
  * application configured. A request that leaves its thread (async servlet, as its scope
  * closes; WebFlux, always) gets the exact parts only: its thread goes on to serve others.
  * A request whose observation never stops is booked as it stood once it has been open
@@ -176,9 +184,10 @@ public class RequestFollower implements ObservationHandler<Observation.Context>,
 			this.open.remove(followed);
 			long ended = System.nanoTime();
 			// Looks at the thread stand for the request only if it ends where it began.
-			Map<String, Long> waited = followed.end(Thread.currentThread() == followed.thread);
+			long nanos = followed.nanos(ended);
+			Map<String, Long> waited = followed.end(Thread.currentThread() == followed.thread, false, nanos);
 			if (waited != null) {
-				book(context, followed.nanos(ended), waited, true);
+				book(context, nanos, waited, followed.cpuFollowed(), true);
 			}
 			sweep(ended);
 		}
@@ -200,15 +209,17 @@ public class RequestFollower implements ObservationHandler<Observation.Context>,
 		for (Followed followed : this.open) {
 			if (now - followed.started > this.maxOpen && this.open.remove(followed)) {
 				// Still on its thread unless it went async, in which case it is detached.
-				Map<String, Long> waited = followed.end(true);
+				long nanos = followed.nanos(now);
+				Map<String, Long> waited = followed.end(false, true, nanos);
 				if (waited != null) {
-					book(followed.context, followed.nanos(now), waited, false);
+					book(followed.context, nanos, waited, false, false);
 				}
 			}
 		}
 	}
 
-	private void book(Observation.Context context, long nanos, Map<String, Long> waited, boolean stopped) {
+	private void book(Observation.Context context, long nanos, Map<String, Long> waited, boolean cpuFollowed,
+			boolean stopped) {
 		String method = null;
 		String uri = null;
 		Throwable failure = null;
@@ -227,7 +238,7 @@ public class RequestFollower implements ObservationHandler<Observation.Context>,
 		if (this.ignored.test(uri)) {
 			return;
 		}
-		this.ledger.book(method, uri, nanos, waited);
+		this.ledger.book(method, uri, nanos, waited, cpuFollowed);
 		if (stopped) {
 			// An abandoned request's context may be in use elsewhere: no key values.
 			waited.forEach((door, wait) -> {
@@ -295,6 +306,23 @@ public class RequestFollower implements ObservationHandler<Observation.Context>,
 	/** One request being followed. */
 	static final class Followed {
 
+		/** The least time between two reads of a thread's wait for a core. */
+		static final long CPU_SAMPLE_EVERY = TimeUnit.MILLISECONDS.toNanos(1);
+
+		/** The request gets no kernel count: reactive, off its thread, or virtual. */
+		private static final long CPU_NOT_FOLLOWED = -2;
+
+		/** The request's count was not read: booked with the next one read. */
+		private static final long CPU_NOT_READ = -1;
+
+		/** Whether the kernel counts threads' waits for a core here (Linux). */
+		static final boolean KERNEL_COUNTS = Doors.runQueueNanos() >= 0;
+
+		/** When each thread last read its count. */
+		private static final ThreadLocal<long[]> CPU_READ_AT = ThreadLocal.withInitial(() -> new long[] { 0 });
+
+		private static final String CPU = "cpu";
+
 		private static final String[] NO_DOORS = {};
 
 		private final long started = System.nanoTime();
@@ -315,9 +343,15 @@ public class RequestFollower implements ObservationHandler<Observation.Context>,
 		/** Booked once, whether its observation stopped or it was abandoned first. */
 		private final AtomicBoolean booked = new AtomicBoolean();
 
+		/** The thread's wait for a core at the start, or one of the CPU_ marks. */
+		private final long runQueueAtStart;
+
+		private volatile boolean detached;
+
 		/** Opens a call on every door that can tell, for a request on its thread. */
 		Followed(Observation.Context context, @Nullable Telling telling) {
 			this.context = context;
+			this.runQueueAtStart = (telling != null && KERNEL_COUNTS) ? readRunQueue(this.started) : CPU_NOT_FOLLOWED;
 			if (telling == null) {
 				this.doors = NO_DOORS;
 				this.calls = new MeasuredCall[0];
@@ -331,8 +365,31 @@ public class RequestFollower implements ObservationHandler<Observation.Context>,
 			}
 		}
 
+		/**
+		 * The thread's wait for a core, if its last reading is old enough; -2 on a
+		 * virtual thread.
+		 */
+		private static long readRunQueue(long now) {
+			long[] readAt = CPU_READ_AT.get();
+			if (now - readAt[0] < CPU_SAMPLE_EVERY) {
+				return CPU_NOT_READ;
+			}
+			readAt[0] = now;
+			long runQueue = Doors.runQueueNanos();
+			return (runQueue >= 0) ? runQueue : CPU_NOT_FOLLOWED;
+		}
+
+		/**
+		 * Whether the request could have had the kernel's count: if it has none, its time
+		 * is booked with the next request that has.
+		 */
+		boolean cpuFollowed() {
+			return this.runQueueAtStart != CPU_NOT_FOLLOWED && !this.detached;
+		}
+
 		/** Its thread is looked at no more: the request goes on elsewhere. */
 		void detach() {
+			this.detached = true;
 			for (MeasuredCall call : this.calls) {
 				if (call != null) {
 					call.detach();
@@ -348,35 +405,83 @@ public class RequestFollower implements ObservationHandler<Observation.Context>,
 		/**
 		 * Closes its calls and returns the time it waited at each door, or {@code null}
 		 * if it was ended before.
+		 * @param onItsThread whether called on the request's thread, where it began
+		 * @param abandoned whether its observation never stopped (called by the sweep)
+		 * @param nanos the request's time
 		 */
-		@Nullable Map<String, Long> end(boolean looksAreItsOwn) {
+		@Nullable Map<String, Long> end(boolean onItsThread, boolean abandoned, long nanos) {
 			if (!this.booked.compareAndSet(false, true)) {
 				return null;
 			}
+			// Looks at the thread stand for the request while it has not left it.
+			boolean looksAreItsOwn = !this.detached && (onItsThread || abandoned);
 			Map<String, Long> waited = new LinkedHashMap<>();
 			if (this.queuedNanos >= 0) {
 				waited.put(HandOffStamp.DOOR, this.queuedNanos);
 			}
+			if (this.runQueueAtStart >= 0 && onItsThread && looksAreItsOwn) {
+				long runQueue = Doors.runQueueNanos() - this.runQueueAtStart;
+				if (runQueue >= 0) {
+					waited.put(CPU, runQueue);
+				}
+			}
 			// Read once: the jvm door's exact part, and every request's without one.
-			long pauses = Doors.gcPauseNanos() - this.pausesAtStart;
+			waited.put(Knockers.JVM, Math.max(0, Doors.gcPauseNanos() - this.pausesAtStart));
+			long looked = 0;
 			for (int i = 0; i < this.calls.length; i++) {
 				MeasuredCall call = this.calls[i];
 				if (call == null) {
 					continue;
 				}
 				call.close();
-				String door = this.doors[i];
-				if (Knockers.JVM.equals(door)) {
-					waited.put(door, pauses + Math.max(0, call.estimatedWaitNanos()));
-					continue;
-				}
 				long estimate = looksAreItsOwn ? call.estimatedWaitNanos() : -1;
-				if (estimate >= 0) {
-					waited.put(door, estimate);
+				if (Knockers.JVM.equals(this.doors[i])) {
+					if (!KERNEL_COUNTS && estimate > 0 && !waited.containsKey(CPU)) {
+						// No count from the kernel: the jvm door's starvation estimate.
+						waited.put(CPU, estimate);
+					}
+				}
+				else if (estimate >= 0) {
+					waited.put(this.doors[i], estimate);
+					looked += estimate;
 				}
 			}
-			waited.putIfAbsent(Knockers.JVM, pauses);
+			fitInto(waited, nanos, looked);
 			return waited;
+		}
+
+		/**
+		 * Makes the parts sum to at most the request's time: a thread parked at a door is
+		 * not also waiting for a core, so an excess is the looks' estimate overshooting,
+		 * which gives way first, then the exact parts in turn.
+		 */
+		private static void fitInto(Map<String, Long> waited, long nanos, long looked) {
+			long total = 0;
+			for (long wait : waited.values()) {
+				total += wait;
+			}
+			long excess = total - Math.max(0, nanos);
+			if (excess <= 0) {
+				return;
+			}
+			if (looked > 0) {
+				double keep = Math.max(0.0, 1.0 - (double) excess / looked);
+				for (Map.Entry<String, Long> entry : waited.entrySet()) {
+					String door = entry.getKey();
+					if (!door.equals(HandOffStamp.DOOR) && !door.equals(CPU) && !door.equals(Knockers.JVM)) {
+						entry.setValue((long) (entry.getValue() * keep));
+					}
+				}
+				excess -= Math.min(excess, looked);
+			}
+			for (String door : new String[] { Knockers.JVM, CPU, HandOffStamp.DOOR }) {
+				Long wait = waited.get(door);
+				if (excess > 0 && wait != null) {
+					long cut = Math.min(excess, wait);
+					waited.put(door, wait - cut);
+					excess -= cut;
+				}
+			}
 		}
 
 		/** Seconds to the microsecond, as "0.012345": no floating-point formatting. */

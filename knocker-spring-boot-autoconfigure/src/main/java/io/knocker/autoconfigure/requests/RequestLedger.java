@@ -35,6 +35,9 @@ public final class RequestLedger {
 	 */
 	public static final String OTHER = "OTHER";
 
+	/** The part a request waited for a core. */
+	static final String CPU = "cpu";
+
 	/** The default bound on endpoints booked apart. */
 	public static final int DEFAULT_MAX_ENDPOINTS = 100;
 
@@ -76,9 +79,27 @@ public final class RequestLedger {
 	 * absent
 	 */
 	public void book(String method, String uri, long nanos, Map<String, Long> waited) {
-		if (!endpoint(method, uri).book(nanos, waited)) {
+		book(method, uri, nanos, waited, false);
+	}
+
+	/**
+	 * Books one request whose wait for a core ({@code cpu}) is sampled: a request that
+	 * could have had it read but has none leaves its time to the next one that has, whose
+	 * {@code cpu} stands for both (a sample stands for the time since the previous one),
+	 * so that the sum is right on average and only ever grows.
+	 * @param method its method, such as {@code GET}
+	 * @param uri its uri template, such as {@code /book/{id}}
+	 * @param nanos its time
+	 * @param waited the time it waited at each door, by door; doors that cannot tell are
+	 * absent; changed in place when {@code cpu} stands for other requests too
+	 * @param cpuSampled whether the request's {@code cpu} is sampled: present, it stands
+	 * for the time of the sampled requests without one since; absent, the request's time
+	 * waits for the next
+	 */
+	public void book(String method, String uri, long nanos, Map<String, Long> waited, boolean cpuSampled) {
+		if (!endpoint(method, uri).book(nanos, waited, cpuSampled)) {
 			// A reset dropped the endpoint under its feet: the look-up makes a new one.
-			book(method, uri, nanos, waited);
+			book(method, uri, nanos, waited, cpuSampled);
 		}
 	}
 
@@ -230,13 +251,26 @@ public final class RequestLedger {
 			this.other = other;
 		}
 
+		/** Sampled requests' time since the last one with a {@code cpu} reading. */
+		private final AtomicLong cpuUnread = new AtomicLong();
+
 		/** Books a request, unless a reset dropped the endpoint first. */
-		private boolean book(long nanos, Map<String, Long> waited) {
+		private boolean book(long nanos, Map<String, Long> waited, boolean cpuSampled) {
 			// Counted first: a reset drops the endpoint only if the count did not move
 			// since the previous reset, so either it sees this request or this request
 			// sees it dropped, and goes to a new endpoint.
 			if (this.total.requests.getAndIncrement() < 0) {
 				return false;
+			}
+			if (cpuSampled) {
+				Long cpu = waited.get(CPU);
+				if (cpu == null) {
+					this.cpuUnread.addAndGet(nanos);
+				}
+				else if (nanos > 0) {
+					long standsFor = this.cpuUnread.getAndSet(0) + nanos;
+					waited.put(CPU, Math.round(cpu * ((double) standsFor / nanos)));
+				}
 			}
 			this.total.book(nanos, waited, this);
 			return true;
@@ -311,6 +345,18 @@ public final class RequestLedger {
 				shares.put(door, (nanos > 0) ? Math.min(1.0, Math.max(0.0, (double) since / nanos)) : 0.0);
 			});
 			return shares;
+		}
+
+		/**
+		 * The time the requests since the last reset waited at each door that can tell.
+		 * @return seconds by door
+		 */
+		public Map<String, Double> getWaitedSeconds() {
+			Mark reset = this.resetAt;
+			Map<String, Double> seconds = new TreeMap<>();
+			this.total.waited.forEach((door, waited) -> seconds.put(door,
+					Math.max(0, waited.sum() - reset.waited().getOrDefault(door, 0L)) / 1e9));
+			return seconds;
 		}
 
 		/**

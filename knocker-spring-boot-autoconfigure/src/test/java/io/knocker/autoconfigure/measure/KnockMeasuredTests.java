@@ -263,6 +263,27 @@ class KnockMeasuredTests {
 	}
 
 	@Test
+	void theContentionEndpointsResetStartsTheMethodsFiguresOver() {
+		this.contextRunner.run((context) -> {
+			Inventory inventory = context.getBean(Inventory.class);
+			inventory.hold(120);
+			assertThatIllegalStateException().isThrownBy(() -> inventory.reserve(-1));
+			MeasuredMethods methods = context.getBean(MeasuredMethods.class);
+			assertThat(methods.asMap().get("checkout").getSampledCalls()).isEqualTo(1);
+			new io.knocker.autoconfigure.endpoint.ContentionEndpoint(context.getBean(Knockers.class), methods, null)
+				.act("reset");
+			MethodContention checkout = methods.asMap().get("checkout");
+			assertThat(checkout.getCalls()).isZero();
+			assertThat(checkout.getSampledCalls()).isZero();
+			assertThat(checkout.getMaxContention()).isZero();
+			assertThat(checkout.getMeanWaited()).isNull();
+			assertThat(methods.asMap().get("Inventory.reserve").getFailedCalls()).isZero();
+			inventory.reserve(1);
+			assertThat(methods.asMap().get("Inventory.reserve").getCalls()).isEqualTo(1);
+		});
+	}
+
+	@Test
 	void exceptionsPassThroughUnchangedAndAreCounted() {
 		this.contextRunner.run((context) -> {
 			Inventory inventory = context.getBean(Inventory.class);

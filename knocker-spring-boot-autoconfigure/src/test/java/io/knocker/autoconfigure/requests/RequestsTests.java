@@ -241,9 +241,14 @@ class RequestsTests {
 	void theEndpointShowsRequestsButNotItsOwnAndAResetClearsThem() throws Exception {
 		get("/sleep/1");
 		HttpResponse<String> response = get("/actuator/contention");
-		assertThat(response.body()).contains("\"requests\":{").contains("\"GET /sleep/{millis}\":{\"requests\":");
+		assertThat(response.body()).contains("\"requests\":{").contains("\"GET /sleep/{millis}\":{\"count\":");
 		response = get("/actuator/contention");
 		assertThat(response.body()).doesNotContain("/actuator/contention");
+		// One endpoint alone: its method, then its uri, as the path.
+		response = get("/actuator/contention/GET/sleep/%7Bmillis%7D");
+		assertThat(response.statusCode()).isEqualTo(200);
+		assertThat(response.body()).startsWith("{\"count\":").contains("\"rest\":{\"seconds\":");
+		assertThat(get("/actuator/contention/GET/sleep/nothing").statusCode()).isEqualTo(404);
 		context.getBean(RequestLedger.class).reset();
 		assertThat(context.getBean(RequestLedger.class).asMap().get("GET /sleep/{millis}").getRequests()).isZero();
 	}
