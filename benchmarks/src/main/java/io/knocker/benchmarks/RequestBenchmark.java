@@ -35,6 +35,10 @@ import org.springframework.boot.builder.SpringApplicationBuilder;
 import org.springframework.context.ConfigurableApplicationContext;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
+import org.springframework.http.server.observation.DefaultServerRequestObservationConvention;
+import org.springframework.http.server.observation.ServerRequestObservationContext;
+import org.springframework.mock.web.MockHttpServletRequest;
+import org.springframework.mock.web.MockHttpServletResponse;
 
 /**
  * What following a request costs: an {@code http.server.requests} observation started and
@@ -50,6 +54,14 @@ import org.springframework.context.annotation.Configuration;
 @Warmup(iterations = 3, time = 1)
 @Measurement(iterations = 5, time = 1)
 public class RequestBenchmark {
+
+	private static final MockHttpServletRequest REQUEST = new MockHttpServletRequest("GET", "/book/42");
+
+	private static final MockHttpServletResponse RESPONSE = new MockHttpServletResponse();
+
+	private static final DefaultServerRequestObservationConvention CONVENTION = new DefaultServerRequestObservationConvention();
+
+	private static final org.springframework.http.server.observation.ServerHttpObservationDocumentation SERVER_REQUESTS = org.springframework.http.server.observation.ServerHttpObservationDocumentation.HTTP_SERVLET_SERVER_REQUESTS;
 
 	@Param({ "1", "100", "2000" })
 	public int others;
@@ -76,8 +88,8 @@ public class RequestBenchmark {
 		this.observed = ObservationRegistry.create();
 		this.observed.observationConfig().observationHandler(new DefaultMeterObservationHandler(meters));
 		this.followed = ObservationRegistry.create();
-		RequestFollower follower = new RequestFollower(() -> knockers, new RequestLedger(), (context) -> true,
-				(context) -> false, (uri) -> false);
+		RequestFollower follower = new RequestFollower(() -> knockers, new RequestLedger(),
+				ServerRequestObservationContext.class::isInstance, (context) -> false, (uri) -> false);
 		this.followed.observationConfig()
 			.observationHandler(new DefaultMeterObservationHandler(meters))
 			.observationHandler(follower)
@@ -101,10 +113,10 @@ public class RequestBenchmark {
 	}
 
 	private static Observation request(ObservationRegistry registry) {
-		Observation observation = Observation.createNotStarted("http.server.requests", registry)
-			.lowCardinalityKeyValue("method", "GET")
-			.lowCardinalityKeyValue("uri", "/book")
-			.start();
+		// As Spring's ServerHttpObservationFilter makes it, matched to its pattern.
+		ServerRequestObservationContext context = new ServerRequestObservationContext(REQUEST, RESPONSE);
+		context.setPathPattern("/book/{id}");
+		Observation observation = SERVER_REQUESTS.observation(null, CONVENTION, () -> context, registry).start();
 		observation.stop();
 		return observation;
 	}
