@@ -38,8 +38,7 @@ final class BeanDoors {
 			DataSourcePools pools) {
 		String property = prefix + ".bean";
 		if (beanName == null || beanName.isBlank()) {
-			throw new KnockerConfigurationException(property, beanName, "no bean is named for this door",
-					"Set " + property + " to the name of " + DOOR_TYPES + ".");
+			throw noBeanNamed(property, beanName);
 		}
 		Object bean;
 		try {
@@ -55,9 +54,7 @@ final class BeanDoors {
 			bean = beans.getBean(beanName);
 		}
 		catch (NoSuchBeanDefinitionException ex) {
-			throw new KnockerConfigurationException(property, beanName, "there is no bean named '" + beanName + "'",
-					"Define a bean named '" + beanName + "' (" + DOOR_TYPES + "), or set " + property
-							+ " to the name of an existing one.");
+			throw noSuchBean(property, beanName);
 		}
 		if (bean instanceof Door door) {
 			if (kind != null) {
@@ -101,6 +98,31 @@ final class BeanDoors {
 			case CONNECTION_POOL -> poolDoor(prefix, beanName, (DataSource) bean, pools);
 			case MONITOR -> Doors.monitor(bean);
 		};
+	}
+
+	/**
+	 * Checks that a configured door names a bean that is defined, without creating it.
+	 * @param prefix {@code knocker.doors.<name>}
+	 */
+	static void named(String prefix, @Nullable String beanName, BeanFactory beans) {
+		String property = prefix + ".bean";
+		if (beanName == null || beanName.isBlank()) {
+			throw noBeanNamed(property, beanName);
+		}
+		if (!beans.containsBean(beanName)) {
+			throw noSuchBean(property, beanName);
+		}
+	}
+
+	private static KnockerConfigurationException noBeanNamed(String property, @Nullable String beanName) {
+		return new KnockerConfigurationException(property, beanName, "no bean is named for this door",
+				"Set " + property + " to the name of " + DOOR_TYPES + ".");
+	}
+
+	private static KnockerConfigurationException noSuchBean(String property, String beanName) {
+		return new KnockerConfigurationException(property, beanName, "there is no bean named '" + beanName + "'",
+				"Define a bean named '" + beanName + "' (" + DOOR_TYPES + "), or set " + property
+						+ " to the name of an existing one.");
 	}
 
 	/** A connection-pool door on the pool behind a configured door's data source. */

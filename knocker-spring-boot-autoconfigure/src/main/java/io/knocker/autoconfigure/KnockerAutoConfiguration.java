@@ -12,12 +12,14 @@ import io.knocker.autoconfigure.pool.DataSourcePools;
 
 import org.springframework.beans.factory.ListableBeanFactory;
 import org.springframework.beans.factory.ObjectProvider;
+import org.springframework.beans.factory.config.BeanDefinition;
 import org.springframework.boot.autoconfigure.AutoConfiguration;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnBooleanProperty;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnMissingBean;
 import org.springframework.boot.context.properties.EnableConfigurationProperties;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Import;
+import org.springframework.context.annotation.Role;
 import org.springframework.core.env.Environment;
 
 /**
@@ -25,13 +27,20 @@ import org.springframework.core.env.Environment;
  * the application defines a bean named {@code jvm}), the application's own
  * {@code KnockKnock} beans, one per {@code knocker.doors} entry, one per door the
  * application already has ({@code knocker.auto-doors}), and {@link Knockers} that starts
- * and stops them all with the context.
+ * and stops them all with the context. The {@code knocker.*} properties are checked
+ * before any bean is created ({@link KnockerPropertiesCheck}).
  */
 @AutoConfiguration
 @ConditionalOnBooleanProperty(name = "knocker.enabled", matchIfMissing = true)
 @EnableConfigurationProperties(KnockerProperties.class)
 @Import(ConnectionPoolDoorsConfiguration.class)
 public final class KnockerAutoConfiguration {
+
+	@Bean
+	@Role(BeanDefinition.ROLE_INFRASTRUCTURE)
+	static KnockerPropertiesCheck knockerPropertiesCheck(Environment environment) {
+		return new KnockerPropertiesCheck(environment);
+	}
 
 	@Bean(Knockers.JVM)
 	@ConditionalOnMissingBean(name = Knockers.JVM)

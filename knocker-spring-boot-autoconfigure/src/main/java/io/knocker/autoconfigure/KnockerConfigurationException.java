@@ -23,6 +23,9 @@ public class KnockerConfigurationException extends RuntimeException {
 	/** What to do about it. */
 	private final String action;
 
+	/** Where the value was written, when it is quoted as written. */
+	private final @Nullable String origin;
+
 	/**
 	 * Creates a new exception.
 	 * @param where the property, or the annotated method, at fault
@@ -31,11 +34,28 @@ public class KnockerConfigurationException extends RuntimeException {
 	 * @param action what to do about it
 	 */
 	public KnockerConfigurationException(String where, @Nullable Object value, String problem, String action) {
+		this(where, value, problem, action, null);
+	}
+
+	private KnockerConfigurationException(String where, @Nullable Object value, String problem, String action,
+			@Nullable String origin) {
 		super(where + " = " + value + ": " + problem);
 		this.where = where;
 		this.value = String.valueOf(value);
 		this.problem = problem;
 		this.action = action;
+		this.origin = origin;
+	}
+
+	/**
+	 * The same failure, its value quoted as the user wrote it and where.
+	 * @param written the value as written, before any conversion
+	 * @param origin where it was written, such as a file and line, if known
+	 * @return a new exception
+	 */
+	public KnockerConfigurationException asWritten(@Nullable Object written, @Nullable Object origin) {
+		return new KnockerConfigurationException(this.where, written, this.problem, this.action,
+				(origin != null) ? origin.toString() : "");
 	}
 
 	/**
@@ -60,6 +80,15 @@ public class KnockerConfigurationException extends RuntimeException {
 	 */
 	public String getProblem() {
 		return this.problem;
+	}
+
+	/**
+	 * Where the value was written (a file and line, a property source), when the value is
+	 * quoted as written; empty when that is not known.
+	 * @return the origin, or {@code null} when the value is not quoted as written
+	 */
+	public @Nullable String getOrigin() {
+		return this.origin;
 	}
 
 	/**

@@ -4,6 +4,8 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
 
 import io.knocker.Door;
 import io.knocker.Doors;
@@ -15,6 +17,7 @@ import io.knocker.autoconfigure.pool.DataSourcePools;
 import org.jspecify.annotations.Nullable;
 
 import org.springframework.beans.factory.BeanFactory;
+import org.springframework.beans.factory.ListableBeanFactory;
 
 /**
  * Builds knockers from {@link KnockerProperties}: their settings at the top level and per
@@ -23,6 +26,10 @@ import org.springframework.beans.factory.BeanFactory;
  * found without configuration are {@link AutoDoors}'.
  */
 final class KnockerFactory {
+
+	private static final Pattern ISO_DURATION = Pattern.compile("-?PT[-0-9.HMS]+");
+
+	private static final Pattern SETTING = Pattern.compile("\\b(pollingInterval|samplingInterval|sleepingInterval)\\b");
 
 	private KnockerFactory() {
 	}
@@ -49,16 +56,56 @@ final class KnockerFactory {
 		for (Map.Entry<String, DoorProperties> entry : properties.getDoors().entrySet()) {
 			String name = entry.getKey();
 			DoorProperties door = entry.getValue();
-			if ("jvm".equals(name)) {
-				throw new KnockerConfigurationException("knocker.doors.jvm", door.getBean(),
-						"the jvm door always exists and is set by the top-level knocker.* properties",
-						"Give the door another name, such as 'jvm-lock'.");
-			}
+			notJvm(name, door);
 			Door target = BeanDoors.door("knocker.doors." + name, door.getBean(), door.getKind(), beans, pools);
 			KnockSettings settings = settings(name, applied(defaults.copy(), door), door);
 			knockers.add(settings.toBuilder().door(target).build());
 		}
 		return knockers;
+	}
+
+	/**
+	 * Checks every value that needs no bean created: the intervals, top level and per
+	 * door, the doors' names, that each door's bean exists, the holder rate and the
+	 * requests' bounds. Reports the first bad one as the knockers would.
+	 * @param beans the bean definitions, whose beans need not exist yet
+	 */
+	static void check(KnockerProperties properties, ListableBeanFactory beans) {
+		KnockKnock.Builder defaults = defaultsBuilder(properties);
+		settings("jvm", defaults.copy(), null);
+		for (Map.Entry<String, DoorProperties> entry : properties.getDoors().entrySet()) {
+			String name = entry.getKey();
+			DoorProperties door = entry.getValue();
+			notJvm(name, door);
+			BeanDoors.named("knocker.doors." + name, door.getBean(), beans);
+			settings(name, applied(defaults.copy(), door), door);
+		}
+		KnockerProperties.Requests requests = properties.getRequests();
+		if (requests.isEnabled()) {
+			// The same bounds RequestsAutoConfiguration enforces as it makes its beans.
+			if (requests.getMaxEndpoints() < 0) {
+				throw new KnockerConfigurationException("knocker.requests.max-endpoints", requests.getMaxEndpoints(),
+						"the bound on endpoints booked apart cannot be negative",
+						"Set knocker.requests.max-endpoints to 0 or more (default 100); 0 books every request "
+								+ "under OTHER.");
+			}
+			Duration maxOpen = requests.getMaxOpen();
+			if (maxOpen == null || maxOpen.isNegative() || maxOpen.isZero()) {
+				throw new KnockerConfigurationException("knocker.requests.max-open",
+						(maxOpen != null) ? text(maxOpen) : null,
+						"a request's observation must be given some time to stop",
+						"Set knocker.requests.max-open to a positive duration (default 10m), longer than the "
+								+ "longest request.");
+			}
+		}
+	}
+
+	private static void notJvm(String name, DoorProperties door) {
+		if ("jvm".equals(name)) {
+			throw new KnockerConfigurationException("knocker.doors.jvm", door.getBean(),
+					"the jvm door always exists and is set by the top-level knocker.* properties",
+					"Give the door another name, such as 'jvm-lock'.");
+		}
 	}
 
 	/** How often to sample a busy lock or monitor door's holder: 0 with sampling off. */
@@ -125,8 +172,9 @@ final class KnockerFactory {
 			}
 			String property = ((door != null && setAt(door, ex.getSetting())) ? "knocker.doors." + name + "."
 					: "knocker.") + kebab(ex.getSetting());
-			throw new KnockerConfigurationException(property, ex.getValue(),
-					ex.getSetting() + " must " + ex.getRequirement(),
+			Object value = (ex.getValue() instanceof Duration duration) ? text(duration) : ex.getValue();
+			throw new KnockerConfigurationException(property, value,
+					kebab(ex.getSetting()) + " must " + written(ex.getRequirement()),
 					"Set " + property + " to a value that does, such as " + example(ex.getSetting(), builder) + ".");
 		}
 	}
@@ -161,7 +209,40 @@ final class KnockerFactory {
 			case "timeout" -> rule.timeout();
 			default -> KnockSettings.DEFAULT_POLLING_INTERVAL;
 		};
-		return value.toMillis() + "ms";
+		return text(value);
+	}
+
+	/**
+	 * A requirement in the words of the properties: {@code polling-interval (1ms)}, not
+	 * {@code pollingInterval (PT0.001S)}.
+	 */
+	private static String written(String requirement) {
+		Matcher durations = ISO_DURATION.matcher(requirement);
+		StringBuilder words = new StringBuilder();
+		while (durations.find()) {
+			durations.appendReplacement(words, Matcher.quoteReplacement(text(Duration.parse(durations.group()))));
+		}
+		durations.appendTail(words);
+		Matcher settings = SETTING.matcher(words);
+		StringBuilder written = new StringBuilder();
+		while (settings.find()) {
+			settings.appendReplacement(written, kebab(settings.group()));
+		}
+		return settings.appendTail(written).toString();
+	}
+
+	/** A duration as a property would be written: {@code 1ms}, {@code 500us}. */
+	static String text(Duration duration) {
+		try {
+			long nanos = duration.toNanos();
+			if (nanos % 1_000_000 == 0) {
+				return (nanos / 1_000_000) + "ms";
+			}
+			return (nanos % 1_000 == 0) ? (nanos / 1_000) + "us" : nanos + "ns";
+		}
+		catch (ArithmeticException ex) {
+			return duration.toString();
+		}
 	}
 
 	private static String kebab(String camel) {

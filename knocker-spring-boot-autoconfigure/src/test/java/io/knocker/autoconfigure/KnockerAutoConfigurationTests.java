@@ -251,36 +251,51 @@ class KnockerAutoConfigurationTests {
 	@ParameterizedTest(name = "{0}={1}")
 	@CsvSource(delimiter = '|',
 			textBlock = """
-									knocker.polling-interval                 | 0ms           | knocker.polling-interval       | must be a positive duration
-									knocker.polling-interval                 | -1ms          | knocker.polling-interval       | must be a positive duration
-							knocker.polling-interval                 | 1ns           | knocker.polling-interval       | must be at least 10us
-									knocker.sampling-interval                | 0s            | knocker.sampling-interval      | must be a positive duration
-									knocker.sampling-interval                | 500us         | knocker.sampling-interval      | must be at least pollingInterval
-									knocker.sleeping-interval                | -5ms          | knocker.sleeping-interval      | must be zero or a positive duration
-									knocker.timeout                          | 0ms           | knocker.timeout                | must be a positive duration
-									knocker.doors.pool.polling-interval      | -1ms          | knocker.doors.pool.polling-interval | must be a positive duration
-									knocker.doors.pool.sampling-interval     | 500us         | knocker.doors.pool.sampling-interval | must be at least pollingInterval
-									knocker.doors.pool.timeout               | 0ms           | knocker.doors.pool.timeout     | must be a positive duration
-					knocker.holders.max-samples-per-second   | -1            | knocker.holders.max-samples-per-second | the rate must be positive
-									""")
-	void anInvalidIntervalFailsStartupNamingTheProperty(String property, String value, String named, String problem) {
+					knocker.polling-interval                 | 0ms   | knocker.polling-interval               | must be a positive duration
+					knocker.polling-interval                 | -1ms  | knocker.polling-interval               | must be a positive duration
+					knocker.pollingInterval                  | -1ms  | knocker.polling-interval               | must be a positive duration
+					knocker.polling-interval                 | 1ns   | knocker.polling-interval               | must be at least 10us
+					knocker.sampling-interval                | 0s    | knocker.sampling-interval              | must be a positive duration
+					knocker.sampling-interval                | 500us | knocker.sampling-interval              | must be at least polling-interval (1ms)
+					knocker.sleeping-interval                | -5ms  | knocker.sleeping-interval              | must be zero or a positive duration
+					knocker.timeout                          | 0ms   | knocker.timeout                        | must be a positive duration
+					knocker.doors.pool.polling-interval      | -1ms  | knocker.doors.pool.polling-interval    | must be a positive duration
+					knocker.doors.pool.sampling-interval     | 500us | knocker.doors.pool.sampling-interval   | must be at least polling-interval (1ms)
+					knocker.doors.pool.timeout               | 0ms   | knocker.doors.pool.timeout             | must be a positive duration
+					knocker.holders.max-samples-per-second   | -1    | knocker.holders.max-samples-per-second | the rate must be positive
+					knocker.requests.max-endpoints           | -1    | knocker.requests.max-endpoints         | cannot be negative
+					knocker.requests.max-open                | 0s    | knocker.requests.max-open              | must be given some time to stop
+					""")
+	void anInvalidValueFailsStartupBeforeAnyBeanQuotingThePropertyAsWritten(String property, String value, String named,
+			String problem) {
+		BeanCreated.reset();
 		this.contextRunner.withPropertyValues("knocker.doors.pool.bean=connectionPermits", property + "=" + value)
+			.withUserConfiguration(BeanCreated.class)
 			.run((context) -> {
 				FailureAnalysis analysis = FailureAnalyses.analyze(context.getStartupFailure());
-				assertThat(analysis.getDescription()).contains(named).contains(problem);
+				assertThat(analysis.getDescription()).contains(named + ": " + value + System.lineSeparator())
+					.contains("Origin: \"" + property + "\" from property source")
+					.contains(problem)
+					.doesNotContain("PT");
 				assertThat(analysis.getAction()).contains("Set " + named + " to");
+				// Before the application's own beans, and so before its database pool or
+				// JPA.
+				assertThat(BeanCreated.created).as("an application bean was created").isFalse();
 			});
 	}
 
 	@Test
 	void anUnknownDoorBeanFailsStartupNamingTheProperty() {
-		this.contextRunner.withPropertyValues("knocker.doors.orders.bean=orderLock").run((context) -> {
-			FailureAnalysis analysis = FailureAnalyses.analyze(context.getStartupFailure());
-			assertThat(analysis.getDescription()).contains("knocker.doors.orders.bean")
-				.contains("Value: orderLock")
-				.contains("there is no bean named 'orderLock'");
-			assertThat(analysis.getAction()).contains("Define a bean named 'orderLock'");
-		});
+		BeanCreated.reset();
+		this.contextRunner.withPropertyValues("knocker.doors.orders.bean=orderLock")
+			.withUserConfiguration(BeanCreated.class)
+			.run((context) -> {
+				FailureAnalysis analysis = FailureAnalyses.analyze(context.getStartupFailure());
+				assertThat(analysis.getDescription()).contains("knocker.doors.orders.bean: orderLock")
+					.contains("there is no bean named 'orderLock'");
+				assertThat(analysis.getAction()).contains("Define a bean named 'orderLock'");
+				assertThat(BeanCreated.created).as("an application bean was created").isFalse();
+			});
 	}
 
 	@Test
@@ -399,6 +414,22 @@ class KnockerAutoConfigurationTests {
 		@Bean
 		String greeting() {
 			return "hello";
+		}
+
+	}
+
+	/** An application bean that says whether it was created. */
+	@Configuration(proxyBeanMethods = false)
+	static class BeanCreated {
+
+		static volatile boolean created;
+
+		BeanCreated() {
+			created = true;
+		}
+
+		static void reset() {
+			created = false;
 		}
 
 	}
