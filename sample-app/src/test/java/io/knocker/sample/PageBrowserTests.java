@@ -177,49 +177,38 @@ class PageBrowserTests {
 	}
 
 	static void assertRequestsAsInTheJson(Page page, Map<String, Object> requests) {
-		// The shape with seconds per part (count, meanSeconds, {seconds, share}, rest),
-		// sorted by the server; an older server gave shares alone, unsorted.
-		boolean reshaped = requests.values().stream().allMatch((e) -> ((Map<?, ?>) e).containsKey("count"));
+		// The JSON's order is the server's: by time waited, most first.
 		List<String> order = new ArrayList<>(requests.keySet());
-		if (!reshaped) {
-			order.sort(Comparator.comparingDouble((String key) -> -waitedSeconds(map(requests, key))));
-		}
-		assertThat(page.endpoints()).extracting(Endpoint::key).containsExactlyElementsOf(order);
 		assertThat(order).contains("POST /checkout", "GET /catalog");
+		assertThat(order.stream().map((key) -> waitedSeconds(map(requests, key))).toList())
+			.isSortedAccordingTo(Comparator.reverseOrder());
+		assertThat(page.endpoints()).extracting(Endpoint::key).containsExactlyElementsOf(order);
 		for (Endpoint shown : page.endpoints()) {
 			Map<String, Object> endpoint = map(requests, shown.key());
-			long count = ((Number) endpoint.get(reshaped ? "count" : "requests")).longValue();
+			long count = ((Number) endpoint.get("count")).longValue();
 			double seconds = number(endpoint, "seconds");
-			double mean = reshaped ? number(endpoint, "meanSeconds") : seconds / count;
+			double mean = number(endpoint, "meanSeconds");
 			assertThat(Long.parseLong(shown.count())).as(shown.key()).isEqualTo(count);
 			assertThat(Double.parseDouble(shown.seconds())).as(shown.key()).isEqualTo(seconds);
 			assertThat(Double.parseDouble(shown.mean())).as(shown.key()).isEqualTo(mean);
 			assertThat(shown.countText()).as(shown.key()).isEqualTo(Long.toString(count));
 			assertThat(shown.meanText()).as(shown.key()).isEqualTo(ms(mean));
 			assertThat(shown.secondsText()).as(shown.key()).isEqualTo(secs(seconds));
+			// Every part with time, in the JSON's order (most first), then the rest.
 			List<Part> parts = new ArrayList<>();
 			double waitedShare = 0;
-			double waitedSeconds = 0;
 			Map<String, Object> waited = map(endpoint, "waited");
 			for (String door : waited.keySet()) {
-				Object value = waited.get(door);
-				double share = (value instanceof Number n) ? n.doubleValue() : number(map(waited, door), "share");
-				double partSeconds = (value instanceof Number n) ? n.doubleValue() * seconds
-						: number(map(waited, door), "seconds");
-				waitedShare += share;
-				waitedSeconds += partSeconds;
-				if (partSeconds > 0) {
-					parts.add(new Part(door, Double.toString(partSeconds), Double.toString(share), null, null, null));
+				Map<String, Object> part = map(waited, door);
+				waitedShare += number(part, "share");
+				if (number(part, "seconds") > 0) {
+					parts.add(part(door, part));
 				}
 			}
-			double restShare = reshaped ? number(map(endpoint, "rest"), "share") : Math.max(0, 1 - waitedShare);
-			double restSeconds = reshaped ? number(map(endpoint, "rest"), "seconds")
-					: Math.max(0, seconds - waitedSeconds);
-			if (restSeconds > 0) {
-				parts.add(new Part("rest", Double.toString(restSeconds), Double.toString(restShare), null, null, null));
+			if (number(map(endpoint, "rest"), "seconds") > 0) {
+				parts.add(part("rest", map(endpoint, "rest")));
 			}
 			assertThat(shown.waitedText()).as(shown.key()).isEqualTo(pct(waitedShare));
-			// Every part, in the JSON's order (the rest last), with its figures as shown.
 			assertThat(shown.parts()).extracting(Part::name)
 				.as(shown.key())
 				.containsExactlyElementsOf(parts.stream().map(Part::name).toList());
@@ -239,6 +228,11 @@ class PageBrowserTests {
 		if (waitedSeconds(map(requests, first.key())) > 0) {
 			assertThat(page.verdict()).startsWith("Waits most: " + first.key() + ",");
 		}
+	}
+
+	private static Part part(String name, Map<String, Object> json) {
+		return new Part(name, Double.toString(number(json, "seconds")), Double.toString(number(json, "share")), null,
+				null, null);
 	}
 
 	static void assertDoorsAsInTheJson(Page page, Map<String, Object> doors) {
@@ -303,12 +297,7 @@ class PageBrowserTests {
 	}
 
 	private static double waitedSeconds(Map<String, Object> endpoint) {
-		double seconds = number(endpoint, "seconds");
-		return map(endpoint, "waited").values()
-			.stream()
-			.mapToDouble(
-					(part) -> (part instanceof Number n) ? n.doubleValue() * seconds : number(castMap(part), "seconds"))
-			.sum();
+		return map(endpoint, "waited").values().stream().mapToDouble((part) -> number(castMap(part), "seconds")).sum();
 	}
 
 	static long count(Page page, String key) {
