@@ -152,9 +152,7 @@ class PriceApplicationTests {
 		// is the share of time it was held. The knocks are a sample: some 140 in about 27
 		// windows in 3 s, those of one window close together against 2 ms holds, so worth
 		// between 27 and 140 independent looks: a standard error of 0.04 to 0.1 at a
-		// share
-		// of one half. Beside two spinning loops they stayed within 0.07 of each
-		// other.
+		// share of one half. Beside two spinning loops they stayed within 0.07.
 		assertThat(busyRatio).isCloseTo(heldShare, org.assertj.core.data.Offset.offset(0.15));
 		// A knock that finds it held waits out the rest of a 2 ms hold and the queue
 		// behind it: at least about half the held share.
