@@ -50,6 +50,15 @@ public final class Doors {
 	}
 
 	/**
+	 * Whether the kernel counts threads' waits for a core here, for
+	 * {@link #runQueueNanos()} (Linux), whichever thread asks.
+	 * @return whether it does
+	 */
+	public static boolean runQueueCounted() {
+		return RunQueue.AVAILABLE;
+	}
+
+	/**
 	 * A lock: high when threads queue for it.
 	 * @param lock the lock to knock on
 	 * @return a new lock door

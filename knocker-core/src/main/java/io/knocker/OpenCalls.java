@@ -213,11 +213,21 @@ final class OpenCalls {
 				index = 0;
 			}
 			if (call != null) {
-				call.looked(check.isWaiting(call.thread), weight);
+				call.looked(isWaiting(check, call.thread), weight);
 				looked++;
 			}
 		}
 		this.cursor = index;
+	}
+
+	/** The check's answer; a check that throws cannot tell, and the knock goes on. */
+	private static Boolean isWaiting(Door.WaitingCheck check, Thread thread) {
+		try {
+			return check.isWaiting(thread);
+		}
+		catch (RuntimeException ex) {
+			return null;
+		}
 	}
 
 	/**

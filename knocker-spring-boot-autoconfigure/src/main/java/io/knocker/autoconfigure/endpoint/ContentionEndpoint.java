@@ -95,6 +95,9 @@ public class ContentionEndpoint {
 	 */
 	@ReadOperation
 	public @Nullable OperationResponseBody contentionOf(@Selector(match = Selector.Match.ALL_REMAINING) String[] name) {
+		if (name.length == 0) {
+			return null;
+		}
 		if (name.length == 1) {
 			KnockKnock knocker = this.knockers.get(name[0]);
 			if (knocker != null) {
@@ -107,8 +110,10 @@ public class ContentionEndpoint {
 		}
 		Map<String, RequestLedger.Endpoint> endpoints = this.requests.asMap();
 		String rest = String.join("/", Arrays.asList(name).subList(1, name.length));
-		// "GET /book/{id}" as GET/book/{id}; "GET UNKNOWN" and "OTHER" as they are.
-		for (String key : new String[] { name[0] + " /" + rest, name[0] + " " + rest, name[0] }) {
+		// "GET /book/{id}" as GET/book/{id}; "GET root", "GET UNKNOWN" and "OTHER" as
+		// they
+		// are, before a route of that name.
+		for (String key : new String[] { name[0] + " " + rest, name[0] + " /" + rest, name[0] }) {
 			RequestLedger.Endpoint endpoint = endpoints.get(key);
 			if (endpoint != null) {
 				return RequestsDescriptor.of(endpoint);

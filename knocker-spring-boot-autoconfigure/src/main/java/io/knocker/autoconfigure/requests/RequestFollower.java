@@ -1,5 +1,8 @@
 package io.knocker.autoconfigure.requests;
 
+import java.lang.invoke.MethodHandle;
+import java.lang.invoke.MethodHandles;
+import java.lang.invoke.MethodType;
 import java.time.Duration;
 import java.util.LinkedHashMap;
 import java.util.Map;
@@ -238,9 +241,12 @@ public class RequestFollower implements ObservationHandler<Observation.Context>,
 		if (this.ignored.test(uri)) {
 			return;
 		}
+		// The ledger fits the parts into the endpoint's time; the trace, into the
+		// request's.
 		this.ledger.book(method, uri, nanos, waited, cpuFollowed);
 		if (stopped) {
 			// An abandoned request's context may be in use elsewhere: no key values.
+			Followed.fitInto(waited, nanos);
 			waited.forEach((door, wait) -> {
 				if (wait > 0) {
 					context.addHighCardinalityKeyValue(KeyValue.of(WAIT_KEY + door, Followed.seconds(wait)));
@@ -316,7 +322,10 @@ public class RequestFollower implements ObservationHandler<Observation.Context>,
 		private static final long CPU_NOT_READ = -1;
 
 		/** Whether the kernel counts threads' waits for a core here (Linux). */
-		static final boolean KERNEL_COUNTS = Doors.runQueueNanos() >= 0;
+		static final boolean KERNEL_COUNTS = Doors.runQueueCounted();
+
+		/** {@code Thread#isVirtual()} on JDK 21+, else {@code null}. */
+		private static final @Nullable MethodHandle IS_VIRTUAL = isVirtualHandle();
 
 		/** When each thread last read its count. */
 		private static final ThreadLocal<long[]> CPU_READ_AT = ThreadLocal.withInitial(() -> new long[] { 0 });
@@ -370,6 +379,9 @@ public class RequestFollower implements ObservationHandler<Observation.Context>,
 		 * virtual thread.
 		 */
 		private static long readRunQueue(long now) {
+			if (isVirtual(Thread.currentThread())) {
+				return CPU_NOT_FOLLOWED;
+			}
 			long[] readAt = CPU_READ_AT.get();
 			if (now - readAt[0] < CPU_SAMPLE_EVERY) {
 				return CPU_NOT_READ;
@@ -377,6 +389,25 @@ public class RequestFollower implements ObservationHandler<Observation.Context>,
 			readAt[0] = now;
 			long runQueue = Doors.runQueueNanos();
 			return (runQueue >= 0) ? runQueue : CPU_NOT_FOLLOWED;
+		}
+
+		private static boolean isVirtual(Thread thread) {
+			try {
+				return IS_VIRTUAL != null && (boolean) IS_VIRTUAL.invokeExact(thread);
+			}
+			catch (Throwable ex) {
+				return false;
+			}
+		}
+
+		private static @Nullable MethodHandle isVirtualHandle() {
+			try {
+				return MethodHandles.publicLookup()
+					.findVirtual(Thread.class, "isVirtual", MethodType.methodType(boolean.class));
+			}
+			catch (ReflectiveOperationException ex) {
+				return null;
+			}
 		}
 
 		/**
@@ -426,8 +457,8 @@ public class RequestFollower implements ObservationHandler<Observation.Context>,
 				}
 			}
 			// Read once: the jvm door's exact part, and every request's without one.
-			waited.put(Knockers.JVM, Math.max(0, Doors.gcPauseNanos() - this.pausesAtStart));
-			long looked = 0;
+			waited.put(Knockers.JVM,
+					Math.min(Math.max(0, nanos), Math.max(0, Doors.gcPauseNanos() - this.pausesAtStart)));
 			for (int i = 0; i < this.calls.length; i++) {
 				MeasuredCall call = this.calls[i];
 				if (call == null) {
@@ -436,29 +467,33 @@ public class RequestFollower implements ObservationHandler<Observation.Context>,
 				call.close();
 				long estimate = looksAreItsOwn ? call.estimatedWaitNanos() : -1;
 				if (Knockers.JVM.equals(this.doors[i])) {
-					if (!KERNEL_COUNTS && estimate > 0 && !waited.containsKey(CPU)) {
+					if (!KERNEL_COUNTS && estimate > 0 && !isVirtual(this.thread)) {
 						// No count from the kernel: the jvm door's starvation estimate.
 						waited.put(CPU, estimate);
 					}
 				}
 				else if (estimate >= 0) {
 					waited.put(this.doors[i], estimate);
-					looked += estimate;
 				}
 			}
-			fitInto(waited, nanos, looked);
 			return waited;
 		}
 
 		/**
-		 * Makes the parts sum to at most the request's time: a thread parked at a door is
-		 * not also waiting for a core, so an excess is the looks' estimate overshooting,
-		 * which gives way first, then the exact parts in turn.
+		 * Makes the parts of one request's trace sum to at most its time: a look stands
+		 * for a knock's interval, often more than a short request's time, and gives way
+		 * first, then the exact parts in turn. (Its endpoint's books keep the looks
+		 * whole: {@link RequestLedger}.)
 		 */
-		private static void fitInto(Map<String, Long> waited, long nanos, long looked) {
+		static void fitInto(Map<String, Long> waited, long nanos) {
 			long total = 0;
-			for (long wait : waited.values()) {
-				total += wait;
+			long looked = 0;
+			for (Map.Entry<String, Long> entry : waited.entrySet()) {
+				total += entry.getValue();
+				String door = entry.getKey();
+				if (!door.equals(HandOffStamp.DOOR) && !door.equals(CPU) && !door.equals(Knockers.JVM)) {
+					looked += entry.getValue();
+				}
 			}
 			long excess = total - Math.max(0, nanos);
 			if (excess <= 0) {

@@ -2,6 +2,7 @@ package io.knocker.autoconfigure.requests;
 
 import java.util.Collections;
 import java.util.HashMap;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
@@ -37,6 +38,15 @@ public final class RequestLedger {
 
 	/** The part a request waited for a core. */
 	static final String CPU = "cpu";
+
+	/**
+	 * The parts each request's own, exact: its queue for a worker and the JVM's pauses.
+	 */
+	private static final String[] EXACT = { HandOffStamp.DOOR, "jvm" };
+
+	private static boolean isEstimate(String door) {
+		return !HandOffStamp.DOOR.equals(door) && !"jvm".equals(door);
+	}
 
 	/** The default bound on endpoints booked apart. */
 	public static final int DEFAULT_MAX_ENDPOINTS = 100;
@@ -91,13 +101,14 @@ public final class RequestLedger {
 	 * @param uri its uri template, such as {@code /book/{id}}
 	 * @param nanos its time
 	 * @param waited the time it waited at each door, by door; doors that cannot tell are
-	 * absent; changed in place when {@code cpu} stands for other requests too
+	 * absent
 	 * @param cpuSampled whether the request's {@code cpu} is sampled: present, it stands
 	 * for the time of the sampled requests without one since; absent, the request's time
 	 * waits for the next
 	 */
 	public void book(String method, String uri, long nanos, Map<String, Long> waited, boolean cpuSampled) {
-		if (!endpoint(method, uri).book(nanos, waited, cpuSampled)) {
+		Map<String, Long> parts = new LinkedHashMap<>(waited);
+		if (!endpoint(method, uri).book(nanos, parts, cpuSampled)) {
 			// A reset dropped the endpoint under its feet: the look-up makes a new one.
 			book(method, uri, nanos, waited, cpuSampled);
 		}
@@ -254,6 +265,17 @@ public final class RequestLedger {
 		/** Sampled requests' time since the last one with a {@code cpu} reading. */
 		private final AtomicLong cpuUnread = new AtomicLong();
 
+		/**
+		 * The requests' time no part has taken: what parts beyond a request's own may
+		 * take.
+		 */
+		private final AtomicLong slack = new AtomicLong();
+
+		/**
+		 * Per door, looks' estimates no time was left for yet: booked as time frees up.
+		 */
+		private final Map<String, AtomicLong> carried = new ConcurrentHashMap<>();
+
 		/** Books a request, unless a reset dropped the endpoint first. */
 		private boolean book(long nanos, Map<String, Long> waited, boolean cpuSampled) {
 			// Counted first: a reset drops the endpoint only if the count did not move
@@ -272,8 +294,75 @@ public final class RequestLedger {
 					waited.put(CPU, Math.round(cpu * ((double) standsFor / nanos)));
 				}
 			}
+			fit(nanos, waited);
 			this.total.book(nanos, waited, this);
 			return true;
+		}
+
+		/**
+		 * Makes every part booked covered by the requests' time, so that the parts never
+		 * sum above it, without cutting an estimate short: a look stands for more than a
+		 * short request's time (a knock's interval), and the sum over requests is right
+		 * only if it is booked whole. The exact parts ({@code http}, {@code jvm}) take
+		 * the request's own time; {@code cpu} (standing for the unread requests too) and
+		 * the looks take what is left, then the time earlier requests left to no part; a
+		 * look with none left is carried to later requests of the endpoint.
+		 */
+		private void fit(long nanos, Map<String, Long> waited) {
+			long room = Math.max(0, nanos);
+			for (String exact : EXACT) {
+				Long wait = waited.get(exact);
+				if (wait != null) {
+					long kept = Math.min(Math.max(0, wait), room);
+					waited.put(exact, kept);
+					room -= kept;
+				}
+			}
+			long wanted = 0;
+			for (Map.Entry<String, Long> entry : waited.entrySet()) {
+				if (isEstimate(entry.getKey())) {
+					AtomicLong carry = this.carried.get(entry.getKey());
+					long want = Math.max(0, entry.getValue()) + ((carry != null) ? carry.getAndSet(0) : 0);
+					entry.setValue(want);
+					wanted += want;
+				}
+			}
+			if (wanted <= room) {
+				this.slack.addAndGet(room - wanted);
+				return;
+			}
+			long available = room + takeSlack(wanted - room);
+			Long cpu = waited.get(CPU);
+			if (cpu != null) {
+				// The kernel's count, scaled: never carried.
+				long kept = Math.min(cpu, available);
+				waited.put(CPU, kept);
+				available -= kept;
+				wanted -= cpu;
+			}
+			if (wanted <= available) {
+				this.slack.addAndGet(available - wanted);
+				return;
+			}
+			double keep = (wanted > 0) ? (double) available / wanted : 0.0;
+			for (Map.Entry<String, Long> entry : waited.entrySet()) {
+				String door = entry.getKey();
+				if (isEstimate(door) && !CPU.equals(door)) {
+					long kept = (long) (entry.getValue() * keep);
+					this.carried.computeIfAbsent(door, (d) -> new AtomicLong()).addAndGet(entry.getValue() - kept);
+					entry.setValue(kept);
+				}
+			}
+		}
+
+		private long takeSlack(long wanted) {
+			while (true) {
+				long slack = this.slack.get();
+				long taken = Math.min(slack, wanted);
+				if (taken <= 0 || this.slack.compareAndSet(slack, slack - taken)) {
+					return Math.max(0, taken);
+				}
+			}
 		}
 
 		private boolean isDropped() {

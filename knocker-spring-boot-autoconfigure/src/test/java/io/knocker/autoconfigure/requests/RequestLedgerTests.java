@@ -25,6 +25,40 @@ class RequestLedgerTests {
 	}
 
 	@Test
+	void aLookLongerThanItsShortRequestIsBookedWholeWithinTheEndpointsTime() {
+		// Ten 2 ms requests; a look (a knock's interval, 5 ms) found two of them at the
+		// lock: 10 ms in all, unbiased. Cut to each request's own time it would be 4 ms.
+		RequestLedger ledger = new RequestLedger();
+		for (int i = 0; i < 10; i++) {
+			long look = (i == 0 || i == 5) ? 5_000_000L : 0;
+			ledger.book("GET", "/short", 2_000_000L,
+					new java.util.HashMap<>(Map.of("stock-lock", look, "jvm", 0L, "http", 100_000L)));
+		}
+		RequestLedger.Endpoint endpoint = ledger.asMap().get("GET /short");
+		Map<String, Double> waited = endpoint.getWaitedSeconds();
+		assertThat(waited.get("stock-lock")).isCloseTo(0.010, within(1e-9));
+		assertThat(waited.values().stream().mapToDouble(Double::doubleValue).sum())
+			.isLessThanOrEqualTo(endpoint.getSeconds());
+	}
+
+	@Test
+	void partsNeverSumAboveTheEndpointsTimeWhateverTheEstimates() {
+		RequestLedger ledger = new RequestLedger();
+		ledger.book("GET", "/over", 2_000_000L, new java.util.HashMap<>(
+				Map.of("stock-lock", 10_000_000L, "dataSource", 10_000_000L, "cpu", 1_000_000L, "jvm", 500_000L)),
+				true);
+		RequestLedger.Endpoint endpoint = ledger.asMap().get("GET /over");
+		Map<String, Double> waited = endpoint.getWaitedSeconds();
+		assertThat(waited.get("jvm")).isCloseTo(0.0005, within(1e-9));
+		assertThat(waited.get("cpu")).isCloseTo(0.001, within(1e-9));
+		assertThat(waited.values().stream().mapToDouble(Double::doubleValue).sum()).isCloseTo(endpoint.getSeconds(),
+				within(1e-9));
+		assertThat(endpoint.totalWaitedSeconds("stock-lock") + endpoint.totalWaitedSeconds("dataSource")
+				+ endpoint.totalWaitedSeconds("cpu") + endpoint.totalWaitedSeconds("jvm"))
+			.isLessThanOrEqualTo(endpoint.totalSeconds() + 1e-9);
+	}
+
+	@Test
 	void endpointsBeyondTheBoundAreBookedUnderOther() {
 		book("/a", 1_000_000_000L, 250_000_000L);
 		book("/b", 2_000_000_000L, 0);

@@ -203,14 +203,16 @@ class RequestsTests {
 				org.assertj.core.data.Offset.offset(1e-6));
 		assertThat(poolWaited / poolSeconds).isCloseTo(poolTruth, org.assertj.core.data.Offset.offset(0.1));
 		// The requests' observations got their waits as key values, named apart from
-		// @KnockMeasured's: summed over the requests, each door's is the ledger's (each
-		// value rounded to the microsecond).
+		// @KnockMeasured's: summed over the requests, each door's is the ledger's, less
+		// what a look longer than its short request gave the endpoint beyond that
+		// request's own time (a trace holds one request): 5-6 % here, where a look stands
+		// for about 5 ms of 30 ms requests.
 		assertThat(traced.keys).contains("knocker.request.wait.dataSource", "knocker.request.wait.stock-lock")
 			.noneMatch((key) -> key.startsWith("knocker.waited"));
-		assertThat(traced.seconds("/pool", "knocker.request.wait.dataSource")).isCloseTo(poolWaited,
-				org.assertj.core.data.Offset.offset(1e-3));
-		assertThat(traced.seconds("/lock", "knocker.request.wait.stock-lock")).isCloseTo(lockWaited,
-				org.assertj.core.data.Offset.offset(1e-3));
+		assertThat(traced.seconds("/pool", "knocker.request.wait.dataSource")).isLessThan(poolWaited + 1e-3)
+			.isCloseTo(poolWaited, org.assertj.core.data.Percentage.withPercentage(15));
+		assertThat(traced.seconds("/lock", "knocker.request.wait.stock-lock")).isLessThan(lockWaited + 1e-3)
+			.isCloseTo(lockWaited, org.assertj.core.data.Percentage.withPercentage(15));
 	}
 
 	/** Requests booked since the last reset. */
