@@ -54,6 +54,18 @@ class SecureWritesTests {
 		assertThat(send("POST", "/actuator/contention", "admin:guess").statusCode()).isEqualTo(401);
 	}
 
+	@Test
+	void theContentionEndpointsRejectedRequestsAreNotBooked() throws Exception {
+		assertThat(send("POST", "/actuator/contention", null).statusCode()).isEqualTo(401);
+		assertThat(send("POST", "/actuator/contention", "monitor:monitor").statusCode()).isEqualTo(403);
+		// Rejected before any endpoint matched, they would be keyed POST UNKNOWN.
+		org.awaitility.Awaitility.await()
+			.during(java.time.Duration.ofMillis(300))
+			.atMost(java.time.Duration.ofSeconds(2))
+			.until(() -> send("GET", "/actuator/contention", null).body(),
+					(body) -> !body.contains("UNKNOWN") && !body.contains("/actuator/contention"));
+	}
+
 	private HttpResponse<String> send(String method, String path, String credentials) throws Exception {
 		HttpRequest.Builder request = HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + this.port + path))
 			.header("Content-Type", "application/json")

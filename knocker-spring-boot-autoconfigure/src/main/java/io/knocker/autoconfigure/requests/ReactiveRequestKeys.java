@@ -28,4 +28,13 @@ final class ReactiveRequestKeys extends DefaultServerRequestObservationConventio
 		return uri(context).getValue();
 	}
 
+	/**
+	 * The request's path within the application.
+	 * @param context a reactive request's observation context
+	 * @return the path, or {@code null} without a request
+	 */
+	String pathOf(ServerRequestObservationContext context) {
+		return (context.getCarrier() != null) ? context.getCarrier().getPath().pathWithinApplication().value() : null;
+	}
+
 }

@@ -238,7 +238,7 @@ public class RequestFollower implements ObservationHandler<Observation.Context>,
 			method = UNKNOWN;
 			uri = UNKNOWN;
 		}
-		if (this.ignored.test(uri)) {
+		if (this.ignored.test(uri) || isIgnoredPath(context)) {
 			return;
 		}
 		// The ledger fits the parts into the endpoint's time; the trace, into the
@@ -252,6 +252,20 @@ public class RequestFollower implements ObservationHandler<Observation.Context>,
 					context.addHighCardinalityKeyValue(KeyValue.of(WAIT_KEY + door, Followed.seconds(wait)));
 				}
 			});
+		}
+	}
+
+	/**
+	 * Whether the request's path, as sent, is Knocker's own: a request a security filter
+	 * rejected matched no endpoint, and is keyed {@code UNKNOWN}.
+	 */
+	private boolean isIgnoredPath(Observation.Context context) {
+		try {
+			String path = this.keys.path(context);
+			return path != null && this.ignored.test(path);
+		}
+		catch (RuntimeException | LinkageError ex) {
+			return false;
 		}
 	}
 

@@ -95,4 +95,24 @@ final class RequestKeys {
 				&& servlet.asyncStarted(request);
 	}
 
+	/**
+	 * The request's path within the application, as sent, whatever endpoint matched it
+	 * (none, for a request a security filter rejected).
+	 * @param context an observation's context
+	 * @return the path, or {@code null} if the context is no server request's
+	 */
+	@Nullable String path(Observation.Context context) {
+		ServletRequestKeys servlet = this.servlet;
+		if (servlet != null
+				&& context instanceof org.springframework.http.server.observation.ServerRequestObservationContext request) {
+			return servlet.pathOf(request);
+		}
+		ReactiveRequestKeys reactive = this.reactive;
+		if (reactive != null
+				&& context instanceof org.springframework.http.server.reactive.observation.ServerRequestObservationContext request) {
+			return reactive.pathOf(request);
+		}
+		return null;
+	}
+
 }

@@ -94,14 +94,14 @@ public final class RequestsAutoConfiguration {
 	}
 
 	/**
-	 * The contention endpoint's own requests, which are not booked: its path, asked for
-	 * once requests come, when the endpoints are mapped.
+	 * Knocker's own requests, which are not booked: the contention endpoint's and its
+	 * page's paths, asked for once requests come, when the endpoints are mapped.
 	 */
 	private static final class ContentionPath implements Predicate<String> {
 
 		private final ObjectProvider<PathMappedEndpoints> endpoints;
 
-		private volatile @Nullable String path;
+		private volatile String @Nullable [] paths;
 
 		ContentionPath(ObjectProvider<PathMappedEndpoints> endpoints) {
 			this.endpoints = endpoints;
@@ -109,14 +109,23 @@ public final class RequestsAutoConfiguration {
 
 		@Override
 		public boolean test(String uri) {
-			String path = this.path;
-			if (path == null) {
+			String[] paths = this.paths;
+			if (paths == null) {
 				PathMappedEndpoints mapped = this.endpoints.getIfAvailable();
-				String found = (mapped != null) ? mapped.getPath(EndpointId.of("contention")) : null;
-				path = (found != null) ? found : "/actuator/contention";
-				this.path = path;
+				paths = new String[] { path(mapped, "contention"), path(mapped, "knocker") };
+				this.paths = paths;
 			}
-			return uri.startsWith(path);
+			for (String path : paths) {
+				if (uri.equals(path) || uri.startsWith(path + "/")) {
+					return true;
+				}
+			}
+			return false;
+		}
+
+		private static String path(@Nullable PathMappedEndpoints mapped, String id) {
+			String found = (mapped != null) ? mapped.getPath(EndpointId.of(id)) : null;
+			return (found != null) ? found : "/actuator/" + id;
 		}
 
 	}

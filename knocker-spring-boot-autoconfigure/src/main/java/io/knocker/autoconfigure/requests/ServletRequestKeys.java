@@ -42,4 +42,20 @@ final class ServletRequestKeys extends DefaultServerRequestObservationConvention
 		return request != null && request.isAsyncStarted();
 	}
 
+	/**
+	 * The request's path within the application.
+	 * @param context a servlet request's observation context
+	 * @return the path, or {@code null} without a request
+	 */
+	String pathOf(ServerRequestObservationContext context) {
+		HttpServletRequest request = context.getCarrier();
+		if (request == null) {
+			return null;
+		}
+		String uri = request.getRequestURI();
+		String contextPath = request.getContextPath();
+		return (uri != null && contextPath != null && uri.startsWith(contextPath)) ? uri.substring(contextPath.length())
+				: uri;
+	}
+
 }
