@@ -3,8 +3,10 @@
 
 Runs the sample shop's jar (build both samples first: `./mvnw -B install -DskipTests`), drives the
 README's load (four curl loops on POST /checkout and four on GET /catalog, ten seconds) and reads
-/actuator/contention and /actuator/prometheus; then resets, drives the same load with three curl
-loops on GET /orders beside it, and reads the endpoint's `requests`. A fresh shop then takes fifty
+/actuator/contention, /actuator/contention/POST/checkout (one endpoint's requests) and
+/actuator/prometheus; then resets, drives the same load with three curl loops on GET /orders
+beside it, and reads the endpoint's `requests` (per endpoint: `count`, `seconds`, `meanSeconds`,
+`waited` per door as `{"seconds", "share"}`, most first, and `rest`). A fresh shop then takes fifty
 checkouts one after another and, after a reset, six loops on GET /orders; last, the WebFlux sample
 takes four clients on quotes and a one-second report. It rewrites every block between
 `<!-- output: NAME -->` and `<!-- /output -->` in README.md and docs/, figures in the prose around
@@ -68,8 +70,22 @@ def pct(share):
     return f"{round(100 * share)} %"
 
 
+def small_pct(share):
+    """A share that may be well under 1 % (the GC pauses): one decimal there."""
+    return pct(share) if share >= 0.01 or share == 0 else f"{round(100 * share, 1)} %"
+
+
 def r3(value):
     return round(value, 3)
+
+
+def share(request, door):
+    """An endpoint's share of its time waited at a door (`cpu`: waiting for a core), 0 if absent."""
+    return request.get("waited", {}).get(door, {}).get("share", 0.0)
+
+
+def part(value):
+    return f'{{"seconds": {r3(value["seconds"])}, "share": {r3(value["share"])}}}'
 
 
 def replace(path, name, text):
@@ -87,7 +103,10 @@ def readme_excerpt(reading, machine):
     lock = reading["doors"]["inventory-lock"]
     checkout = reading["methods"]["checkout"]
     request = reading["requests"]["POST /checkout"]
-    waited = request["waited"]
+    # The doors the checkouts waited at, most first as the endpoint sorts them (those at 0 left out).
+    waited = [(door, value) for door, value in request["waited"].items() if round(value["share"], 3) > 0]
+    indent = " " * len('                   "waited": {')
+    doors = (",\n" + indent).join(f'"{door}": {part(value)}' for door, value in waited)
     return f"""The sample shop below under its quick-start load (real output of `/actuator/contention`, an
 excerpt, rounded; {machine}):
 
@@ -95,13 +114,15 @@ excerpt, rounded; {machine}):
 "inventory-lock": {{"kind": "lock", "contentionMetric": {r3(lock["contentionMetric"])}, "busyRatio": {r3(lock["busyRatio"])}, "knocks": {lock["knocks"]}}},
 "checkout": {{"door": "inventory-lock", "calls": {checkout["calls"]}, "sampledCalls": {checkout["sampledCalls"]},
              "meanContention": {r3(checkout["meanContention"])}, "meanWaited": {r3(checkout["meanWaited"])}}},
-"POST /checkout": {{"requests": {request["requests"]}, "seconds": {r3(request["seconds"])},
-                   "waited": {{"http": {r3(waited.get("http", 0))}, "inventory-lock": {r3(waited.get("inventory-lock", 0))}, "jvm": {r3(waited.get("jvm", 0))}}}}}
+"POST /checkout": {{"count": {request["count"]}, "seconds": {r3(request["seconds"])}, "meanSeconds": {r3(request["meanSeconds"])},
+                   "waited": {{{doors}}},
+                   "rest": {part(request["rest"])}}}
 ```
 
-Checkouts spent {pct(checkout["meanWaited"])} of their time queuing for the lock (`meanWaited`); of each
-checkout request, {pct(waited.get("http", 0))} went waiting for a Tomcat worker, {pct(waited.get("inventory-lock", 0))} at the lock
-and {pct(waited.get("jvm", 0))} for a CPU or a pause (`jvm`; eight curl loops and the shop on two cores)."""
+Checkouts spent {pct(checkout["meanWaited"])} of their time queuing for the lock (`meanWaited`). Of the checkout
+requests' time, {pct(share(request, "cpu"))} went waiting for a core (`cpu`: eight curl loops and the shop on two
+cores), {pct(share(request, "inventory-lock"))} at the lock, {pct(share(request, "http"))} waiting for a Tomcat worker (`http`) and {small_pct(share(request, "jvm"))} in GC pauses
+(`jvm`); the rest, {pct(request["rest"]["share"])}, was the checkout's own work."""
 
 
 def full_reading(reading, machine):
@@ -109,7 +130,7 @@ def full_reading(reading, machine):
     lock = reading["doors"]["inventory-lock"]
     checkout = reading["methods"]["checkout"]
     catalog = reading["methods"]["catalog"]
-    waited = reading["requests"]["POST /checkout"]["waited"]
+    request = reading["requests"]["POST /checkout"]
     http = reading["doors"].get("http", {})
     return f"""Output from a real run ({machine}, pretty-printed; `scripts/outputs.py` makes it):
 
@@ -127,8 +148,9 @@ thread's wait, time-weighted over its calls); `meanContention` ({r3(checkout["me
 start one, and gets straight through), `applicationTaskExecutor`, the pool behind `@Async` that
 sends the shop's receipts, and `dataSource`, the shop's two-connection database pool (idle here:
 see [database pools](doors.md#database-pools)). `requests` splits each endpoint's time by where
-it waited, with no annotation (see [requests](requests.md)): of a checkout's request,
-{pct(waited.get("inventory-lock", 0))} at `inventory-lock` and {pct(waited.get("http", 0))} handed over to a worker. The `jvm` door
+it waited, with no annotation (see [requests](requests.md)): of the checkouts' time,
+{pct(share(request, "inventory-lock"))} at `inventory-lock`, {pct(share(request, "http"))} handed over to a worker, {pct(share(request, "cpu"))} waiting for a core
+(`cpu`, the kernel's count) and {small_pct(share(request, "jvm"))} in GC pauses (`jvm`). The `jvm` door
 reads {r3(jvm["contentionMetric"])} and the catalog's calls {r3(catalog["meanContention"])}: with eight curl loops and the server on
 two cores, ready threads wait for a CPU, which the `jvm` door counts when it goes on (a lone
 hiccup after a calm stretch does not count). `gcPauseSeconds` says how
@@ -156,17 +178,18 @@ run, {machine}; `scripts/outputs.py` makes it; the waited histogram cut to six o
 
 def requests_block(reading, machine):
     requests = reading["requests"]
-    checkout = requests["POST /checkout"]["waited"]
-    orders = requests.get("GET /orders", {}).get("waited", {})
+    checkout = requests["POST /checkout"]
+    orders = requests.get("GET /orders", {})
     block = f"""The `requests` part of `/actuator/contention` after a reset and the [README's load](../README.md#quick-start)
 again, with three curl loops on `GET /orders` beside it (a real run, {machine}; `scripts/outputs.py` makes it):
 
 ```json
 {json.dumps({"requests": requests}, indent=2)}
 ```"""
-    figures = f"""Of a checkout's time, {pct(checkout.get("inventory-lock", 0))} went queuing for `inventory-lock`, {pct(checkout.get("http", 0))} waiting for a
-Tomcat worker, and {pct(checkout.get("jvm", 0))} waiting for a CPU or a pause (`jvm`: eleven curl loops and the shop
-on two cores); the orders waited for a connection {pct(orders.get("dataSource", 0))} of their time."""
+    figures = f"""Of the checkouts' time, {pct(share(checkout, "cpu"))} went waiting for a core (`cpu`: eleven curl loops and the shop
+on two cores), {pct(share(checkout, "inventory-lock"))} queuing for `inventory-lock`, {pct(share(checkout, "http"))} waiting for a Tomcat worker and
+{small_pct(share(checkout, "jvm"))} in GC pauses (`jvm`); {pct(checkout["rest"]["share"])} was left for the checkout's own work. The orders waited
+for a connection {pct(share(orders, "dataSource"))} of their time."""
     return block, figures
 
 
@@ -204,7 +227,7 @@ def alone_and_pooled(machine):
         subprocess.run(["bash", "-c", ORDERS.format(base=BASE, clients="1 2 3 4 5 6") + "wait"], check=True)
         pool = get("/actuator/contention/dataSource")
         orders = get("/actuator/contention/orders")
-        request = get("/actuator/contention")["requests"].get("GET /orders", {}).get("waited", {})
+        request = get("/actuator/contention")["requests"].get("GET /orders", {})
     finally:
         stop(app)
     alone = f"""```
@@ -223,9 +246,9 @@ $ curl -s 127.0.0.1:8080/actuator/contention/orders
 {compact(orders)}
 ```
 
-Both connections were taken most of the time (`busyRatio` {round(pool["busyRatio"], 2)}; a newcomer would have waited
+Both connections were taken {pct(pool["busyRatio"])} of the time (`busyRatio` {round(pool["busyRatio"], 2)}; a newcomer would have waited
 `meanContention` {round(orders["meanContention"], 2)} of a call's time), and the calls spent {pct(orders["meanWaited"])} of their time waiting for a
-connection (`meanWaited`; of the whole requests' time, `requests` says {pct(request.get("dataSource", 0))}; a real run, {machine})."""
+connection (`meanWaited`; of the whole requests' time, `requests` says {pct(share(request, "dataSource"))}; a real run, {machine})."""
     return alone, pooled
 
 
@@ -268,6 +291,8 @@ def main():
         machine += ", " + re.sub(r'.*version "([^"]+)".*', r"JDK \1", version)
         load(orders=False)
         first = get("/actuator/contention")
+        # One endpoint alone: its method, then its uri as the path.
+        one_endpoint = get("/actuator/contention/POST/checkout")
         with urllib.request.urlopen(BASE + "/actuator/prometheus", timeout=10) as response:
             scrape = response.read().decode()
         reset()
@@ -287,6 +312,9 @@ how much of the checkouts' time was queuing for the lock ({pct(first["methods"][
 {loaded}
 ```""")
     replace("docs/endpoint.md", "one-method", "  ```\n" + "\n".join("  " + line for line in loaded.split("\n")) + "\n  ```")
+    endpoint = f"""$ curl -s 127.0.0.1:8080/actuator/contention/POST/checkout
+{compact(one_endpoint)}"""
+    replace("docs/endpoint.md", "one-endpoint", "  ```\n" + "\n".join("  " + line for line in endpoint.split("\n")) + "\n  ```")
     replace("docs/doors.md", "pooled", pooled)
     replace("docs/webflux.md", "webflux", webflux(machine))
     replace("README.md", "quick-start-excerpt", readme_excerpt(first, machine))
@@ -295,6 +323,12 @@ how much of the checkouts' time was queuing for the lock ({pct(first["methods"][
     block, figures = requests_block(second, machine)
     replace("docs/requests.md", "requests", block)
     replace("docs/requests.md", "requests-figures", figures)
+    checkout = first["requests"]["POST /checkout"]
+    print("README: POST /checkout " + ", ".join(f"{door} {pct(value['share'])}" for door, value in checkout["waited"].items())
+          + f", rest {pct(checkout['rest']['share'])}; checkout meanWaited {pct(first['methods']['checkout']['meanWaited'])}")
+    again = second["requests"]["POST /checkout"]
+    print("docs/requests.md: POST /checkout " + ", ".join(f"{door} {pct(value['share'])}" for door, value in again["waited"].items())
+          + f", rest {pct(again['rest']['share'])}; GET /orders dataSource {pct(share(second['requests'].get('GET /orders', {}), 'dataSource'))}")
     print("rewrote README.md and docs/: see git diff")
 
 
