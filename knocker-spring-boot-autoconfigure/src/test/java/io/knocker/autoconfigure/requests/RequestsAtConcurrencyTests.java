@@ -54,7 +54,7 @@ class RequestsAtConcurrencyTests {
 			RequestLedger ledger = context.getBean(RequestLedger.class);
 			get(client, port, "/pool");
 			await()
-				.until(() -> context.getBean(HikariDataSource.class).getHikariPoolMXBean().getIdleConnections() == 6);
+				.until(() -> context.getBean(HikariDataSource.class).getHikariPoolMXBean().getIdleConnections() == 5);
 			ledger.reset();
 			counter.reset();
 			// Three in four clients on the pool, the rest on the lock: every request
@@ -97,8 +97,8 @@ class RequestsAtConcurrencyTests {
 				.isEqualTo(sent.sum());
 			// Queues long enough to see, short enough that an overcount is not hidden by
 			// the share's cap at 1.
-			assertThat(poolTruth).isBetween(0.1, 0.7);
-			assertThat(lockTruth).isBetween(0.1, 0.7);
+			assertThat(poolTruth).isBetween(0.05, 0.8);
+			assertThat(lockTruth).isBetween(0.05, 0.8);
 			assertThat(poolShare).isCloseTo(poolTruth, Offset.offset(0.1));
 			assertThat(lockShare).isCloseTo(lockTruth, Offset.offset(0.1));
 		}
@@ -124,8 +124,8 @@ class RequestsAtConcurrencyTests {
 		HikariDataSource dataSource() {
 			HikariDataSource pool = new HikariDataSource();
 			pool.setJdbcUrl("jdbc:h2:mem:concurrency;DB_CLOSE_DELAY=-1");
-			pool.setMaximumPoolSize(6);
-			pool.setMinimumIdle(6);
+			pool.setMaximumPoolSize(5);
+			pool.setMinimumIdle(5);
 			return pool;
 		}
 

@@ -456,9 +456,12 @@ class RequestsTests {
 			int otelPort = WebServers.port(otel);
 			// OpenTelemetry's keys, not the default's, on the requests' meters.
 			get(otelPort, "/sleep/1");
-			assertThat(otel.getBean(MeterRegistry.class).getMeters()).extracting(Meter::getId)
-				.anyMatch((id) -> "/sleep/{millis}".equals(id.getTag("http.route")))
-				.noneMatch((id) -> id.getName().startsWith("http.server") && id.getTag("uri") != null);
+			// The meter is registered as the observation stops, which may be after the
+			// response arrived.
+			await().atMost(java.time.Duration.ofSeconds(2))
+				.untilAsserted(() -> assertThat(otel.getBean(MeterRegistry.class).getMeters()).extracting(Meter::getId)
+					.anyMatch((id) -> "/sleep/{millis}".equals(id.getTag("http.route")))
+					.noneMatch((id) -> id.getName().startsWith("http.server") && id.getTag("uri") != null));
 			for (String path : List.of("/sleep/2", "/pool", "/no/such/page", "/fail")) {
 				String key = keyOf(otel, otelPort, path);
 				assertThat(key).as(path).isEqualTo(keyOf(context, port, path));
