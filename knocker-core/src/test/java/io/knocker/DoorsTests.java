@@ -97,7 +97,11 @@ class DoorsTests {
 			System.out.printf("monitor: hammered %.3f (busyRatio %.3f), free %.4f (busyRatio %.3f)%n",
 					busy.getContentionMetric(), busy.getBusyRatio(), free.getContentionMetric(), free.getBusyRatio());
 			assertThat(busy.getContentionMetric()).isGreaterThan(0.6);
-			assertThat(free.getContentionMetric()).isLessThan(0.01);
+			// Far below the hammered one's: its knocks wait only when the knocker's
+			// thread
+			// is preempted mid-enter by the four hammers (0.000-0.053 seen, on two
+			// cores).
+			assertThat(free.getContentionMetric()).isLessThan(0.15);
 			// A free monitor's enter is slow only when its thread stops mid-enter:
 			// preempted by the four spinning hammers or held at a safepoint they reach
 			// slowly. A full build on JDK 25 read 0.119 (of 84 knocks), alone

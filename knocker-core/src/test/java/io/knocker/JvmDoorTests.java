@@ -112,6 +112,7 @@ class JvmDoorTests {
 		window(door, knocking, idle);
 		long ms = 1_000_000;
 		long[] onTime = new long[10];
+		long began = System.nanoTime();
 		window(door, knocking, onTime);
 		KnockSnapshot calm = ledger.snapshot();
 		window(door, knocking, new long[] { 0, 3 * ms, 0, 0, 0, 4 * ms, 0, 0, 0, 0 });
@@ -128,6 +129,12 @@ class JvmDoorTests {
 		KnockSnapshot calmOnceMore = ledger.snapshot();
 		window(door, knocking, new long[] { 0, 0, 0, 20 * ms, 0, 0, 0, 0, 0, 0 });
 		KnockSnapshot stalled = ledger.snapshot();
+		// The windows are driven back to back in well under a millisecond each: a test
+		// thread held up for milliseconds among them makes real lateness of its own,
+		// which this test cannot tell from the lateness it gives.
+		long drivenNanos = System.nanoTime() - began;
+		org.junit.jupiter.api.Assumptions.assumeTrue(drivenNanos < 8_000_000,
+				() -> "the test's thread was held up " + drivenNanos / 1e6 + " ms while it drove the door");
 		double hiccupMillis = millis(calm, hiccups);
 		double starvedMillis = millis(calmAgain, starved);
 		double goingOnMillis = millis(starved, goingOn);
