@@ -95,7 +95,7 @@ def own_shares(port):
     requests = json.loads(get("http://127.0.0.1:%d/actuator/contention" % port)).get("requests") or {}
     shares, counts = {}, {}
     for key, endpoint in requests.items():
-        counts[key] = endpoint.get("requests", 0)
+        counts[key] = endpoint.get("count", endpoint.get("requests", 0))
         for door, part in (endpoint.get("waited") or {}).items():
             shares[(key, door)] = share_of(part)
     return shares, counts
