@@ -305,7 +305,11 @@ def main():
         above = [(name, v) for name, v in wait_values if v > 1.001]
         if not wait_values or above:
             raise SystemExit("%r read above 1: %s\n  %s" % (WHERE_REQUESTS_WAIT, above[:10], "\n  ".join(waits)))
-        piled = [("%s %s" % key[:2], v) for key, v in stacked.items() if v > 1.001]
+        # Stacked, 1.02: the ledger books a look longer than its short request from time
+        # earlier requests left to no part (so that the sum is unbiased and never above the
+        # endpoint's time since start); a 5-minute range can take such a look and not the
+        # earlier time it rests on (1.0096 seen). A wrong denominator read 1.30-2.73.
+        piled = [("%s %s" % key[:2], v) for key, v in stacked.items() if v > 1.02]
         if piled:
             raise SystemExit("%r stacked above 1: %s" % (WHERE_REQUESTS_WAIT, piled[:10]))
         top = max(wait_values, key=lambda nv: nv[1])
