@@ -104,7 +104,8 @@ class RequestsAtConcurrencyTests {
 		}
 	}
 
-	private static int get(HttpClient client, int port, String path) {
+	/** A GET's status, as a client of the test's sees it. */
+	static int get(HttpClient client, int port, String path) {
 		try {
 			return client
 				.send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + path)).build(),

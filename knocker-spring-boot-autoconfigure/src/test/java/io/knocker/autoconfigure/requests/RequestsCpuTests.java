@@ -3,10 +3,7 @@ package io.knocker.autoconfigure.requests;
 import java.io.IOException;
 import java.lang.management.ManagementFactory;
 import java.lang.management.ThreadMXBean;
-import java.net.URI;
 import java.net.http.HttpClient;
-import java.net.http.HttpRequest;
-import java.net.http.HttpResponse;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -132,7 +129,7 @@ class RequestsCpuTests {
 	private static void load(int port, long millis, List<String> paths, RequestLedger ledger, Truth truth)
 			throws Exception {
 		HttpClient client = HttpClient.newHttpClient();
-		get(client, port, "/sleep");
+		RequestsAtConcurrencyTests.get(client, port, "/sleep");
 		await().until(() -> ledger.asMap().containsKey("GET /sleep"));
 		ledger.reset();
 		truth.reset();
@@ -142,7 +139,7 @@ class RequestsCpuTests {
 		for (String path : paths) {
 			Thread thread = new Thread(() -> {
 				while (System.nanoTime() < end) {
-					assertThat(get(client, port, path)).isEqualTo(200);
+					assertThat(RequestsAtConcurrencyTests.get(client, port, path)).isEqualTo(200);
 					sent.increment();
 				}
 			});
@@ -155,18 +152,6 @@ class RequestsCpuTests {
 		await().atMost(java.time.Duration.ofSeconds(2))
 			.until(() -> ledger.asMap().values().stream().mapToLong(RequestLedger.Endpoint::getRequests).sum() >= sent
 				.sum());
-	}
-
-	private static int get(HttpClient client, int port, String path) {
-		try {
-			return client
-				.send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + path)).build(),
-						HttpResponse.BodyHandlers.discarding())
-				.statusCode();
-		}
-		catch (Exception ex) {
-			throw new IllegalStateException(ex);
-		}
 	}
 
 	@SpringBootConfiguration(proxyBeanMethods = false)
