@@ -88,6 +88,16 @@ public abstract class Door {
 		return null;
 	}
 
+	/**
+	 * How many can get through at once: a pool's most connections, a semaphore's permits,
+	 * an executor's most threads, 1 for a lock or a monitor; 0 where the door cannot
+	 * tell, the default. Read for advice on the door's size, never on the knock loop.
+	 * @return the door's capacity now, or 0 when unknown
+	 */
+	public int capacity() {
+		return 0;
+	}
+
 	@Override
 	public String toString() {
 		return this.kind + " door";

@@ -6,6 +6,7 @@ import java.util.concurrent.Semaphore;
 import java.util.concurrent.locks.Lock;
 import java.util.concurrent.locks.ReadWriteLock;
 import java.util.function.BooleanSupplier;
+import java.util.function.IntSupplier;
 
 /**
  * The doors a {@link KnockKnock} can knock on. Each call makes a new door: one per
@@ -121,7 +122,22 @@ public final class Doors {
 	 * @return a new executor door
 	 */
 	public static Door executor(Executor executor, BooleanSupplier startsAtOnce) {
-		return new ExecutorDoor("executor", required(executor, "executor"), required(startsAtOnce, "startsAtOnce"));
+		return new ExecutorDoor("executor", required(executor, "executor"), required(startsAtOnce, "startsAtOnce"),
+				null);
+	}
+
+	/**
+	 * An executor as {@link #executor(Executor, BooleanSupplier)}, that also says how
+	 * many tasks it runs at once, its {@link Door#capacity()}.
+	 * @param executor the executor to knock on
+	 * @param startsAtOnce whether a task handed over now would start at once
+	 * @param capacity the most tasks it runs at once (Tomcat's pool:
+	 * {@code getMaximumPoolSize}); read only when advice is asked for
+	 * @return a new executor door
+	 */
+	public static Door executor(Executor executor, BooleanSupplier startsAtOnce, IntSupplier capacity) {
+		return new ExecutorDoor("executor", required(executor, "executor"), required(startsAtOnce, "startsAtOnce"),
+				required(capacity, "capacity"));
 	}
 
 	/**
@@ -139,9 +155,26 @@ public final class Doors {
 	 * told
 	 * @return a new door of kind {@code connection-pool}
 	 */
-	public static Door connectionPool(java.util.function.IntSupplier idle, java.util.function.IntSupplier waiting,
-			Door.WaitingCheck check) {
-		return new PoolDoor(required(idle, "idle"), required(waiting, "waiting"), check);
+	public static Door connectionPool(IntSupplier idle, IntSupplier waiting, Door.WaitingCheck check) {
+		return new PoolDoor(required(idle, "idle"), required(waiting, "waiting"), check, null);
+	}
+
+	/**
+	 * A connection pool, as
+	 * {@link #connectionPool(IntSupplier, IntSupplier, Door.WaitingCheck)}, that also
+	 * says the most connections it opens, its {@link Door#capacity()}.
+	 * @param idle the pool's idle connections now
+	 * @param waiting the threads waiting for a connection now
+	 * @param check whether a given thread is waiting in the pool for a connection;
+	 * {@code null} if it cannot be told
+	 * @param capacity the most connections the pool opens (HikariCP:
+	 * {@code getMaximumPoolSize}); read only when advice is asked for
+	 * @return a new door of kind {@code connection-pool}
+	 */
+	public static Door connectionPool(IntSupplier idle, IntSupplier waiting, Door.WaitingCheck check,
+			IntSupplier capacity) {
+		return new PoolDoor(required(idle, "idle"), required(waiting, "waiting"), check,
+				required(capacity, "capacity"));
 	}
 
 	/**
@@ -168,7 +201,7 @@ public final class Doors {
 		// wait.
 		perTask.execute(() -> {
 		});
-		return new ExecutorDoor("virtual-threads", perTask, null);
+		return new ExecutorDoor("virtual-threads", perTask, null, null);
 	}
 
 	/**

@@ -5,10 +5,12 @@ import java.lang.reflect.Field;
 import java.util.concurrent.BlockingQueue;
 import java.util.concurrent.Delayed;
 import java.util.concurrent.Executor;
+import java.util.concurrent.ForkJoinPool;
 import java.util.concurrent.ScheduledThreadPoolExecutor;
 import java.util.concurrent.ThreadPoolExecutor;
 import java.util.concurrent.TimeUnit;
 import java.util.function.BooleanSupplier;
+import java.util.function.IntSupplier;
 
 /**
  * An {@link Executor}: a knock hands it a no-op and waits until the no-op starts, less
@@ -55,16 +57,45 @@ final class ExecutorDoor extends Door {
 	/** Whether a task handed over now would start at once; {@code null}: cannot tell. */
 	private final BooleanSupplier startsAtOnce;
 
+	/** The most tasks it runs at once; {@code null}: cannot tell. */
+	private final IntSupplier capacity;
+
 	private Probe probe;
 
 	ExecutorDoor(Executor executor) {
-		this("executor", executor, lookAt(executor));
+		this(executor, behindJdkWrappers(executor));
 	}
 
-	ExecutorDoor(String kind, Executor executor, BooleanSupplier startsAtOnce) {
+	private ExecutorDoor(Executor executor, Executor behind) {
+		this("executor", executor, lookInto(behind), capacityOf(behind));
+	}
+
+	ExecutorDoor(String kind, Executor executor, BooleanSupplier startsAtOnce, IntSupplier capacity) {
 		super(kind);
 		this.executor = executor;
 		this.startsAtOnce = startsAtOnce;
+		this.capacity = capacity;
+	}
+
+	@Override
+	public int capacity() {
+		return (this.capacity != null) ? Math.max(0, this.capacity.getAsInt()) : 0;
+	}
+
+	/**
+	 * The most threads of a JDK pool (unwrapped): a pool whose queue never fills never
+	 * grows past its core size; {@code null} for any other executor.
+	 */
+	private static IntSupplier capacityOf(Executor behind) {
+		if (behind instanceof ThreadPoolExecutor pool) {
+			BlockingQueue<Runnable> queue = pool.getQueue();
+			return () -> (queue.remainingCapacity() == Integer.MAX_VALUE) ? pool.getCorePoolSize()
+					: pool.getMaximumPoolSize();
+		}
+		if (behind instanceof ForkJoinPool pool) {
+			return pool::getParallelism;
+		}
+		return null;
 	}
 
 	/**
@@ -72,7 +103,11 @@ final class ExecutorDoor extends Door {
 	 * for any other executor.
 	 */
 	static BooleanSupplier lookAt(Executor executor) {
-		if (!(behindJdkWrappers(executor) instanceof ThreadPoolExecutor pool)) {
+		return lookInto(behindJdkWrappers(executor));
+	}
+
+	private static BooleanSupplier lookInto(Executor behind) {
+		if (!(behind instanceof ThreadPoolExecutor pool)) {
 			return null;
 		}
 		BlockingQueue<Runnable> queue = pool.getQueue();

@@ -16,6 +16,12 @@ final class LockDoor extends WaitingDoor implements HeldDoor {
 		this.lock = lock;
 	}
 
+	/** One holder at a time (for a read-write lock, one writer). */
+	@Override
+	public int capacity() {
+		return 1;
+	}
+
 	/**
 	 * A lock's owner is named by the JVM (an exclusive ownable synchronizer); a
 	 * read-write lock's reader waits on its writer.

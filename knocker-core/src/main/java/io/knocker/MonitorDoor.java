@@ -35,6 +35,11 @@ final class MonitorDoor extends Door implements HeldDoor {
 	}
 
 	@Override
+	public int capacity() {
+		return 1;
+	}
+
+	@Override
 	protected WaitingCheck waitingCheck() {
 		return this::blockedOnMonitor;
 	}

@@ -19,13 +19,21 @@ final class PoolDoor extends WaitingDoor {
 
 	private final WaitingCheck check;
 
+	private final IntSupplier capacity;
+
 	private long pollingNanos;
 
-	PoolDoor(IntSupplier idle, IntSupplier waiting, WaitingCheck check) {
+	PoolDoor(IntSupplier idle, IntSupplier waiting, WaitingCheck check, IntSupplier capacity) {
 		super("connection-pool");
 		this.idle = idle;
 		this.waiting = waiting;
 		this.check = check;
+		this.capacity = capacity;
+	}
+
+	@Override
+	public int capacity() {
+		return (this.capacity != null) ? Math.max(0, this.capacity.getAsInt()) : 0;
 	}
 
 	@Override

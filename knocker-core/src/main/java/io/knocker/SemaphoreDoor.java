@@ -11,9 +11,30 @@ final class SemaphoreDoor extends WaitingDoor implements BuiltInDoor {
 
 	private final Semaphore semaphore;
 
+	/**
+	 * The most permits seen free: a semaphore does not say how many it was made with, and
+	 * one at rest has them all.
+	 */
+	private volatile int mostFree;
+
 	SemaphoreDoor(Semaphore semaphore) {
 		super("semaphore");
 		this.semaphore = semaphore;
+		this.mostFree = semaphore.availablePermits();
+	}
+
+	/** The most permits seen free at once: its permits, once it has been seen at rest. */
+	@Override
+	public int capacity() {
+		seeFree();
+		return this.mostFree;
+	}
+
+	private void seeFree() {
+		int free = this.semaphore.availablePermits();
+		if (free > this.mostFree) {
+			this.mostFree = free;
+		}
 	}
 
 	@Override
@@ -28,6 +49,7 @@ final class SemaphoreDoor extends WaitingDoor implements BuiltInDoor {
 
 	@Override
 	protected boolean tryKnock() {
+		seeFree();
 		if (this.semaphore.tryAcquire()) {
 			this.semaphore.release();
 			return true;

@@ -7,6 +7,7 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.function.Consumer;
+import java.util.function.Function;
 
 import io.knocker.HolderSite;
 import io.knocker.KnockKnock;
@@ -39,6 +40,8 @@ public class ContentionEndpoint {
 
 	private final RequestLedger requests;
 
+	private final Advisor advisor;
+
 	/**
 	 * Creates the endpoint.
 	 * @param knockers the knockers to show and act on
@@ -55,9 +58,23 @@ public class ContentionEndpoint {
 	 * @param requests the requests followed, or {@code null} if they are not
 	 */
 	public ContentionEndpoint(Knockers knockers, @Nullable MeasuredMethods methods, @Nullable RequestLedger requests) {
+		this(knockers, methods, requests, (name) -> null);
+	}
+
+	/**
+	 * Creates the endpoint.
+	 * @param knockers the knockers to show and act on
+	 * @param methods the measured methods to show, or {@code null} if there are none
+	 * @param requests the requests followed, or {@code null} if they are not
+	 * @param settings the property that sets a door's size, by door name, for the advice;
+	 * {@code null} when there is none
+	 */
+	public ContentionEndpoint(Knockers knockers, @Nullable MeasuredMethods methods, @Nullable RequestLedger requests,
+			Function<String, @Nullable String> settings) {
 		this.knockers = knockers;
 		this.methods = (methods != null) ? methods : new MeasuredMethods();
 		this.requests = (requests != null) ? requests : new RequestLedger();
+		this.advisor = new Advisor(knockers, this.requests, settings);
 	}
 
 	/**
@@ -81,7 +98,7 @@ public class ContentionEndpoint {
 			.forEach((entry) -> requests.put(entry.getKey(), entry.getValue()));
 		DoorDescriptor jvm = doors.get(Knockers.JVM);
 		return new ContentionDescriptor(jvm != null && jvm.running(), (jvm != null) ? jvm.contentionMetric() : 0.0,
-				doors, methods, requests);
+				doors, methods, requests, this.advisor.advise());
 	}
 
 	/**
@@ -144,6 +161,7 @@ public class ContentionEndpoint {
 		if ("reset".equals(chosen)) {
 			this.requests.reset();
 			this.methods.reset();
+			this.advisor.reset();
 		}
 		return contention();
 	}
@@ -157,10 +175,11 @@ public class ContentionEndpoint {
 	 * @param methods every measured method by name
 	 * @param requests every endpoint's requests, keyed by method and uri as
 	 * {@code http.server.requests} tags them
+	 * @param advice what to change at each door and the CPU, and what it would give
 	 */
 	public record ContentionDescriptor(boolean running, double contentionMetric, Map<String, DoorDescriptor> doors,
-			Map<String, MethodDescriptor> methods,
-			Map<String, RequestsDescriptor> requests) implements OperationResponseBody {
+			Map<String, MethodDescriptor> methods, Map<String, RequestsDescriptor> requests,
+			Map<String, Advice> advice) implements OperationResponseBody {
 	}
 
 	/**

@@ -6,6 +6,9 @@ import io.knocker.autoconfigure.measure.KnockMeasuredAutoConfiguration;
 import io.knocker.autoconfigure.measure.MeasuredMethods;
 import io.knocker.autoconfigure.requests.RequestLedger;
 
+import org.jspecify.annotations.Nullable;
+
+import org.springframework.beans.factory.ListableBeanFactory;
 import org.springframework.beans.factory.ObjectProvider;
 import org.springframework.boot.actuate.autoconfigure.endpoint.condition.ConditionalOnAvailableEndpoint;
 import org.springframework.boot.actuate.endpoint.EndpointId;
@@ -18,6 +21,7 @@ import org.springframework.boot.autoconfigure.condition.ConditionalOnWebApplicat
 import org.springframework.boot.web.servlet.FilterRegistrationBean;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
+import org.springframework.util.ClassUtils;
 import org.springframework.web.filter.OncePerRequestFilter;
 
 /**
@@ -33,8 +37,32 @@ public final class ContentionEndpointAutoConfiguration {
 	@Bean
 	@ConditionalOnMissingBean
 	ContentionEndpoint contentionEndpoint(Knockers knockers, ObjectProvider<MeasuredMethods> methods,
-			ObjectProvider<RequestLedger> requests) {
-		return new ContentionEndpoint(knockers, methods.getIfAvailable(), requests.getIfAvailable());
+			ObjectProvider<RequestLedger> requests, ListableBeanFactory beans) {
+		return new ContentionEndpoint(knockers, methods.getIfAvailable(), requests.getIfAvailable(),
+				(name) -> sizeSetting(name, beans));
+	}
+
+	/**
+	 * The property that sets a door's size, where Spring Boot has one: the server's
+	 * workers ({@code http}), and the auto-configured data source's pool.
+	 */
+	static @Nullable String sizeSetting(String name, ListableBeanFactory beans) {
+		ClassLoader loader = ContentionEndpointAutoConfiguration.class.getClassLoader();
+		if ("http".equals(name)) {
+			return ClassUtils.isPresent("org.apache.catalina.startup.Tomcat", loader) ? "server.tomcat.threads.max"
+					: ClassUtils.isPresent("org.eclipse.jetty.server.Server", loader) ? "server.jetty.threads.max"
+							: null;
+		}
+		if ("dataSource".equals(name) && beans.containsBean(name)) {
+			Class<?> type = beans.getType(name);
+			return switch ((type != null) ? type.getName() : "") {
+				case "com.zaxxer.hikari.HikariDataSource" -> "spring.datasource.hikari.maximum-pool-size";
+				case "org.apache.tomcat.jdbc.pool.DataSource" -> "spring.datasource.tomcat.max-active";
+				case "org.apache.commons.dbcp2.BasicDataSource" -> "spring.datasource.dbcp2.max-total";
+				default -> null;
+			};
+		}
+		return null;
 	}
 
 	@Configuration(proxyBeanMethods = false)

@@ -38,7 +38,8 @@ public final class HikariPoolDoors implements ConnectionPoolDoors {
 	@Override
 	public Door door(Object found) {
 		HikariDataSource pool = (HikariDataSource) found;
-		return Doors.connectionPool(() -> available(pool), () -> awaiting(pool), new Waiting(pool));
+		return Doors.connectionPool(() -> available(pool), () -> awaiting(pool), new Waiting(pool),
+				pool::getMaximumPoolSize);
 	}
 
 	/**

@@ -46,7 +46,8 @@ public final class MetadataPoolDoors implements ConnectionPoolDoors {
 	@Override
 	public @Nullable Door door(Object pool) {
 		DataSourcePoolMetadata metadata = metadata((DataSource) pool);
-		return (metadata != null) ? Doors.connectionPool(() -> available(metadata), () -> 0, null) : null;
+		return (metadata != null) ? Doors.connectionPool(() -> available(metadata), () -> 0, null, () -> most(metadata))
+				: null;
 	}
 
 	private @Nullable DataSourcePoolMetadata metadata(DataSource dataSource) {
@@ -54,6 +55,12 @@ public final class MetadataPoolDoors implements ConnectionPoolDoors {
 				this.providers.orderedStream().toList())
 			.getDataSourcePoolMetadata(dataSource);
 		return (metadata != null && metadata.getMax() != null) ? metadata : null;
+	}
+
+	/** The most connections the pool opens; 0 with no limit or none said. */
+	private static int most(DataSourcePoolMetadata metadata) {
+		Integer max = metadata.getMax();
+		return (max != null) ? Math.max(0, max) : 0;
 	}
 
 	/**

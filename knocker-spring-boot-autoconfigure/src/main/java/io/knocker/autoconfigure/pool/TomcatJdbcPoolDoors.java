@@ -70,7 +70,7 @@ public final class TomcatJdbcPoolDoors implements ConnectionPoolDoors {
 		// a given thread is waiting here, so calls measured on the door get no waited
 		// figure.
 		return Doors.connectionPool(() -> available(started(field, proxy), proxy.getMaxActive()),
-				() -> waiting(started(field, proxy)), null);
+				() -> waiting(started(field, proxy)), null, proxy::getMaxActive);
 	}
 
 	/** The pool, {@code null} until the application's first connection creates it. */

@@ -37,7 +37,7 @@ public final class RequestLedger {
 	public static final String OTHER = "OTHER";
 
 	/** The part a request waited for a core. */
-	static final String CPU = "cpu";
+	public static final String CPU = "cpu";
 
 	/**
 	 * The parts each request's own, exact: its queue for a worker and the JVM's pauses.

@@ -29,7 +29,8 @@ final class JettyDoors {
 			// Behind the requests' hand-off stamp, if it is on: a knock is not a request.
 			java.util.concurrent.Executor executor = (pool instanceof JettyHandOff.StampingThreadPool stamping)
 					? stamping::knock : pool;
-			return Doors.executor(executor, () -> pool.getQueueSize() == 0 && pool.getIdleThreads() > 0);
+			return Doors.executor(executor, () -> pool.getQueueSize() == 0 && pool.getIdleThreads() > 0,
+					pool::getMaxThreads);
 		}
 		return Doors.executor(threads);
 	}

@@ -43,7 +43,7 @@ final class TomcatDoors {
 		if (executor instanceof ThreadPoolExecutor pool) {
 			BlockingQueue<Runnable> queue = pool.getQueue();
 			return Doors.executor(pool, () -> (queue.isEmpty() && pool.getActiveCount() < pool.getPoolSize())
-					|| pool.getPoolSize() < pool.getMaximumPoolSize());
+					|| pool.getPoolSize() < pool.getMaximumPoolSize(), pool::getMaximumPoolSize);
 		}
 		return Doors.executor(executor);
 	}

@@ -44,7 +44,7 @@ class ContentionEndpointWebTests {
 	void readsTheContractsJsonAfterAMeasuredCall() throws Exception {
 		this.orders.place();
 		Map<String, Object> body = new Http(this.port).getJson("/actuator/contention");
-		assertThat(body).containsOnlyKeys("running", "contentionMetric", "doors", "methods", "requests");
+		assertThat(body).containsOnlyKeys("running", "contentionMetric", "doors", "methods", "requests", "advice");
 		assertThat(body.get("running")).isEqualTo(true);
 		// The configured door, and those the application has: its request pool and task
 		// executor, and on Spring Boot 3.5 (whose DataSource auto-configuration is
@@ -54,6 +54,15 @@ class ContentionEndpointWebTests {
 			doors.add("dataSource");
 		}
 		assertThat(map(body, "doors")).containsOnlyKeys(doors);
+		// Advice on every door that has a size, and the CPU; a second in, too little to
+		// go
+		// on.
+		List<String> advised = new ArrayList<>(doors.subList(1, doors.size()));
+		advised.add("cpu");
+		assertThat(map(body, "advice")).containsOnlyKeys(advised);
+		assertThat(map(body, "advice", "inventory-lock")).containsEntry("verdict", "too-little-measured")
+			.containsEntry("capacity", 1);
+		assertThat(map(body, "advice", "http")).containsEntry("capacity", 200);
 		Map<String, Object> jvm = map(body, "doors", "jvm");
 		assertThat(jvm).containsOnlyKeys("running", "kind", "contentionMetric", "recentContentionMetric", "busyRatio",
 				"knocks", "contendedSeconds", "sampledSeconds", "pollingInterval", "samplingInterval",

@@ -1,0 +1,425 @@
+package io.knocker.autoconfigure.endpoint;
+
+import java.lang.management.ManagementFactory;
+import java.lang.management.OperatingSystemMXBean;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.function.Function;
+import java.util.function.LongSupplier;
+
+import io.knocker.HolderSite;
+import io.knocker.autoconfigure.Knockers;
+import io.knocker.autoconfigure.endpoint.ContentionEndpoint.Part;
+import io.knocker.autoconfigure.requests.RequestLedger;
+import org.jspecify.annotations.Nullable;
+
+/**
+ * What to change, and what it would give: advice per door from what was measured since
+ * the last reset, worked out when asked (never on a request's path).
+ * <p>
+ * A pool-like door (connection pool, semaphore, executor, the server's workers) is sized
+ * with the M/M/c queue: its busy ratio (random looks that found every connection, permit
+ * or thread taken) fits the offered load at its capacity now, and the waits its requests
+ * measured are scaled by the model's ratio of mean waits at another size. A lock or
+ * monitor is a queue of one: halving the hold halves the load and the hold. The CPU is
+ * sized from the process's CPU time and the requests' own wait for a core. Advice says
+ * so, rather than guess, when a door is not where requests wait, when the cores are busy
+ * (more threads or connections would only move the wait to the CPU), and when too little
+ * was measured.
+ */
+public final class Advisor {
+
+	/** A wait under this share of the requests' time is not worth a change. */
+	static final double LOW = 0.05;
+
+	/** Cores busier than this: the CPU, not a pool, is what requests queue for. */
+	static final double CPU_BUSY = 0.8;
+
+	/** Busy at nearly every look: the load cannot be told from the busy ratio. */
+	static final double SATURATED = 0.99;
+
+	static final long MIN_REQUESTS = 50;
+
+	static final double MIN_SECONDS = 10;
+
+	/** The largest size a prediction looks at, beyond the capacity now. */
+	private static final int MAX_GROWTH = 64;
+
+	private static final int TOP_HOLDERS = 3;
+
+	private final Knockers knockers;
+
+	private final RequestLedger requests;
+
+	private final Function<String, @Nullable String> settings;
+
+	private final LongSupplier clock;
+
+	private final LongSupplier cpuNanos;
+
+	private final int cores;
+
+	private volatile long[] since;
+
+	/**
+	 * An advisor on the doors and the requests given.
+	 * @param knockers the doors
+	 * @param requests the requests' waits by endpoint and door
+	 * @param settings the property that sets a door's size, by door name; {@code null}
+	 * when there is none
+	 */
+	public Advisor(Knockers knockers, RequestLedger requests, Function<String, @Nullable String> settings) {
+		this(knockers, requests, settings, System::nanoTime, processCpuNanos(),
+				Runtime.getRuntime().availableProcessors());
+	}
+
+	Advisor(Knockers knockers, RequestLedger requests, Function<String, @Nullable String> settings, LongSupplier clock,
+			LongSupplier cpuNanos, int cores) {
+		this.knockers = knockers;
+		this.requests = requests;
+		this.settings = settings;
+		this.clock = clock;
+		this.cpuNanos = cpuNanos;
+		this.cores = cores;
+		reset();
+	}
+
+	/** The process's CPU time, from the JDK's own bean; -1 where it cannot say. */
+	private static LongSupplier processCpuNanos() {
+		OperatingSystemMXBean system = ManagementFactory.getOperatingSystemMXBean();
+		if (system instanceof com.sun.management.OperatingSystemMXBean process) {
+			return process::getProcessCpuTime;
+		}
+		return () -> -1;
+	}
+
+	/** Starts the advice over from now, as a reset of the endpoint does. */
+	public void reset() {
+		this.since = new long[] { this.clock.getAsLong(), this.cpuNanos.getAsLong() };
+	}
+
+	/**
+	 * Advice for every door but {@code jvm}, and for the CPU ({@code cpu}).
+	 * @return the advice by door
+	 */
+	public Map<String, Advice> advise() {
+		Map<String, Reading> doors = new LinkedHashMap<>();
+		this.knockers.asMap().forEach((name, knocker) -> {
+			if (Sizing.of(knocker.getDoor().kind()) != null) {
+				doors.put(name, new Reading(knocker.getDoor().kind(), knocker.getDoor().capacity(),
+						knocker.getBusyRatio(), knocker.samplesHolders() ? top(knocker.getHolders()) : null));
+			}
+		});
+		return advise(doors);
+	}
+
+	/** Advice on the doors read, and the CPU. */
+	Map<String, Advice> advise(Map<String, Reading> doors) {
+		long[] since = this.since;
+		double elapsed = Math.max(0, this.clock.getAsLong() - since[0]) / 1e9;
+		long cpuNow = this.cpuNanos.getAsLong();
+		Double busyCores = (cpuNow >= 0 && since[1] >= 0 && elapsed > 0) ? (cpuNow - since[1]) / 1e9 / elapsed : null;
+		Window window = new Window(elapsed, this.requests.asMap().values(), busyCores, this.cores);
+		Map<String, Advice> advice = new LinkedHashMap<>();
+		doors.forEach((name, reading) -> advice.put(name, door(name, reading, window)));
+		advice.put(RequestLedger.CPU, window.cpu());
+		return advice;
+	}
+
+	private Advice door(String name, Reading reading, Window window) {
+		String kind = reading.kind();
+		Sizing sizing = Sizing.of(kind);
+		int capacity = reading.capacity();
+		double busy = reading.busyRatio();
+		Waits waits = window.at(name);
+		List<HolderSite> holders = reading.holders();
+		Advice.Builder advice = new Advice.Builder(kind).capacity((capacity > 0) ? capacity : null)
+			.busyRatio(busy)
+			.waits(waits, window.elapsed)
+			.holders(holders);
+		String setting = this.settings.apply(name);
+		String unit = unit(kind, name);
+		if (capacity <= 0) {
+			return advice.verdict("no-capacity",
+					name + " does not say how many " + unit + " it lets through at once: Knocker cannot size it.");
+		}
+		if (window.tooLittle()) {
+			return advice.verdict("too-little-measured", window.tooLittleSays());
+		}
+		String waited = "Requests wait " + percent(waits.share()) + " of their time at " + name + " (" + capacity + " "
+				+ unit + ", busy at " + percent(busy) + " of looks)";
+		if (waits.share() < LOW) {
+			return advice.verdict("not-the-bottleneck", waited + ": not where they wait.");
+		}
+		if (sizing == Sizing.HELD) {
+			return held(name, advice, waits, busy, waited, holders);
+		}
+		if (window.cpuBusy()) {
+			return advice.verdict("cpu-bound",
+					waited + ", but the cores are busy " + percent(window.cpuUse()) + " of the time ("
+							+ format(window.busyCores) + " of " + window.cores + "): more " + unit
+							+ " would only move the wait to the CPU. Add cores or cut CPU work first.");
+		}
+		if (busy >= SATURATED) {
+			return advice.verdict("saturated", waited + ": taken at nearly every look, so its load cannot be told."
+					+ " It needs more than " + capacity + "; try " + (2 * capacity) + " and read again.");
+		}
+		double load = Queueing.loadFor(capacity, busy);
+		advice.utilisation(load / capacity);
+		Integer advised = null;
+		List<Advice.Prediction> predictions = new ArrayList<>();
+		for (int size = capacity + 1; size <= capacity + Math.max(MAX_GROWTH, 4 * capacity); size++) {
+			double ratio = Queueing.meanWait(size, load) / Queueing.meanWait(capacity, load);
+			double share = waits.shareIf(ratio);
+			if (size == capacity + 1 || size == 2 * capacity || share < LOW) {
+				predictions.add(new Advice.Prediction(name, size, 1.0, share));
+			}
+			if (share < LOW) {
+				advised = size;
+				break;
+			}
+		}
+		advice.predictions(predictions).advised(advised).setting(setting);
+		Advice.Prediction next = predictions.get(0);
+		String to = (advised != null) ? " With " + advised + ", under " + percent(LOW) + " ("
+				+ percent(predictions.get(predictions.size() - 1).share()) + ")" : "";
+		String how = (advised != null && setting != null) ? ": " + setting + "=" + advised + "." : ".";
+		return advice.verdict("grow",
+				waited + "; the most, " + waits.worst() + " (" + percent(waits.worstShare()) + "). With " + next.size()
+						+ " " + unit + " they would wait about " + percent(next.share()) + "." + to + how);
+	}
+
+	private static Advice held(String name, Advice.Builder advice, Waits waits, double busy, String waited,
+			@Nullable List<HolderSite> holders) {
+		if (busy >= SATURATED) {
+			return advice.verdict("saturated", waited + ": held at nearly every look; shorten what is done"
+					+ " while holding it" + heldAt(holders) + ".");
+		}
+		// A queue of one: halving the hold halves the load (rho) and the mean hold.
+		double rho = busy;
+		double ratio = ((rho / 2) / (1 - rho / 2) / 2) / (rho / (1 - rho));
+		double share = waits.shareIf(ratio);
+		advice.predictions(List.of(new Advice.Prediction(name, 1, 0.5, share)));
+		return advice.verdict("shorten-hold", waited + ". Halving the time it is held would bring that to about "
+				+ percent(share) + heldAt(holders) + ".");
+	}
+
+	private static String heldAt(@Nullable List<HolderSite> holders) {
+		return (holders != null && !holders.isEmpty() && !holders.get(0).frames().isEmpty())
+				? "; held most at " + holders.get(0).frames().get(0) : "";
+	}
+
+	private static List<HolderSite> top(List<HolderSite> holders) {
+		return holders.subList(0, Math.min(TOP_HOLDERS, holders.size()));
+	}
+
+	/** What a door's capacity is counted in. */
+	private static String unit(String kind, String name) {
+		return switch (kind) {
+			case "connection-pool" -> "connections";
+			case "semaphore" -> "permits";
+			case "executor" -> "http".equals(name) ? "workers" : "threads";
+			default -> "holder";
+		};
+	}
+
+	static String percent(double share) {
+		return Math.round(share * 100) + " %";
+	}
+
+	static String format(double value) {
+		return String.format(Locale.ROOT, "%.1f", value);
+	}
+
+	/**
+	 * What a door's knocker read since the last reset.
+	 *
+	 * @param kind the door's kind
+	 * @param capacity how many get through at once; 0 when it cannot tell
+	 * @param busyRatio the share of looks that found it taken
+	 * @param holders its top holding sites; {@code null} for a door with no holder
+	 */
+	record Reading(String kind, int capacity, double busyRatio, @Nullable List<HolderSite> holders) {
+	}
+
+	/** Doors advice can size. */
+	enum Sizing {
+
+		/** A pool of connections, permits or threads. */
+		POOL,
+
+		/** A lock or monitor: one holder at a time. */
+		HELD;
+
+		static @Nullable Sizing of(String kind) {
+			return switch (kind) {
+				case "connection-pool", "semaphore", "executor" -> POOL;
+				case "lock", "read-write-lock", "monitor" -> HELD;
+				default -> null;
+			};
+		}
+
+	}
+
+	/** What was measured since the last reset, all doors together. */
+	private static final class Window {
+
+		private final double elapsed;
+
+		private final Iterable<RequestLedger.Endpoint> endpoints;
+
+		private final long requests;
+
+		private final @Nullable Double busyCores;
+
+		private final int cores;
+
+		Window(double elapsed, Iterable<RequestLedger.Endpoint> endpoints, @Nullable Double busyCores, int cores) {
+			this.elapsed = elapsed;
+			this.endpoints = endpoints;
+			long requests = 0;
+			for (RequestLedger.Endpoint endpoint : endpoints) {
+				requests += endpoint.getRequests();
+			}
+			this.requests = requests;
+			this.busyCores = busyCores;
+			this.cores = cores;
+		}
+
+		boolean tooLittle() {
+			return this.elapsed < MIN_SECONDS || this.requests < MIN_REQUESTS;
+		}
+
+		String tooLittleSays() {
+			return "Too little measured: " + this.requests + " requests in " + format(this.elapsed)
+					+ " s since the last reset; advice needs " + MIN_REQUESTS + " requests and "
+					+ Math.round(MIN_SECONDS) + " s.";
+		}
+
+		double cpuUse() {
+			return (this.busyCores != null) ? this.busyCores / this.cores : 0.0;
+		}
+
+		boolean cpuBusy() {
+			return cpuUse() >= CPU_BUSY;
+		}
+
+		/** The requests' waits at a door, by endpoint. */
+		Waits at(String door) {
+			Waits waits = new Waits();
+			for (RequestLedger.Endpoint endpoint : this.endpoints) {
+				Double waited = endpoint.getWaitedSeconds().get(door);
+				if (waited != null && waited > 0) {
+					waits.add(endpoint.getKey(), endpoint.getRequests(), endpoint.getSeconds(), waited);
+				}
+			}
+			return waits;
+		}
+
+		Advice cpu() {
+			Waits waits = at(RequestLedger.CPU);
+			Advice.Builder advice = new Advice.Builder(RequestLedger.CPU).waits(waits, this.elapsed)
+				.cores(this.cores, this.busyCores);
+			if (tooLittle()) {
+				return advice.verdict("too-little-measured", tooLittleSays());
+			}
+			if (this.busyCores == null) {
+				return advice.verdict("no-capacity",
+						"This JVM does not say its CPU time: Knocker cannot size the CPU.");
+			}
+			String busy = "The cores are busy " + percent(cpuUse()) + " of the time (" + format(this.busyCores) + " of "
+					+ this.cores + ") and requests wait " + percent(waits.share()) + " of their time for one";
+			if (!cpuBusy() && waits.share() < LOW) {
+				return advice.verdict("not-the-bottleneck", busy + ": not where they wait.");
+			}
+			// Busy near all the time, the cores show a lower bound of the work's need.
+			double load = Math.min(this.busyCores, 0.99 * this.cores);
+			advice.utilisation(load / this.cores);
+			List<Advice.Prediction> predictions = new ArrayList<>();
+			Integer advised = null;
+			for (int size = this.cores + 1; size <= this.cores + MAX_GROWTH; size++) {
+				double share = waits.shareIf(Queueing.meanWait(size, load) / Queueing.meanWait(this.cores, load));
+				boolean enough = share < LOW && load / size <= CPU_BUSY;
+				if (size == this.cores + 1 || size == 2 * this.cores || enough) {
+					predictions.add(new Advice.Prediction(RequestLedger.CPU, size, 1.0, share));
+				}
+				if (enough) {
+					advised = size;
+					break;
+				}
+			}
+			advice.predictions(predictions).advised(advised);
+			return advice.verdict("grow",
+					busy + ". The work needs " + format(this.busyCores) + " cores"
+							+ ((cpuUse() >= SATURATED) ? " at least (they never rested)" : "")
+							+ ((advised != null) ? "; with " + advised + " the wait would be about "
+									+ percent(predictions.get(predictions.size() - 1).share()) : "")
+							+ ".");
+		}
+
+	}
+
+	/** The requests' waits at one door, by endpoint. */
+	static final class Waits {
+
+		private final Map<String, Part> endpoints = new LinkedHashMap<>();
+
+		private long requests;
+
+		private double seconds;
+
+		private double waited;
+
+		private @Nullable String worst;
+
+		private double worstShare;
+
+		void add(String key, long requests, double seconds, double waited) {
+			Part part = Part.of(waited, seconds);
+			this.endpoints.put(key, part);
+			this.requests += requests;
+			this.seconds += seconds;
+			this.waited += waited;
+			if (this.worst == null || part.share() > this.worstShare) {
+				this.worst = key;
+				this.worstShare = part.share();
+			}
+		}
+
+		Map<String, Part> endpoints() {
+			return this.endpoints;
+		}
+
+		long requests() {
+			return this.requests;
+		}
+
+		/** The share of these requests' time spent waiting here. */
+		double share() {
+			return (this.seconds > 0) ? Math.min(1.0, this.waited / this.seconds) : 0.0;
+		}
+
+		/**
+		 * The share if each wait here were {@code ratio} times as long: the rest of the
+		 * requests' time as it is.
+		 */
+		double shareIf(double ratio) {
+			double waited = this.waited * ratio;
+			double seconds = this.seconds - this.waited + waited;
+			return (seconds > 0) ? Math.min(1.0, waited / seconds) : 0.0;
+		}
+
+		@Nullable String worst() {
+			return this.worst;
+		}
+
+		double worstShare() {
+			return this.worstShare;
+		}
+
+	}
+
+}

@@ -1,0 +1,177 @@
+package io.knocker.autoconfigure.endpoint;
+
+import java.time.Duration;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.atomic.AtomicLong;
+
+import io.knocker.HolderSite;
+import io.knocker.KnockSettings;
+import io.knocker.autoconfigure.Knockers;
+import io.knocker.autoconfigure.endpoint.Advisor.Reading;
+import io.knocker.autoconfigure.requests.RequestLedger;
+import org.junit.jupiter.api.Test;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.within;
+
+/**
+ * The advice's verdicts and predictions from readings and bookings given, on a clock and
+ * a CPU time of the test's own.
+ */
+class AdvisorTests {
+
+	private static final long SECOND = 1_000_000_000L;
+
+	private final RequestLedger ledger = new RequestLedger();
+
+	private final AtomicLong clock = new AtomicLong(1_000 * SECOND);
+
+	private final AtomicLong cpu = new AtomicLong(50 * SECOND);
+
+	private final Advisor advisor = new Advisor(
+			new Knockers(List.of(),
+					new KnockSettings("jvm", Duration.ofMillis(1), Duration.ofMillis(10), Duration.ofMillis(100),
+							Duration.ofMillis(101), 2)),
+			this.ledger, (name) -> "dataSource".equals(name) ? "spring.datasource.hikari.maximum-pool-size" : null,
+			this.clock::get, this.cpu::get, 2);
+
+	/** 200 requests of 100 ms, each waiting {@code waitedMs} at the door, over 20 s. */
+	private void load(String door, long waitedMs, double busyCores) {
+		for (int i = 0; i < 200; i++) {
+			this.ledger.book("GET", "/book", 100_000_000L, Map.of(door, waitedMs * 1_000_000L, "cpu", 1_000_000L));
+		}
+		this.clock.addAndGet(20 * SECOND);
+		this.cpu.addAndGet((long) (busyCores * 20 * SECOND));
+	}
+
+	@Test
+	void aBusyPoolIsToldTheSizesThatBringItsWaitDownAndTheSettingToChange() {
+		load("dataSource", 40, 0.4);
+		Advice advice = this.advisor.advise(Map.of("dataSource", new Reading("connection-pool", 2, 0.8, null)))
+			.get("dataSource");
+		assertThat(advice.verdict()).isEqualTo("grow");
+		assertThat(advice.capacity()).isEqualTo(2);
+		assertThat(advice.waitedShare()).isCloseTo(0.4, within(1e-9));
+		assertThat(advice.requestsPerSecond()).isCloseTo(10.0, within(1e-9));
+		// P(wait) = 2 rho^2 / (1 + rho) = 0.8 at rho = 0.8633.
+		assertThat(advice.utilisation()).isCloseTo(0.8633, within(0.0005));
+		List<Advice.Prediction> predictions = advice.predictions();
+		assertThat(predictions).extracting(Advice.Prediction::size).startsWith(3, 4);
+		assertThat(predictions).allSatisfy((prediction) -> assertThat(prediction.door()).isEqualTo("dataSource"));
+		// The wait at 3 by the model's ratio of waits, the rest of the request as it was.
+		double load = 2 * 0.8633;
+		double ratio = Queueing.meanWait(3, load) / Queueing.meanWait(2, load);
+		assertThat(predictions.get(0).share()).isCloseTo(0.04 * ratio / (0.06 + 0.04 * ratio), within(0.002));
+		assertThat(predictions.get(0).share()).isLessThan(0.4);
+		for (int i = 1; i < predictions.size(); i++) {
+			assertThat(predictions.get(i).share()).isLessThan(predictions.get(i - 1).share());
+		}
+		Advice.Prediction last = predictions.get(predictions.size() - 1);
+		assertThat(last.share()).isLessThan(0.05);
+		assertThat(advice.advised()).isEqualTo(last.size());
+		assertThat(predictions.get(predictions.size() - 2).share()).isGreaterThanOrEqualTo(0.05);
+		assertThat(advice.says()).contains("GET /book", "40 %",
+				"spring.datasource.hikari.maximum-pool-size=" + last.size());
+	}
+
+	@Test
+	void whenTheCoresAreBusyMoreConnectionsAreNotAdvisedAndTheCpuIsNamed() {
+		load("dataSource", 40, 1.8);
+		Map<String, Advice> advice = this.advisor
+			.advise(Map.of("dataSource", new Reading("connection-pool", 2, 0.8, null)));
+		Advice pool = advice.get("dataSource");
+		assertThat(pool.verdict()).isEqualTo("cpu-bound");
+		assertThat(pool.predictions()).isNull();
+		assertThat(pool.advised()).isNull();
+		assertThat(pool.says()).contains("CPU", "90 %");
+		Advice cpu = advice.get("cpu");
+		assertThat(cpu.verdict()).isEqualTo("grow");
+		assertThat(cpu.busyCores()).isCloseTo(1.8, within(1e-9));
+		assertThat(cpu.capacity()).isEqualTo(2);
+		assertThat(cpu.advised()).isGreaterThan(2);
+	}
+
+	@Test
+	void aDoorRequestsHardlyWaitAtIsNotTheBottleneck() {
+		load("dataSource", 3, 0.4);
+		Map<String, Advice> advice = this.advisor
+			.advise(Map.of("dataSource", new Reading("connection-pool", 10, 0.2, null)));
+		assertThat(advice.get("dataSource").verdict()).isEqualTo("not-the-bottleneck");
+		assertThat(advice.get("dataSource").predictions()).isNull();
+		// 1 ms of 100 for a core, cores 20 % busy.
+		assertThat(advice.get("cpu").verdict()).isEqualTo("not-the-bottleneck");
+	}
+
+	@Test
+	void tooLittleMeasuredIsSaidRatherThanGuessed() {
+		this.ledger.book("GET", "/book", 100_000_000L, Map.of("dataSource", 90_000_000L));
+		this.clock.addAndGet(30 * SECOND);
+		Advice few = this.advisor.advise(Map.of("dataSource", new Reading("connection-pool", 2, 0.9, null)))
+			.get("dataSource");
+		assertThat(few.verdict()).isEqualTo("too-little-measured");
+		assertThat(few.says()).contains("1 requests", "50 requests");
+		// Enough requests, but a reset 2 s ago.
+		load("dataSource", 40, 0.4);
+		this.advisor.reset();
+		this.clock.addAndGet(2 * SECOND);
+		assertThat(this.advisor.advise(Map.of("dataSource", new Reading("connection-pool", 2, 0.9, null)))
+			.get("dataSource")
+			.verdict()).isEqualTo("too-little-measured");
+	}
+
+	@Test
+	void aDoorTakenAtEveryLookIsSaturatedAndNotFitted() {
+		load("dataSource", 80, 0.4);
+		Advice advice = this.advisor.advise(Map.of("dataSource", new Reading("connection-pool", 2, 0.995, null)))
+			.get("dataSource");
+		assertThat(advice.verdict()).isEqualTo("saturated");
+		assertThat(advice.predictions()).isNull();
+		assertThat(advice.says()).contains("try 4");
+	}
+
+	@Test
+	void aDoorThatCannotSayItsSizeIsNotSized() {
+		load("jobs", 40, 0.4);
+		Advice advice = this.advisor.advise(Map.of("jobs", new Reading("executor", 0, 0.8, null))).get("jobs");
+		assertThat(advice.verdict()).isEqualTo("no-capacity");
+		assertThat(advice.capacity()).isNull();
+	}
+
+	@Test
+	void aLockIsToldWhatHalvingItsHoldWouldGiveAndWhereItIsHeld() {
+		load("orders-lock", 40, 0.4);
+		List<HolderSite> holders = List
+			.of(new HolderSite(List.of("com.acme.Orders.place(Orders.java:42)"), 30, 0.75, List.of("exec-1")));
+		Advice advice = this.advisor.advise(Map.of("orders-lock", new Reading("lock", 1, 0.5, holders)))
+			.get("orders-lock");
+		assertThat(advice.verdict()).isEqualTo("shorten-hold");
+		assertThat(advice.holders()).isEqualTo(holders);
+		// M/M/1 at rho 0.5: wait = rho / (1 - rho) S = S; halved: (0.25 / 0.75) S / 2 = S
+		// / 6.
+		Advice.Prediction halved = advice.predictions().get(0);
+		assertThat(halved.size()).isOne();
+		assertThat(halved.hold()).isEqualTo(0.5);
+		assertThat(halved.share()).isCloseTo(0.04 / 6 / (0.06 + 0.04 / 6), within(1e-9));
+		assertThat(advice.says()).contains("com.acme.Orders.place(Orders.java:42)");
+	}
+
+	@Test
+	void theAdviceOnTheCpuSizesTheCoresFromTheRequestsWaitForOne() {
+		// 30 ms of 100 waiting for a core, cores 95 % busy.
+		for (int i = 0; i < 200; i++) {
+			this.ledger.book("GET", "/work", 100_000_000L, Map.of("cpu", 30_000_000L));
+		}
+		this.clock.addAndGet(20 * SECOND);
+		this.cpu.addAndGet(38 * SECOND);
+		Advice cpu = this.advisor.advise(Map.of()).get("cpu");
+		assertThat(cpu.verdict()).isEqualTo("grow");
+		assertThat(cpu.waitedShare()).isCloseTo(0.3, within(1e-9));
+		// A third core: 1.9 cores of work at 63 %, the wait under 5 %.
+		assertThat(cpu.predictions()).extracting(Advice.Prediction::size).containsExactly(3);
+		assertThat(cpu.predictions().get(0).share()).isLessThan(0.05);
+		assertThat(cpu.advised()).isEqualTo(3);
+		assertThat(cpu.says()).contains("1.9", "30 %");
+	}
+
+}
