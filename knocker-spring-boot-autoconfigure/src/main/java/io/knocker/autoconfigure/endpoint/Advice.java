@@ -13,8 +13,9 @@ import org.jspecify.annotations.Nullable;
  *
  * @param kind the door's kind, or {@code cpu}
  * @param verdict {@code grow}, {@code shorten-hold}, {@code not-the-bottleneck},
- * {@code cpu-bound}, {@code saturated}, {@code too-little-measured} or
- * {@code no-capacity}
+ * {@code cpu-bound}, {@code saturated}, {@code too-little-measured}, {@code no-capacity}
+ * or, for the CPU, {@code shared-cores} (requests wait for cores this process does not
+ * use)
  * @param says the advice in one or two sentences
  * @param capacity how many get through at once now (connections, permits, threads, cores;
  * 1 for a lock or monitor)

@@ -1,7 +1,11 @@
 package io.knocker.autoconfigure.endpoint;
 
+import java.io.BufferedReader;
+import java.io.IOException;
 import java.lang.management.ManagementFactory;
 import java.lang.management.OperatingSystemMXBean;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -9,6 +13,7 @@ import java.util.Locale;
 import java.util.Map;
 import java.util.function.Function;
 import java.util.function.LongSupplier;
+import java.util.function.Supplier;
 
 import io.knocker.HolderSite;
 import io.knocker.autoconfigure.Knockers;
@@ -38,6 +43,11 @@ public final class Advisor {
 	/** Cores busier than this: the CPU, not a pool, is what requests queue for. */
 	static final double CPU_BUSY = 0.8;
 
+	/**
+	 * Requests waiting for a core this share of their time, on busy cores, are CPU-bound.
+	 */
+	static final double CPU_WAITED = 0.1;
+
 	/** Busy at nearly every look: the load cannot be told from the busy ratio. */
 	static final double SATURATED = 0.99;
 
@@ -56,13 +66,11 @@ public final class Advisor {
 
 	private final Function<String, @Nullable String> settings;
 
-	private final LongSupplier clock;
-
-	private final LongSupplier cpuNanos;
+	private final Supplier<Times> clock;
 
 	private final int cores;
 
-	private volatile long[] since;
+	private volatile Times since;
 
 	/**
 	 * An advisor on the doors and the requests given.
@@ -72,33 +80,22 @@ public final class Advisor {
 	 * when there is none
 	 */
 	public Advisor(Knockers knockers, RequestLedger requests, Function<String, @Nullable String> settings) {
-		this(knockers, requests, settings, System::nanoTime, processCpuNanos(),
-				Runtime.getRuntime().availableProcessors());
+		this(knockers, requests, settings, Times.reader(), Runtime.getRuntime().availableProcessors());
 	}
 
-	Advisor(Knockers knockers, RequestLedger requests, Function<String, @Nullable String> settings, LongSupplier clock,
-			LongSupplier cpuNanos, int cores) {
+	Advisor(Knockers knockers, RequestLedger requests, Function<String, @Nullable String> settings,
+			Supplier<Times> clock, int cores) {
 		this.knockers = knockers;
 		this.requests = requests;
 		this.settings = settings;
 		this.clock = clock;
-		this.cpuNanos = cpuNanos;
 		this.cores = cores;
 		reset();
 	}
 
-	/** The process's CPU time, from the JDK's own bean; -1 where it cannot say. */
-	private static LongSupplier processCpuNanos() {
-		OperatingSystemMXBean system = ManagementFactory.getOperatingSystemMXBean();
-		if (system instanceof com.sun.management.OperatingSystemMXBean process) {
-			return process::getProcessCpuTime;
-		}
-		return () -> -1;
-	}
-
 	/** Starts the advice over from now, as a reset of the endpoint does. */
 	public void reset() {
-		this.since = new long[] { this.clock.getAsLong(), this.cpuNanos.getAsLong() };
+		this.since = this.clock.get();
 	}
 
 	/**
@@ -118,11 +115,15 @@ public final class Advisor {
 
 	/** Advice on the doors read, and the CPU. */
 	Map<String, Advice> advise(Map<String, Reading> doors) {
-		long[] since = this.since;
-		double elapsed = Math.max(0, this.clock.getAsLong() - since[0]) / 1e9;
-		long cpuNow = this.cpuNanos.getAsLong();
-		Double busyCores = (cpuNow >= 0 && since[1] >= 0 && elapsed > 0) ? (cpuNow - since[1]) / 1e9 / elapsed : null;
-		Window window = new Window(elapsed, this.requests.asMap().values(), busyCores, this.cores);
+		Times since = this.since;
+		Times now = this.clock.get();
+		double elapsed = Math.max(0, now.nanos() - since.nanos()) / 1e9;
+		Double busyCores = (now.cpuNanos() >= 0 && since.cpuNanos() >= 0 && elapsed > 0)
+				? (now.cpuNanos() - since.cpuNanos()) / 1e9 / elapsed : null;
+		long machineTicks = now.machineTicks() - since.machineTicks();
+		Double machineUse = (since.machineTicks() >= 0 && machineTicks > 0)
+				? (double) (now.machineBusyTicks() - since.machineBusyTicks()) / machineTicks : null;
+		Window window = new Window(elapsed, this.requests.asMap().values(), busyCores, machineUse, this.cores);
 		Map<String, Advice> advice = new LinkedHashMap<>();
 		doors.forEach((name, reading) -> advice.put(name, door(name, reading, window)));
 		advice.put(RequestLedger.CPU, window.cpu());
@@ -157,11 +158,9 @@ public final class Advisor {
 		if (sizing == Sizing.HELD) {
 			return held(name, advice, waits, busy, waited, holders);
 		}
-		if (window.cpuBusy()) {
-			return advice.verdict("cpu-bound",
-					waited + ", but the cores are busy " + percent(window.cpuUse()) + " of the time ("
-							+ format(window.busyCores) + " of " + window.cores + "): more " + unit
-							+ " would only move the wait to the CPU. Add cores or cut CPU work first.");
+		if (window.cpuBound(waits)) {
+			return advice.verdict("cpu-bound", waited + ", but the cores are busy " + window.busyCoresSays() + ": more "
+					+ unit + " would only move the wait to the CPU. Add cores or cut CPU work first.");
 		}
 		if (busy >= SATURATED) {
 			return advice.verdict("saturated", waited + ": taken at nearly every look, so its load cannot be told."
@@ -235,6 +234,54 @@ public final class Advisor {
 	}
 
 	/**
+	 * The clocks advice reads: the time, the process's CPU time, and the machine's busy
+	 * and total CPU ticks.
+	 *
+	 * @param nanos {@link System#nanoTime()}
+	 * @param cpuNanos the process's CPU time; -1 where the JVM does not say
+	 * @param machineBusyTicks the machine's CPU ticks not idle, all cores together; -1
+	 * without {@code /proc/stat}
+	 * @param machineTicks all its CPU ticks; -1 likewise
+	 */
+	record Times(long nanos, long cpuNanos, long machineBusyTicks, long machineTicks) {
+
+		private static final Path STAT = Path.of("/proc/stat");
+
+		/** The JVM's and the kernel's clocks, read when asked. */
+		static Supplier<Times> reader() {
+			OperatingSystemMXBean system = ManagementFactory.getOperatingSystemMXBean();
+			LongSupplier cpu = (system instanceof com.sun.management.OperatingSystemMXBean process)
+					? process::getProcessCpuTime : () -> -1;
+			return () -> {
+				long[] machine = machine();
+				return new Times(System.nanoTime(), cpu.getAsLong(), machine[0], machine[1]);
+			};
+		}
+
+		/**
+		 * The first line of {@code /proc/stat}: user, nice, system, idle, iowait, irq,
+		 * softirq, steal ticks; busy is all but idle and iowait.
+		 */
+		private static long[] machine() {
+			try (BufferedReader reader = Files.newBufferedReader(STAT)) {
+				String[] fields = reader.readLine().trim().split("\\s+");
+				long busy = 0;
+				long total = 0;
+				for (int i = 1; i <= 8 && i < fields.length; i++) {
+					long ticks = Long.parseLong(fields[i]);
+					total += ticks;
+					busy += (i == 4 || i == 5) ? 0 : ticks;
+				}
+				return new long[] { busy, total };
+			}
+			catch (IOException | RuntimeException ex) {
+				return new long[] { -1, -1 };
+			}
+		}
+
+	}
+
+	/**
 	 * What a door's knocker read since the last reset.
 	 *
 	 * @param kind the door's kind
@@ -275,9 +322,12 @@ public final class Advisor {
 
 		private final @Nullable Double busyCores;
 
+		private final @Nullable Double machineUse;
+
 		private final int cores;
 
-		Window(double elapsed, Iterable<RequestLedger.Endpoint> endpoints, @Nullable Double busyCores, int cores) {
+		Window(double elapsed, Iterable<RequestLedger.Endpoint> endpoints, @Nullable Double busyCores,
+				@Nullable Double machineUse, int cores) {
 			this.elapsed = elapsed;
 			this.endpoints = endpoints;
 			long requests = 0;
@@ -286,6 +336,7 @@ public final class Advisor {
 			}
 			this.requests = requests;
 			this.busyCores = busyCores;
+			this.machineUse = machineUse;
 			this.cores = cores;
 		}
 
@@ -299,12 +350,54 @@ public final class Advisor {
 					+ Math.round(MIN_SECONDS) + " s.";
 		}
 
+		/** The share of the cores this process used. */
 		double cpuUse() {
 			return (this.busyCores != null) ? this.busyCores / this.cores : 0.0;
 		}
 
+		/** The share of the machine's cores in use, by any process. */
+		double machineUse() {
+			return (this.machineUse != null) ? Math.max(this.machineUse, cpuUse()) : cpuUse();
+		}
+
+		/** Whether the cores are busy, with this process's work or another's. */
 		boolean cpuBusy() {
-			return cpuUse() >= CPU_BUSY;
+			return machineUse() >= CPU_BUSY;
+		}
+
+		String busyCoresSays() {
+			return percent(machineUse()) + " of the time (this process: " + format(this.busyCores) + " of " + this.cores
+					+ ")";
+		}
+
+		/**
+		 * Whether more connections, permits or threads for these requests would only move
+		 * their wait to the CPU: this process keeps the cores busy, or they are busy and
+		 * these requests already wait for one a tenth of their time.
+		 */
+		boolean cpuBound(Waits waits) {
+			return cpuUse() >= CPU_BUSY || (cpuBusy() && cpuShare(waits) >= CPU_WAITED);
+		}
+
+		/**
+		 * The share of the time of the requests waiting at a door spent waiting for a
+		 * core.
+		 */
+		private double cpuShare(Waits waits) {
+			double seconds = 0;
+			double waited = 0;
+			for (RequestLedger.Endpoint endpoint : this.endpoints) {
+				if (waits.endpoints().containsKey(endpoint.getKey())) {
+					seconds += endpoint.getSeconds();
+					waited += endpoint.getWaitedSeconds().getOrDefault(RequestLedger.CPU, 0.0);
+				}
+			}
+			return (seconds > 0) ? waited / seconds : 0.0;
+		}
+
+		/** Whether other processes take a fifth of the cores or more. */
+		boolean shared() {
+			return machineUse() - cpuUse() >= 0.2;
 		}
 
 		/** The requests' waits at a door, by endpoint. */
@@ -330,10 +423,14 @@ public final class Advisor {
 				return advice.verdict("no-capacity",
 						"This JVM does not say its CPU time: Knocker cannot size the CPU.");
 			}
-			String busy = "The cores are busy " + percent(cpuUse()) + " of the time (" + format(this.busyCores) + " of "
-					+ this.cores + ") and requests wait " + percent(waits.share()) + " of their time for one";
+			String busy = "The cores are busy " + busyCoresSays() + " and requests wait " + percent(waits.share())
+					+ " of their time for one";
 			if (!cpuBusy() && waits.share() < LOW) {
 				return advice.verdict("not-the-bottleneck", busy + ": not where they wait.");
+			}
+			if (shared()) {
+				return advice.verdict("shared-cores", busy + ": other work on the machine takes "
+						+ percent(machineUse() - cpuUse()) + " of the cores. Run it beside less, or on more cores.");
 			}
 			// Busy near all the time, the cores show a lower bound of the work's need.
 			double load = Math.min(this.busyCores, 0.99 * this.cores);

@@ -29,20 +29,37 @@ class AdvisorTests {
 
 	private final AtomicLong cpu = new AtomicLong(50 * SECOND);
 
+	/** The machine's busy ticks; its ticks run at 100 a second per core. */
+	private final AtomicLong machineBusy = new AtomicLong(1_000);
+
+	private final AtomicLong machine = new AtomicLong(0);
+
 	private final Advisor advisor = new Advisor(
 			new Knockers(List.of(),
 					new KnockSettings("jvm", Duration.ofMillis(1), Duration.ofMillis(10), Duration.ofMillis(100),
 							Duration.ofMillis(101), 2)),
 			this.ledger, (name) -> "dataSource".equals(name) ? "spring.datasource.hikari.maximum-pool-size" : null,
-			this.clock::get, this.cpu::get, 2);
+			() -> new Advisor.Times(this.clock.get(), this.cpu.get(), this.machineBusy.get(),
+					this.machineBusy.get() + this.machine.get()),
+			2);
 
 	/** 200 requests of 100 ms, each waiting {@code waitedMs} at the door, over 20 s. */
 	private void load(String door, long waitedMs, double busyCores) {
 		for (int i = 0; i < 200; i++) {
 			this.ledger.book("GET", "/book", 100_000_000L, Map.of(door, waitedMs * 1_000_000L, "cpu", 1_000_000L));
 		}
-		this.clock.addAndGet(20 * SECOND);
-		this.cpu.addAndGet((long) (busyCores * 20 * SECOND));
+		elapse(20, busyCores, busyCores);
+	}
+
+	/**
+	 * {@code seconds} go by, the process using {@code busyCores}, the machine
+	 * {@code machineCores}.
+	 */
+	private void elapse(int seconds, double busyCores, double machineCores) {
+		this.clock.addAndGet(seconds * SECOND);
+		this.cpu.addAndGet((long) (busyCores * seconds * SECOND));
+		this.machineBusy.addAndGet((long) (machineCores * seconds * 100));
+		this.machine.addAndGet((long) ((2 - machineCores) * seconds * 100));
 	}
 
 	@Test
@@ -93,6 +110,27 @@ class AdvisorTests {
 	}
 
 	@Test
+	void whenOtherWorkKeepsTheCoresBusyAndRequestsWaitForThemMoreConnectionsAreNotAdvisedEither() {
+		for (int i = 0; i < 200; i++) {
+			this.ledger.book("GET", "/book", 100_000_000L, Map.of("dataSource", 40_000_000L, "cpu", 15_000_000L));
+			this.ledger.book("GET", "/list", 100_000_000L, Map.of("dataSource", 40_000_000L));
+		}
+		elapse(20, 0.4, 1.9);
+		Map<String, Reading> pool = Map.of("dataSource", new Reading("connection-pool", 2, 0.8, null));
+		Advice advice = this.advisor.advise(pool).get("dataSource");
+		// A core waited for 7.5 % of the time of the requests at the pool: they sleep, a
+		// larger pool cuts their wait.
+		assertThat(advice.verdict()).isEqualTo("grow");
+		for (int i = 0; i < 200; i++) {
+			this.ledger.book("GET", "/book", 100_000_000L, Map.of("dataSource", 40_000_000L, "cpu", 15_000_000L));
+		}
+		// 10 %: more connections would queue them for the cores instead.
+		advice = this.advisor.advise(pool).get("dataSource");
+		assertThat(advice.verdict()).isEqualTo("cpu-bound");
+		assertThat(advice.says()).contains("95 %", "this process: 0.4 of 2");
+	}
+
+	@Test
 	void aDoorRequestsHardlyWaitAtIsNotTheBottleneck() {
 		load("dataSource", 3, 0.4);
 		Map<String, Advice> advice = this.advisor
@@ -106,7 +144,7 @@ class AdvisorTests {
 	@Test
 	void tooLittleMeasuredIsSaidRatherThanGuessed() {
 		this.ledger.book("GET", "/book", 100_000_000L, Map.of("dataSource", 90_000_000L));
-		this.clock.addAndGet(30 * SECOND);
+		elapse(30, 0, 0);
 		Advice few = this.advisor.advise(Map.of("dataSource", new Reading("connection-pool", 2, 0.9, null)))
 			.get("dataSource");
 		assertThat(few.verdict()).isEqualTo("too-little-measured");
@@ -114,7 +152,7 @@ class AdvisorTests {
 		// Enough requests, but a reset 2 s ago.
 		load("dataSource", 40, 0.4);
 		this.advisor.reset();
-		this.clock.addAndGet(2 * SECOND);
+		elapse(2, 0, 0);
 		assertThat(this.advisor.advise(Map.of("dataSource", new Reading("connection-pool", 2, 0.9, null)))
 			.get("dataSource")
 			.verdict()).isEqualTo("too-little-measured");
@@ -157,13 +195,25 @@ class AdvisorTests {
 	}
 
 	@Test
+	void requestsWaitingForCoresThisProcessDoesNotUseAreToldOtherWorkTakesThem() {
+		// 30 ms of 100 waiting for a core, this process using 30 % of two cores.
+		for (int i = 0; i < 200; i++) {
+			this.ledger.book("GET", "/work", 100_000_000L, Map.of("cpu", 30_000_000L));
+		}
+		elapse(20, 0.6, 1.9);
+		Advice cpu = this.advisor.advise(Map.of()).get("cpu");
+		assertThat(cpu.verdict()).isEqualTo("shared-cores");
+		assertThat(cpu.predictions()).isNull();
+		assertThat(cpu.says()).contains("other work", "65 %", "95 %");
+	}
+
+	@Test
 	void theAdviceOnTheCpuSizesTheCoresFromTheRequestsWaitForOne() {
 		// 30 ms of 100 waiting for a core, cores 95 % busy.
 		for (int i = 0; i < 200; i++) {
 			this.ledger.book("GET", "/work", 100_000_000L, Map.of("cpu", 30_000_000L));
 		}
-		this.clock.addAndGet(20 * SECOND);
-		this.cpu.addAndGet(38 * SECOND);
+		elapse(20, 1.9, 1.9);
 		Advice cpu = this.advisor.advise(Map.of()).get("cpu");
 		assertThat(cpu.verdict()).isEqualTo("grow");
 		assertThat(cpu.waitedShare()).isCloseTo(0.3, within(1e-9));

@@ -206,13 +206,15 @@ class RequestsTests {
 		// @KnockMeasured's: summed over the requests, each door's is the ledger's, less
 		// what a look longer than its short request gave the endpoint beyond that
 		// request's own time (a trace holds one request): 5-6 % here, where a look stands
-		// for about 5 ms of 30 ms requests.
+		// for about 5 ms of 30 ms requests; 17 % on a busy machine (a build and a
+		// spinning
+		// loop beside it), whose knocks come late and whose looks stand for more.
 		assertThat(traced.keys).contains("knocker.request.wait.dataSource", "knocker.request.wait.stock-lock")
 			.noneMatch((key) -> key.startsWith("knocker.waited"));
 		assertThat(traced.seconds("/pool", "knocker.request.wait.dataSource")).isLessThan(poolWaited + 1e-3)
-			.isCloseTo(poolWaited, org.assertj.core.data.Percentage.withPercentage(15));
+			.isCloseTo(poolWaited, org.assertj.core.data.Percentage.withPercentage(25));
 		assertThat(traced.seconds("/lock", "knocker.request.wait.stock-lock")).isLessThan(lockWaited + 1e-3)
-			.isCloseTo(lockWaited, org.assertj.core.data.Percentage.withPercentage(15));
+			.isCloseTo(lockWaited, org.assertj.core.data.Percentage.withPercentage(25));
 	}
 
 	/** Requests booked since the last reset. */
