@@ -76,6 +76,10 @@ class PageBrowserTests {
 			  methods: all(document, 'tr.method').map(function (m) {
 			    return { name: m.dataset.method, calls: m.dataset.calls, callsText: text(m, '.calls'),
 			      meanContentionText: text(m, '.mean-contention'), meanWaitedText: text(m, '.mean-waited') };
+			  }),
+			  advice: all(document, 'tr.advice').map(function (a) {
+			    return { door: a.dataset.door, verdict: a.dataset.verdict, verdictText: text(a, '.verdict'),
+			      says: text(a, '.says') };
 			  })
 			});
 			""";
@@ -112,6 +116,10 @@ class PageBrowserTests {
 			assertRequestsAsInTheJson(page, map(json, "requests"));
 			assertDoorsAsInTheJson(page, map(json, "doors"));
 			assertMethodsAsInTheJson(page, map(json, "methods"));
+			// The advice reads the clock (its figures are since the reset): as the JSON
+			// says it at one refresh or the next.
+			await().atMost(Duration.ofSeconds(10))
+				.untilAsserted(() -> assertAdviceAsInTheJson(read(browser), map(contention(), "advice")));
 
 			// More load: the page follows it by itself.
 			assertThat(admin("POST", "/actuator/contention", "{\"action\":\"start\"}").statusCode()).isEqualTo(200);
@@ -263,6 +271,18 @@ class PageBrowserTests {
 		assertThat(((Number) map(methods, "checkout").get("calls")).longValue()).isPositive();
 	}
 
+	static void assertAdviceAsInTheJson(Page page, Map<String, Object> advice) {
+		assertThat(page.advice()).extracting(Advice::door)
+			.containsExactlyInAnyOrderElementsOf(advice.keySet())
+			.contains("dataSource", "inventory-lock", "http", "cpu");
+		for (Advice shown : page.advice()) {
+			Map<String, Object> door = map(advice, shown.door());
+			assertThat(shown.verdict()).as(shown.door()).isEqualTo(door.get("verdict"));
+			assertThat(shown.says()).as(shown.door()).isEqualTo(door.get("says"));
+			assertThat(shown.verdictText()).as(shown.door()).isNotBlank().doesNotContain("-");
+		}
+	}
+
 	static String plainWords(String part) {
 		return switch (part) {
 			case "http" -> "queued for a worker";
@@ -351,7 +371,10 @@ class PageBrowserTests {
 	}
 
 	record Page(int refreshes, String status, String verdict, boolean resetShown, List<Endpoint> endpoints,
-			List<Door> doors, List<Method> methods) {
+			List<Door> doors, List<Method> methods, List<Advice> advice) {
+	}
+
+	record Advice(String door, String verdict, String verdictText, String says) {
 	}
 
 	record Endpoint(String key, String count, String seconds, String mean, String countText, String meanText,
