@@ -316,7 +316,10 @@ public final class Advisor {
 
 		private final double elapsed;
 
-		private final Iterable<RequestLedger.Endpoint> endpoints;
+		/**
+		 * The endpoints as read once, so that every door's advice reads the same figures.
+		 */
+		private final List<Booked> endpoints = new ArrayList<>();
 
 		private final long requests;
 
@@ -329,10 +332,12 @@ public final class Advisor {
 		Window(double elapsed, Iterable<RequestLedger.Endpoint> endpoints, @Nullable Double busyCores,
 				@Nullable Double machineUse, int cores) {
 			this.elapsed = elapsed;
-			this.endpoints = endpoints;
 			long requests = 0;
 			for (RequestLedger.Endpoint endpoint : endpoints) {
-				requests += endpoint.getRequests();
+				Booked booked = new Booked(endpoint.getKey(), endpoint.getRequests(), endpoint.getSeconds(),
+						endpoint.getWaitedSeconds());
+				this.endpoints.add(booked);
+				requests += booked.requests();
 			}
 			this.requests = requests;
 			this.busyCores = busyCores;
@@ -386,10 +391,10 @@ public final class Advisor {
 		private double cpuShare(Waits waits) {
 			double seconds = 0;
 			double waited = 0;
-			for (RequestLedger.Endpoint endpoint : this.endpoints) {
-				if (waits.endpoints().containsKey(endpoint.getKey())) {
-					seconds += endpoint.getSeconds();
-					waited += endpoint.getWaitedSeconds().getOrDefault(RequestLedger.CPU, 0.0);
+			for (Booked endpoint : this.endpoints) {
+				if (waits.endpoints().containsKey(endpoint.key())) {
+					seconds += endpoint.seconds();
+					waited += endpoint.waited().getOrDefault(RequestLedger.CPU, 0.0);
 				}
 			}
 			return (seconds > 0) ? waited / seconds : 0.0;
@@ -403,10 +408,10 @@ public final class Advisor {
 		/** The requests' waits at a door, by endpoint. */
 		Waits at(String door) {
 			Waits waits = new Waits();
-			for (RequestLedger.Endpoint endpoint : this.endpoints) {
-				Double waited = endpoint.getWaitedSeconds().get(door);
+			for (Booked endpoint : this.endpoints) {
+				Double waited = endpoint.waited().get(door);
 				if (waited != null && waited > 0) {
-					waits.add(endpoint.getKey(), endpoint.getRequests(), endpoint.getSeconds(), waited);
+					waits.add(endpoint.key(), endpoint.requests(), endpoint.seconds(), waited);
 				}
 			}
 			return waits;
@@ -457,6 +462,10 @@ public final class Advisor {
 							+ ".");
 		}
 
+	}
+
+	/** One endpoint's requests since the last reset: their count, time and waits. */
+	private record Booked(String key, long requests, double seconds, Map<String, Double> waited) {
 	}
 
 	/** The requests' waits at one door, by endpoint. */
