@@ -2,6 +2,7 @@ package io.knocker.autoconfigure.web;
 
 import java.util.concurrent.BlockingQueue;
 import java.util.concurrent.Executor;
+import java.util.function.Supplier;
 
 import io.knocker.Door;
 import io.knocker.Doors;
@@ -24,28 +25,35 @@ final class TomcatDoors {
 	 * the JDK's is: nothing queued and a worker idle, or room to start a worker, and a
 	 * new request would start at once, so the knock gets through without waking a worker
 	 * or starting one. The look: a queue size read, and the pool's main lock for a walk
-	 * over its workers.
+	 * over its workers. Each knock asks the connector for its executor: a context stop
+	 * and start gives Tomcat a new pool, which the door then knocks on (the old one, shut
+	 * down, would read free for good).
 	 * @param tomcat the embedded Tomcat
 	 * @return the door
 	 */
 	static Door requestDoor(Tomcat tomcat) {
 		// Behind the requests' hand-off stamp, if it came first.
-		return requestDoor(HandOffStamp.unwrap(tomcat.getConnector().getProtocolHandler().getExecutor()));
+		Supplier<Executor> current = () -> HandOffStamp
+			.unwrap(tomcat.getConnector().getProtocolHandler().getExecutor());
+		if (!(current.get() instanceof ThreadPoolExecutor)) {
+			return Doors.executor(current.get());
+		}
+		return Doors.executor((task) -> current.get().execute(task),
+				() -> current.get() instanceof ThreadPoolExecutor pool && startsAtOnce(pool),
+				() -> (current.get() instanceof ThreadPoolExecutor pool) ? pool.getMaximumPoolSize() : 0);
 	}
 
-	/**
-	 * The door on Tomcat's pool, or on whatever executor its connector has. Tomcat's pool
-	 * starts a worker for a task whenever none is idle and it is below its maximum (its
-	 * queue refuses the task): a knock then gets through untouched, as it does with a
-	 * worker idle and nothing queued, so that a knock never grows the pool.
-	 */
 	static Door requestDoor(Executor executor) {
 		if (executor instanceof ThreadPoolExecutor pool) {
-			BlockingQueue<Runnable> queue = pool.getQueue();
-			return Doors.executor(pool, () -> (queue.isEmpty() && pool.getActiveCount() < pool.getPoolSize())
-					|| pool.getPoolSize() < pool.getMaximumPoolSize(), pool::getMaximumPoolSize);
+			return Doors.executor(pool, () -> startsAtOnce(pool), pool::getMaximumPoolSize);
 		}
 		return Doors.executor(executor);
+	}
+
+	private static boolean startsAtOnce(ThreadPoolExecutor pool) {
+		BlockingQueue<Runnable> queue = pool.getQueue();
+		return (queue.isEmpty() && pool.getActiveCount() < pool.getPoolSize())
+				|| pool.getPoolSize() < pool.getMaximumPoolSize();
 	}
 
 }

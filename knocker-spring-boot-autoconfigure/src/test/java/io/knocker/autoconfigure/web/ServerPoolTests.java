@@ -15,6 +15,8 @@ import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
 
+import io.knocker.KnockKnock;
+import io.knocker.autoconfigure.Knockers;
 import io.knocker.autoconfigure.WebServers;
 import io.knocker.autoconfigure.requests.HandOffStamp;
 import io.knocker.autoconfigure.requests.RequestLedger;
@@ -95,11 +97,18 @@ class ServerPoolTests {
 				"--server.jetty.threads.acceptors=1", "--server.jetty.threads.selectors=1")) {
 			context.stop();
 			context.start();
+			KnockKnock http = context.getBean(Knockers.class).get("http");
+			http.resetContentionMetric();
 			// Six 50 ms requests at once: at least four queue 50 ms (one worker) or two
 			// (two workers).
 			double queued = queuedSeconds(context, 6);
-			System.out.printf("%s after a stop and start: 6 requests queued %.3f s%n", server, queued);
+			System.out.printf("%s after a stop and start: 6 requests queued %.3f s; the http door busy at %.3f%n",
+					server, queued, http.getBusyRatio());
 			assertThat(queued).isGreaterThan(0.05);
+			// The door knocks on the pool of the new start: it finds it taken (on the
+			// old pool, shut down, every knock got straight through).
+			assertThat(http.getBusyRatio()).isGreaterThan(0.1);
+			assertThat(http.getFailedKnocks()).isZero();
 			if ("tomcat".equals(server)) {
 				// The pool of the new start, Tomcat's own.
 				assertThat(protocol(context).getMaxThreads()).isOne();
