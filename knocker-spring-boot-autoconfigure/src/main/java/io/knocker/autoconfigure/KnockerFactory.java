@@ -82,21 +82,24 @@ final class KnockerFactory {
 		}
 		KnockerProperties.Requests requests = properties.getRequests();
 		if (requests.isEnabled()) {
-			// The same bounds RequestsAutoConfiguration enforces as it makes its beans.
-			if (requests.getMaxEndpoints() < 0) {
-				throw new KnockerConfigurationException("knocker.requests.max-endpoints", requests.getMaxEndpoints(),
-						"the bound on endpoints booked apart cannot be negative",
-						"Set knocker.requests.max-endpoints to 0 or more (default 100); 0 books every request "
-								+ "under OTHER.");
-			}
-			Duration maxOpen = requests.getMaxOpen();
-			if (maxOpen == null || maxOpen.isNegative() || maxOpen.isZero()) {
-				throw new KnockerConfigurationException("knocker.requests.max-open",
-						(maxOpen != null) ? text(maxOpen) : null,
-						"a request's observation must be given some time to stop",
-						"Set knocker.requests.max-open to a positive duration (default 10m), longer than the "
-								+ "longest request.");
-			}
+			check(requests);
+		}
+	}
+
+	/** The bounds on the requests booked, checked before any bean is made. */
+	private static void check(KnockerProperties.Requests requests) {
+		if (requests.getMaxEndpoints() < 0) {
+			throw new KnockerConfigurationException("knocker.requests.max-endpoints", requests.getMaxEndpoints(),
+					"the bound on endpoints booked apart cannot be negative",
+					"Set knocker.requests.max-endpoints to 0 or more (default 100); 0 books every request "
+							+ "under OTHER.");
+		}
+		Duration maxOpen = requests.getMaxOpen();
+		if (maxOpen == null || maxOpen.isNegative() || maxOpen.isZero()) {
+			throw new KnockerConfigurationException("knocker.requests.max-open",
+					(maxOpen != null) ? text(maxOpen) : null, "a request's observation must be given some time to stop",
+					"Set knocker.requests.max-open to a positive duration (default 10m), longer than the "
+							+ "longest request.");
 		}
 	}
 

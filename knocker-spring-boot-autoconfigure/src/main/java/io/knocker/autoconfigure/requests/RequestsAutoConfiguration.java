@@ -1,10 +1,8 @@
 package io.knocker.autoconfigure.requests;
 
-import java.time.Duration;
 import java.util.function.Predicate;
 
 import io.knocker.autoconfigure.KnockerAutoConfiguration;
-import io.knocker.autoconfigure.KnockerConfigurationException;
 import io.knocker.autoconfigure.KnockerProperties;
 import io.knocker.autoconfigure.Knockers;
 import io.micrometer.observation.Observation;
@@ -46,30 +44,19 @@ public final class RequestsAutoConfiguration {
 	@Bean
 	@ConditionalOnMissingBean
 	RequestLedger knockerRequestLedger(KnockerProperties properties) {
-		int maxEndpoints = properties.getRequests().getMaxEndpoints();
-		if (maxEndpoints < 0) {
-			throw new KnockerConfigurationException("knocker.requests.max-endpoints", maxEndpoints,
-					"the bound on endpoints booked apart cannot be negative",
-					"Set it to 0 or more (default 100); 0 books every request under OTHER.");
-		}
-		return new RequestLedger(maxEndpoints);
+		// Its bounds were checked before any bean was made (KnockerPropertiesCheck).
+		return new RequestLedger(properties.getRequests().getMaxEndpoints());
 	}
 
 	@Bean
 	@ConditionalOnMissingBean
 	RequestFollower knockerRequestFollower(ObjectProvider<Knockers> knockers, RequestLedger ledger,
 			ObjectProvider<PathMappedEndpoints> endpoints, KnockerProperties properties) {
-		Duration maxOpen = properties.getRequests().getMaxOpen();
-		if (maxOpen.isNegative() || maxOpen.isZero()) {
-			throw new KnockerConfigurationException("knocker.requests.max-open", maxOpen,
-					"a request's observation must be given some time to stop",
-					"Set it to a positive duration (default 10m), longer than the longest request.");
-		}
 		// The knockers are asked for at the first request: the observation registry, and
 		// so this, is made while the web server starts, where a misconfigured door would
 		// be reported by the server as well as by the failure analyzer.
 		return new RequestFollower(knockers::getObject, ledger, instanceOf(SERVLET), instanceOf(REACTIVE),
-				new ContentionPath(endpoints), maxOpen);
+				new ContentionPath(endpoints), properties.getRequests().getMaxOpen());
 	}
 
 	private static Predicate<Observation.Context> instanceOf(String className) {
