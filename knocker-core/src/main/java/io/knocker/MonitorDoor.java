@@ -1,5 +1,6 @@
 package io.knocker;
 
+import java.lang.management.LockInfo;
 import java.lang.management.ManagementFactory;
 import java.lang.management.ThreadInfo;
 import java.lang.management.ThreadMXBean;
@@ -25,7 +26,22 @@ final class MonitorDoor extends Door implements HeldDoor {
 	/** Virtual threads' common class (JDK 21+), {@code null} before it. */
 	private static final Class<?> VIRTUAL = virtualThreads();
 
+	/**
+	 * Threads remembered as last seen blocked on this monitor, by the low bits of their
+	 * id: a collision forgets a sighting, no more.
+	 */
+	private static final int SIGHTINGS = 256;
+
 	private final Object monitor;
+
+	/**
+	 * The ids of the threads last seen blocked on this monitor (0: none), each in the
+	 * slot of its low bits; the knock loop's own, as the looks are.
+	 */
+	private final long[] sightedIds = new long[SIGHTINGS];
+
+	/** Each sighted thread's blocked count then: which contended enter it was in. */
+	private final long[] sightedBlockedCounts = new long[SIGHTINGS];
 
 	private Waiter waiter;
 
@@ -57,8 +73,13 @@ final class MonitorDoor extends Door implements HeldDoor {
 	 * Whether the thread is blocked entering this monitor: its state first (a field
 	 * read), and only for a blocked thread what it is blocked on, from the JVM
 	 * ({@code getThreadInfo(id, 0)}: no stack, so no safepoint; about 3 µs and one
-	 * {@link ThreadInfo} object). The JVM cannot say for a virtual thread, in any state:
-	 * {@code null}.
+	 * {@link ThreadInfo} object). The JVM names the monitor only while someone owns it:
+	 * between owners (the last one has let go, the one it woke has yet to run and take
+	 * it, which on a loaded machine lasts a scheduling delay) it reports every thread
+	 * blocked on it as running, on nothing. A thread still blocked in the same contended
+	 * enter (the same {@link ThreadInfo#getBlockedCount() blocked count}) as when it was
+	 * last seen blocked on this monitor is still waiting for it. The JVM cannot say for a
+	 * virtual thread, in any state: {@code null}.
 	 */
 	private Boolean blockedOnMonitor(Thread thread) {
 		if (VIRTUAL != null && VIRTUAL.isInstance(thread)) {
@@ -68,11 +89,22 @@ final class MonitorDoor extends Door implements HeldDoor {
 		if (thread.getState() != Thread.State.BLOCKED) {
 			return Boolean.FALSE;
 		}
-		ThreadInfo info = threads.getThreadInfo(thread.getId(), 0);
+		long id = thread.getId();
+		ThreadInfo info = threads.getThreadInfo(id, 0);
 		if (info == null) {
 			return null;
 		}
-		return Holders.names(info.getLockInfo(), this.monitor) ? Boolean.TRUE : Boolean.FALSE;
+		LockInfo on = info.getLockInfo();
+		int slot = (int) (id & (SIGHTINGS - 1));
+		if (Holders.names(on, this.monitor)) {
+			this.sightedIds[slot] = id;
+			this.sightedBlockedCounts[slot] = info.getBlockedCount();
+			return Boolean.TRUE;
+		}
+		// Between owners, or through the door since its state was read: still blocked,
+		// and in the enter it was seen blocked on this monitor, it waits for it.
+		return (on == null && this.sightedIds[slot] == id && this.sightedBlockedCounts[slot] == info.getBlockedCount()
+				&& thread.getState() == Thread.State.BLOCKED) ? Boolean.TRUE : Boolean.FALSE;
 	}
 
 	private static Class<?> virtualThreads() {
