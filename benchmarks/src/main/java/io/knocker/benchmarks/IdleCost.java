@@ -1,6 +1,7 @@
 package io.knocker.benchmarks;
 
 import java.io.IOException;
+import java.lang.management.GarbageCollectorMXBean;
 import java.lang.management.ManagementFactory;
 import java.lang.management.ThreadMXBean;
 import java.nio.file.Files;
@@ -9,6 +10,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.locks.LockSupport;
 import java.util.concurrent.locks.ReentrantLock;
+import java.util.stream.Collectors;
 import java.util.stream.Stream;
 
 import io.knocker.Doors;
@@ -33,6 +35,11 @@ public final class IdleCost {
 	}
 
 	public static void main(String[] args) throws Exception {
+		if (args.length > 0 && "interleaved".equals(args[0])) {
+			interleaved((args.length > 1) ? Integer.parseInt(args[1]) : 5,
+					(args.length > 2) ? Integer.parseInt(args[2]) : 6);
+			return;
+		}
 		int seconds = (args.length > 0) ? Integer.parseInt(args[0]) : 20;
 		System.out.printf("JVM %s %s, %d cores, %d s per row%n%n", System.getProperty("java.vm.name"),
 				System.getProperty("java.version"), Runtime.getRuntime().availableProcessors(), seconds);
@@ -68,6 +75,64 @@ public final class IdleCost {
 		knockers.forEach(KnockKnock::stop);
 		bare.interrupt();
 		bare.join();
+	}
+
+	/**
+	 * The jvm door's knocker and the bare loop in turns, one alone at a time, in one JVM:
+	 * {@code spells} pairs of {@code seconds} each after a warm-up of both, so that what
+	 * the machine does meanwhile falls on both alike. Prints each pair's CPU (ms/s) and
+	 * ratio, and the median ratio.
+	 */
+	private static void interleaved(int seconds, int spells) throws Exception {
+		System.out.printf("JVM %s %s (%s), %d cores; jvm door alone and a bare loop alone in turns, %d s each%n%n",
+				System.getProperty("java.vm.name"), System.getProperty("java.version"), collector(),
+				Runtime.getRuntime().availableProcessors(), seconds);
+		KnockKnock knocker = KnockKnock.builder().build();
+		knocker.start();
+		Thread bare = new Thread(IdleCost::bareLoop, "bare-loop");
+		bare.setDaemon(true);
+		bare.start();
+		Thread.sleep(10_000);
+		bare.interrupt();
+		bare.join();
+		System.out.println("| pair | knocker CPU (ms/s) | bare loop CPU (ms/s) | ratio |");
+		System.out.println("|---:|---:|---:|---:|");
+		List<Double> ratios = new ArrayList<>();
+		for (int pair = 1; pair <= spells; pair++) {
+			double knocked = spell("knocker", seconds);
+			knocker.stop();
+			bare = new Thread(IdleCost::bareLoop, "bare-loop");
+			bare.setDaemon(true);
+			bare.start();
+			double looped = spell("bare-loop", seconds);
+			bare.interrupt();
+			bare.join();
+			knocker.start();
+			ratios.add(knocked / looped);
+			System.out.printf("| %d | %.2f | %.2f | %.2f |%n", pair, knocked, looped, knocked / looped);
+		}
+		knocker.stop();
+		ratios.sort(null);
+		System.out.printf("%nmedian ratio %.2f (range %.2f-%.2f)%n", ratios.get(ratios.size() / 2), ratios.get(0),
+				ratios.get(ratios.size() - 1));
+	}
+
+	/**
+	 * The CPU (ms/s) of the threads named so over the next {@code seconds}, after 1 s.
+	 */
+	private static double spell(String prefix, int seconds) throws Exception {
+		Thread.sleep(1000);
+		Usage before = usage(prefix);
+		long started = System.nanoTime();
+		Thread.sleep(seconds * 1000L);
+		return usage(prefix).minus(before).cpuNanos / 1e6 / ((System.nanoTime() - started) / 1e9);
+	}
+
+	private static String collector() {
+		return ManagementFactory.getGarbageCollectorMXBeans()
+			.stream()
+			.map(GarbageCollectorMXBean::getName)
+			.collect(Collectors.joining(", "));
 	}
 
 	/** gilknocker's cycle at the defaults with nothing in it. */
