@@ -11,7 +11,6 @@ import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.Deque;
 import java.util.Locale;
-import java.util.Random;
 import java.util.concurrent.ConcurrentLinkedDeque;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
@@ -46,7 +45,7 @@ final class OpenLoopLoad {
 
 	private final double rate;
 
-	private final double meanHoldMicros;
+	private final Duration meanHold;
 
 	private final long seed;
 
@@ -80,7 +79,7 @@ final class OpenLoopLoad {
 		this.port = target.getPort();
 		this.path = target.getPath();
 		this.rate = rate;
-		this.meanHoldMicros = meanHold.toNanos() / 1e3;
+		this.meanHold = meanHold;
 		this.seed = seed;
 		this.scheduler = new Thread(this::schedule, "open-loop-scheduler");
 		this.scheduler.setDaemon(true);
@@ -119,13 +118,12 @@ final class OpenLoopLoad {
 	}
 
 	private void schedule() {
-		Random random = new Random(this.seed);
+		Arrivals arrivals = new Arrivals(this.rate, this.meanHold, this.seed);
 		long start = System.nanoTime();
-		double at = 0;
 		while (this.running) {
-			at += -Math.log(1.0 - random.nextDouble()) / this.rate;
-			long hold = Math.round(-this.meanHoldMicros * Math.log(1.0 - random.nextDouble()));
-			long scheduled = start + (long) (at * 1e9);
+			arrivals.next();
+			long hold = arrivals.holdMicros();
+			long scheduled = start + (long) (arrivals.at() * 1e9);
 			for (long left = scheduled - System.nanoTime(); left > 0; left = scheduled - System.nanoTime()) {
 				LockSupport.parkNanos(left);
 			}
