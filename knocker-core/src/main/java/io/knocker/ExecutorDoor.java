@@ -89,7 +89,9 @@ final class ExecutorDoor extends Door {
 	private static IntSupplier capacityOf(Executor behind) {
 		if (behind instanceof ThreadPoolExecutor pool) {
 			BlockingQueue<Runnable> queue = pool.getQueue();
-			return () -> (queue.remainingCapacity() == Integer.MAX_VALUE) ? pool.getCorePoolSize()
+			// A queue's capacity is what it holds and what it takes more: the remaining
+			// capacity alone shrinks as tasks queue.
+			return () -> (queue.remainingCapacity() + (long) queue.size() >= Integer.MAX_VALUE) ? pool.getCorePoolSize()
 					: pool.getMaximumPoolSize();
 		}
 		if (behind instanceof ForkJoinPool pool) {

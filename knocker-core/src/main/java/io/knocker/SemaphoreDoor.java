@@ -1,6 +1,7 @@
 package io.knocker;
 
 import java.util.concurrent.Semaphore;
+import java.util.concurrent.atomic.AtomicInteger;
 
 /**
  * A {@link Semaphore}: a knock is {@code tryAcquire()} then {@code release()} on the
@@ -15,26 +16,24 @@ final class SemaphoreDoor extends WaitingDoor implements BuiltInDoor {
 	 * The most permits seen free: a semaphore does not say how many it was made with, and
 	 * one at rest has them all.
 	 */
-	private volatile int mostFree;
+	private final AtomicInteger mostFree;
 
 	SemaphoreDoor(Semaphore semaphore) {
 		super("semaphore");
 		this.semaphore = semaphore;
-		this.mostFree = semaphore.availablePermits();
+		this.mostFree = new AtomicInteger(semaphore.availablePermits());
 	}
 
 	/** The most permits seen free at once: its permits, once it has been seen at rest. */
 	@Override
 	public int capacity() {
 		seeFree();
-		return this.mostFree;
+		return this.mostFree.get();
 	}
 
 	private void seeFree() {
-		int free = this.semaphore.availablePermits();
-		if (free > this.mostFree) {
-			this.mostFree = free;
-		}
+		// Read on the knock loop and by the endpoint: never lowered by a race.
+		this.mostFree.accumulateAndGet(this.semaphore.availablePermits(), Math::max);
 	}
 
 	@Override

@@ -52,6 +52,22 @@ class CapacityTests {
 		try {
 			assertThat(Doors.executor(bounded).capacity()).isEqualTo(6);
 			assertThat(Doors.executor(unbounded).capacity()).isEqualTo(3);
+			// Still its core size with tasks queued (its queue's remaining capacity
+			// drops).
+			java.util.concurrent.CountDownLatch held = new java.util.concurrent.CountDownLatch(1);
+			for (int i = 0; i < 5; i++) {
+				unbounded.execute(() -> {
+					try {
+						held.await();
+					}
+					catch (InterruptedException ex) {
+						Thread.currentThread().interrupt();
+					}
+				});
+			}
+			assertThat(unbounded.getQueue()).hasSize(2);
+			assertThat(Doors.executor(unbounded).capacity()).isEqualTo(3);
+			held.countDown();
 			assertThat(Doors.executor(fixed).capacity()).isEqualTo(4);
 			assertThat(Doors.executor(forkJoin).capacity()).isEqualTo(7);
 			bounded.setMaximumPoolSize(8);

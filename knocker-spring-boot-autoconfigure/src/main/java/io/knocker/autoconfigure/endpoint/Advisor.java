@@ -60,6 +60,11 @@ public final class Advisor {
 
 	private static final int TOP_HOLDERS = 3;
 
+	/**
+	 * A capacity beyond this is no bound (a pool of Integer.MAX_VALUE threads): unknown.
+	 */
+	static final int MAX_CAPACITY = 10_000;
+
 	private final Knockers knockers;
 
 	private final RequestLedger requests;
@@ -105,9 +110,21 @@ public final class Advisor {
 	public Map<String, Advice> advise() {
 		Map<String, Reading> doors = new LinkedHashMap<>();
 		this.knockers.asMap().forEach((name, knocker) -> {
-			if (Sizing.of(knocker.getDoor().kind()) != null) {
-				doors.put(name, new Reading(knocker.getDoor().kind(), knocker.getDoor().capacity(),
-						knocker.getBusyRatio(), knocker.samplesHolders() ? top(knocker.getHolders()) : null));
+			String kind = knocker.getDoor().kind();
+			if (Sizing.of(kind) != null) {
+				int capacity;
+				try {
+					capacity = knocker.getDoor().capacity();
+				}
+				catch (RuntimeException ex) {
+					// A door of a user's, or a pool between a stop and a start: unknown.
+					capacity = 0;
+				}
+				// The server's queue is stamped ("http"), whatever its door can tell.
+				doors.put(name,
+						new Reading(kind, capacity, knocker.getBusyRatio(),
+								knocker.samplesHolders() ? top(knocker.getHolders()) : null,
+								knocker.tellsWaiting() || "http".equals(name)));
 			}
 		});
 		return advise(doors);
@@ -137,23 +154,35 @@ public final class Advisor {
 		double busy = reading.busyRatio();
 		Waits waits = window.at(name);
 		List<HolderSite> holders = reading.holders();
-		Advice.Builder advice = new Advice.Builder(kind).capacity((capacity > 0) ? capacity : null)
+		String setting = setting(name);
+		Advice.Builder advice = new Advice.Builder(kind)
+			.capacity((capacity > 0 && capacity <= MAX_CAPACITY) ? capacity : null)
 			.busyRatio(busy)
 			.waits(waits, window.elapsed)
-			.holders(holders);
-		String setting = this.settings.apply(name);
+			.holders(holders)
+			.setting(setting);
 		String unit = unit(kind, name);
-		if (capacity <= 0) {
+		if (capacity <= 0 || capacity > MAX_CAPACITY) {
 			return advice.verdict("no-capacity",
 					name + " does not say how many " + unit + " it lets through at once: Knocker cannot size it.");
 		}
 		if (window.tooLittle()) {
 			return advice.verdict("too-little-measured", window.tooLittleSays());
 		}
+		if (!reading.tellsWaits()) {
+			return advice.verdict("waits-unknown", name + " cannot tell which thread waits at it, so the requests'"
+					+ " wait there is not known (busy at " + percent(busy) + " of looks): Knocker does not size it.");
+		}
 		String waited = "Requests wait " + percent(waits.share()) + " of their time at " + name + " (" + capacity + " "
 				+ unit + ", busy at " + percent(busy) + " of looks)";
 		if (waits.share() < LOW) {
 			return advice.verdict("not-the-bottleneck", waited + ": not where they wait.");
+		}
+		if (waits.requests() < MIN_REQUESTS || busy <= 0) {
+			// Too few requests waited here, or no look found it taken: a fit would guess.
+			return advice.verdict("too-little-measured",
+					waited + ", but " + waits.requests() + " requests are too few to size it on (" + MIN_REQUESTS
+							+ " at least, and looks that find it taken).");
 		}
 		if (sizing == Sizing.HELD) {
 			return held(name, advice, waits, busy, waited, holders);
@@ -181,11 +210,11 @@ public final class Advisor {
 				break;
 			}
 		}
-		advice.predictions(predictions).advised(advised).setting(setting);
+		advice.predictions(predictions).advised(advised);
 		Advice.Prediction next = predictions.get(0);
 		String to = (advised != null) ? " With " + advised + ", under " + percent(LOW) + " ("
 				+ percent(predictions.get(predictions.size() - 1).share()) + ")" : "";
-		String how = (advised != null && setting != null) ? ": " + setting + "=" + advised + "." : ".";
+		String how = (advised == null) ? "" : (setting != null) ? ": " + setting + "=" + advised + "." : ".";
 		return advice.verdict("grow",
 				waited + "; the most, " + waits.worst() + " (" + percent(waits.worstShare()) + "). With " + next.size()
 						+ " " + unit + " they would wait about " + percent(next.share()) + "." + to + how);
@@ -225,8 +254,19 @@ public final class Advisor {
 		};
 	}
 
+	/** A share in per cent: to a tenth below 10 % (4.7 % is not under 5 % rounded up). */
 	static String percent(double share) {
-		return Math.round(share * 100) + " %";
+		double percent = share * 100;
+		return (percent < 9.95) ? String.format(Locale.ROOT, "%.1f %%", percent) : Math.round(percent) + " %";
+	}
+
+	private @Nullable String setting(String name) {
+		try {
+			return this.settings.apply(name);
+		}
+		catch (RuntimeException ex) {
+			return null;
+		}
 	}
 
 	static String format(double value) {
@@ -288,8 +328,16 @@ public final class Advisor {
 	 * @param capacity how many get through at once; 0 when it cannot tell
 	 * @param busyRatio the share of looks that found it taken
 	 * @param holders its top holding sites; {@code null} for a door with no holder
+	 * @param tellsWaits whether the requests' waits at the door are booked (a door that
+	 * cannot tell which thread waits books none)
 	 */
-	record Reading(String kind, int capacity, double busyRatio, @Nullable List<HolderSite> holders) {
+	record Reading(String kind, int capacity, double busyRatio, @Nullable List<HolderSite> holders,
+			boolean tellsWaits) {
+
+		Reading(String kind, int capacity, double busyRatio, @Nullable List<HolderSite> holders) {
+			this(kind, capacity, busyRatio, holders, true);
+		}
+
 	}
 
 	/** Doors advice can size. */
@@ -371,8 +419,8 @@ public final class Advisor {
 		}
 
 		String busyCoresSays() {
-			return percent(machineUse()) + " of the time (this process: " + format(this.busyCores) + " of " + this.cores
-					+ ")";
+			return percent(machineUse()) + " of the time (this process: "
+					+ ((this.busyCores != null) ? format(this.busyCores) : "?") + " of " + this.cores + ")";
 		}
 
 		/**

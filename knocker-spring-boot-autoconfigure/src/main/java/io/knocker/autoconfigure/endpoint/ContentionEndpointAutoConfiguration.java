@@ -10,6 +10,7 @@ import org.jspecify.annotations.Nullable;
 
 import org.springframework.beans.factory.ListableBeanFactory;
 import org.springframework.beans.factory.ObjectProvider;
+import org.springframework.beans.factory.config.ConfigurableListableBeanFactory;
 import org.springframework.boot.actuate.autoconfigure.endpoint.condition.ConditionalOnAvailableEndpoint;
 import org.springframework.boot.actuate.endpoint.EndpointId;
 import org.springframework.boot.actuate.endpoint.web.PathMappedEndpoints;
@@ -44,8 +45,18 @@ public final class ContentionEndpointAutoConfiguration {
 
 	/**
 	 * The property that sets a door's size, where Spring Boot has one: the server's
-	 * workers ({@code http}), and the auto-configured data source's pool.
+	 * workers ({@code http}), and the auto-configured data source's pool (a data source
+	 * of the application's own is not set by Spring Boot's properties).
 	 */
+	/** Whether the bean is Spring Boot's auto-configured data source. */
+	private static boolean bootsOwn(String name, ListableBeanFactory beans) {
+		if (!(beans instanceof ConfigurableListableBeanFactory factory) || !factory.containsBeanDefinition(name)) {
+			return false;
+		}
+		String factoryBean = factory.getBeanDefinition(name).getFactoryBeanName();
+		return factoryBean != null && factoryBean.contains("DataSourceConfiguration");
+	}
+
 	static @Nullable String sizeSetting(String name, ListableBeanFactory beans) {
 		ClassLoader loader = ContentionEndpointAutoConfiguration.class.getClassLoader();
 		if ("http".equals(name)) {
@@ -53,7 +64,7 @@ public final class ContentionEndpointAutoConfiguration {
 					: ClassUtils.isPresent("org.eclipse.jetty.server.Server", loader) ? "server.jetty.threads.max"
 							: null;
 		}
-		if ("dataSource".equals(name) && beans.containsBean(name)) {
+		if ("dataSource".equals(name) && bootsOwn(name, beans)) {
 			Class<?> type = beans.getType(name);
 			return switch ((type != null) ? type.getName() : "") {
 				case "com.zaxxer.hikari.HikariDataSource" -> "spring.datasource.hikari.maximum-pool-size";

@@ -2,13 +2,16 @@ package io.knocker.autoconfigure.web;
 
 import java.util.concurrent.BlockingQueue;
 import java.util.concurrent.Executor;
-import java.util.function.Supplier;
+import java.util.concurrent.RejectedExecutionException;
 
 import io.knocker.Door;
 import io.knocker.Doors;
 import io.knocker.autoconfigure.requests.HandOffStamp;
+import org.apache.catalina.Service;
+import org.apache.catalina.connector.Connector;
 import org.apache.catalina.startup.Tomcat;
 import org.apache.tomcat.util.threads.ThreadPoolExecutor;
+import org.jspecify.annotations.Nullable;
 
 /**
  * The door on Tomcat's request executor, by Tomcat's own API (the same under every Spring
@@ -33,14 +36,58 @@ final class TomcatDoors {
 	 */
 	static Door requestDoor(Tomcat tomcat) {
 		// Behind the requests' hand-off stamp, if it came first.
-		Supplier<Executor> current = () -> HandOffStamp
-			.unwrap(tomcat.getConnector().getProtocolHandler().getExecutor());
-		if (!(current.get() instanceof ThreadPoolExecutor)) {
-			return Doors.executor(current.get());
+		Executor first = HandOffStamp.unwrap(tomcat.getConnector().getProtocolHandler().getExecutor());
+		if (!(first instanceof ThreadPoolExecutor pool)) {
+			return Doors.executor(first);
 		}
-		return Doors.executor((task) -> current.get().execute(task),
-				() -> current.get() instanceof ThreadPoolExecutor pool && startsAtOnce(pool),
-				() -> (current.get() instanceof ThreadPoolExecutor pool) ? pool.getMaximumPoolSize() : 0);
+		CurrentPool current = new CurrentPool(tomcat.getService(), pool);
+		return Doors.executor((task) -> {
+			ThreadPoolExecutor now = current.get();
+			if (now == null) {
+				throw new RejectedExecutionException("Tomcat has no request pool now");
+			}
+			now.execute(task);
+		}, () -> {
+			// No pool between a stop and a start: nothing to wait for.
+			ThreadPoolExecutor now = current.get();
+			return now == null || startsAtOnce(now);
+		}, () -> {
+			ThreadPoolExecutor now = current.get();
+			return (now != null) ? now.getMaximumPoolSize() : 0;
+		});
+	}
+
+	/**
+	 * Tomcat's request pool of the current start: the one found last, until it is shut
+	 * down (a context stop), then the first connector's, asked of the service without
+	 * creating one ({@code Tomcat.getConnector()} would create a connector).
+	 */
+	private static final class CurrentPool {
+
+		private final Service service;
+
+		private volatile ThreadPoolExecutor pool;
+
+		CurrentPool(Service service, ThreadPoolExecutor pool) {
+			this.service = service;
+			this.pool = pool;
+		}
+
+		@Nullable ThreadPoolExecutor get() {
+			ThreadPoolExecutor pool = this.pool;
+			if (pool != null && !pool.isShutdown()) {
+				return pool;
+			}
+			Connector[] connectors = this.service.findConnectors();
+			Executor found = (connectors.length > 0)
+					? HandOffStamp.unwrap(connectors[0].getProtocolHandler().getExecutor()) : null;
+			if (found instanceof ThreadPoolExecutor next && !next.isShutdown()) {
+				this.pool = next;
+				return next;
+			}
+			return null;
+		}
+
 	}
 
 	static Door requestDoor(Executor executor) {

@@ -169,6 +169,60 @@ class AdvisorTests {
 	}
 
 	@Test
+	void aDoorNoLookFoundTakenOrThatFewRequestsWaitedAtIsNotFitted() {
+		load("dataSource", 40, 0.4);
+		// Busy at no look (a knocker stopped since the reset): no load to fit, no NaN.
+		Advice never = this.advisor.advise(Map.of("dataSource", new Reading("connection-pool", 2, 0.0, null)))
+			.get("dataSource");
+		assertThat(never.verdict()).isEqualTo("too-little-measured");
+		assertThat(never.predictions()).isNull();
+		// Ten requests waited at the lock, among 200 others.
+		for (int i = 0; i < 10; i++) {
+			this.ledger.book("GET", "/rare", 100_000_000L, Map.of("rare-lock", 50_000_000L));
+		}
+		assertThat(
+				this.advisor.advise(Map.of("rare-lock", new Reading("lock", 1, 0.5, null))).get("rare-lock").verdict())
+			.isEqualTo("too-little-measured");
+	}
+
+	@Test
+	void aDoorWhoseWaitsAreNotBookedIsNotCalledFree() {
+		load("http", 1, 0.4);
+		Advice pool = this.advisor.advise(Map.of("tomcatJdbc", new Reading("connection-pool", 2, 0.98, null, false)))
+			.get("tomcatJdbc");
+		assertThat(pool.verdict()).isEqualTo("waits-unknown");
+		assertThat(pool.says()).contains("98 %");
+	}
+
+	@Test
+	void aPoolOfNoBoundIsNotSized() {
+		load("jobs", 40, 0.4);
+		Advice advice = this.advisor.advise(Map.of("jobs", new Reading("executor", Integer.MAX_VALUE, 0.5, null)))
+			.get("jobs");
+		assertThat(advice.verdict()).isEqualTo("no-capacity");
+		assertThat(advice.capacity()).isNull();
+	}
+
+	@Test
+	void withoutTheProcessCpuTimeTheCoresAreStillSaid() {
+		Advisor blind = new Advisor(
+				new Knockers(List.of(),
+						new KnockSettings("jvm", Duration.ofMillis(1), Duration.ofMillis(10), Duration.ofMillis(100),
+								Duration.ofMillis(101), 2)),
+				this.ledger, (name) -> null, () -> new Advisor.Times(this.clock.get(), -1, this.machineBusy.get(),
+						this.machineBusy.get() + this.machine.get()),
+				2);
+		for (int i = 0; i < 200; i++) {
+			this.ledger.book("GET", "/book", 100_000_000L, Map.of("dataSource", 40_000_000L, "cpu", 15_000_000L));
+		}
+		elapse(20, 0, 1.9);
+		Map<String, Advice> advice = blind.advise(Map.of("dataSource", new Reading("connection-pool", 2, 0.8, null)));
+		assertThat(advice.get("dataSource").verdict()).isEqualTo("cpu-bound");
+		assertThat(advice.get("dataSource").says()).contains("this process: ? of 2");
+		assertThat(advice.get("cpu").verdict()).isEqualTo("no-capacity");
+	}
+
+	@Test
 	void aDoorThatCannotSayItsSizeIsNotSized() {
 		load("jobs", 40, 0.4);
 		Advice advice = this.advisor.advise(Map.of("jobs", new Reading("executor", 0, 0.8, null))).get("jobs");

@@ -62,7 +62,13 @@ class ContentionEndpointWebTests {
 		assertThat(map(body, "advice")).containsOnlyKeys(advised);
 		assertThat(map(body, "advice", "inventory-lock")).containsEntry("verdict", "too-little-measured")
 			.containsEntry("capacity", 1);
-		assertThat(map(body, "advice", "http")).containsEntry("capacity", 200);
+		assertThat(map(body, "advice", "http")).containsEntry("capacity", 200)
+			.containsEntry("setting", "server.tomcat.threads.max");
+		if (doors.contains("dataSource")) {
+			// Spring Boot's own pool: its property sets the size.
+			assertThat(map(body, "advice", "dataSource")).containsEntry("setting",
+					"spring.datasource.hikari.maximum-pool-size");
+		}
 		Map<String, Object> jvm = map(body, "doors", "jvm");
 		assertThat(jvm).containsOnlyKeys("running", "kind", "contentionMetric", "recentContentionMetric", "busyRatio",
 				"knocks", "contendedSeconds", "sampledSeconds", "pollingInterval", "samplingInterval",
