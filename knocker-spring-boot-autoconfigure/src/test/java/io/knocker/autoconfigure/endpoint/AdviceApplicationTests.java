@@ -96,7 +96,10 @@ class AdviceApplicationTests {
 			assertThat(busy.advised()).isNull();
 			assertThat(busy.capacity()).isEqualTo(Math.max(2, cores));
 			assertThat(busy.says()).contains("CPU");
-			assertThat(burning.get("cpu").verdict()).isEqualTo("grow");
+			// The CPU's own advice: more cores, or, where other work takes a fifth of
+			// them
+			// (a build beside the test), less beside it.
+			assertThat(burning.get("cpu").verdict()).isIn("grow", "shared-cores");
 		}
 	}
 
