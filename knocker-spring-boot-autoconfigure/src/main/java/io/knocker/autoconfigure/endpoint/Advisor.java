@@ -178,11 +178,15 @@ public final class Advisor {
 		if (waits.share() < LOW) {
 			return advice.verdict("not-the-bottleneck", waited + ": not where they wait.");
 		}
-		if (waits.requests() < MIN_REQUESTS || busy <= 0) {
-			// Too few requests waited here, or no look found it taken: a fit would guess.
-			return advice.verdict("too-little-measured",
-					waited + ", but " + waits.requests() + " requests are too few to size it on (" + MIN_REQUESTS
-							+ " at least, and looks that find it taken).");
+		if (busy <= 0) {
+			// Never full when looked at: a larger one would not shorten the wait (on busy
+			// cores, the wait for a core right after the hand-off shows at the door).
+			return advice.verdict("not-the-bottleneck",
+					waited + ", but no look found it full: its size is not what they wait for.");
+		}
+		if (waits.requests() < MIN_REQUESTS) {
+			return advice.verdict("too-little-measured", waited + ", but " + waits.requests()
+					+ " requests waited here: too few to size it on (" + MIN_REQUESTS + " at least).");
 		}
 		if (sizing == Sizing.HELD) {
 			return held(name, advice, waits, busy, waited, holders);

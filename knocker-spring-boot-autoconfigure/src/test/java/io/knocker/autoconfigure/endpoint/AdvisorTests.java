@@ -171,10 +171,12 @@ class AdvisorTests {
 	@Test
 	void aDoorNoLookFoundTakenOrThatFewRequestsWaitedAtIsNotFitted() {
 		load("dataSource", 40, 0.4);
-		// Busy at no look (a knocker stopped since the reset): no load to fit, no NaN.
+		// Full at no look: its size is not what requests wait for (no load to fit, no
+		// NaN).
 		Advice never = this.advisor.advise(Map.of("dataSource", new Reading("connection-pool", 2, 0.0, null)))
 			.get("dataSource");
-		assertThat(never.verdict()).isEqualTo("too-little-measured");
+		assertThat(never.verdict()).isEqualTo("not-the-bottleneck");
+		assertThat(never.says()).contains("no look found it full");
 		assertThat(never.predictions()).isNull();
 		// Ten requests waited at the lock, among 200 others.
 		for (int i = 0; i < 10; i++) {
