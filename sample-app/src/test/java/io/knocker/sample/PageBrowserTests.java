@@ -278,8 +278,16 @@ class PageBrowserTests {
 		for (Advice shown : page.advice()) {
 			Map<String, Object> door = map(advice, shown.door());
 			assertThat(shown.verdict()).as(shown.door()).isEqualTo(door.get("verdict"));
-			assertThat(shown.says()).as(shown.door()).isEqualTo(door.get("says"));
 			assertThat(shown.verdictText()).as(shown.door()).isNotBlank().doesNotContain("-");
+			if ("cpu".equals(shown.door()) || "cpu-bound".equals(shown.verdict())) {
+				// Words with the cores' use since the reset in them: the CPU clock runs
+				// on
+				// between the page's read and this one, knockers stopped or not.
+				assertThat(shown.says()).as(shown.door()).contains("cores are busy");
+			}
+			else {
+				assertThat(shown.says()).as(shown.door()).isEqualTo(door.get("says"));
+			}
 		}
 	}
 
