@@ -1,5 +1,7 @@
 package io.knocker;
 
+import java.util.function.LongSupplier;
+
 /**
  * The JVM itself. In a sampling window each knock is the knock loop's own wake-up: how
  * late it got to run after a park, less the timer's idle lateness (as jHiccup does).
@@ -57,6 +59,9 @@ final class JvmDoor extends Door implements BuiltInDoor, Knocking.Windows {
 
 	private final GcPauses pauses;
 
+	/** {@link System#nanoTime()}, or a test's clock. */
+	private final LongSupplier clock;
+
 	private Baseline baseline;
 
 	private long lateNanos;
@@ -95,8 +100,13 @@ final class JvmDoor extends Door implements BuiltInDoor, Knocking.Windows {
 	}
 
 	JvmDoor(GcPauses pauses) {
+		this(pauses, System::nanoTime);
+	}
+
+	JvmDoor(GcPauses pauses, LongSupplier clock) {
 		super("jvm");
 		this.pauses = pauses;
+		this.clock = clock;
 	}
 
 	@Override
@@ -114,7 +124,7 @@ final class JvmDoor extends Door implements BuiltInDoor, Knocking.Windows {
 		// Timed from when the loop could have woken: the due time, or, when the loop's
 		// own work (other doors' knocks) ran past it, the end of that work.
 		long due = knock.dueNanos();
-		long now = System.nanoTime();
+		long now = this.clock.getAsLong();
 		long late = now - due;
 		long baseline = this.baseline.nanos();
 		if (late > this.baseline.noiseNanos()) {
