@@ -54,7 +54,7 @@ class RequestsAtConcurrencyTests {
 			RequestLedger ledger = context.getBean(RequestLedger.class);
 			get(client, port, "/pool");
 			await()
-				.until(() -> context.getBean(HikariDataSource.class).getHikariPoolMXBean().getIdleConnections() == 5);
+				.until(() -> context.getBean(HikariDataSource.class).getHikariPoolMXBean().getIdleConnections() == 4);
 			ledger.reset();
 			counter.reset();
 			// Three in four clients on the pool, the rest on the lock: every request
@@ -96,9 +96,13 @@ class RequestsAtConcurrencyTests {
 			assertThat(endpoints.values().stream().mapToLong(RequestLedger.Endpoint::getRequests).sum())
 				.isEqualTo(sent.sum());
 			// Queues long enough to see, short enough that an overcount is not hidden by
-			// the share's cap at 1.
-			assertThat(poolTruth).isBetween(0.05, 0.8);
-			assertThat(lockTruth).isBetween(0.05, 0.8);
+			// the share's cap at 1. Offered more than each door serves even when the
+			// requests' own overhead is 20 ms (pool: 30 clients, 4 connections held 10
+			// ms;
+			// lock: 10 clients, held 3 ms): with 5 connections and a 2 ms hold, a CI run
+			// once queued only 0.049.
+			assertThat(poolTruth).as("pool's share as timed").isBetween(0.05, 0.8);
+			assertThat(lockTruth).as("lock's share as timed").isBetween(0.05, 0.8);
 			assertThat(poolShare).isCloseTo(poolTruth, Offset.offset(0.1));
 			assertThat(lockShare).isCloseTo(lockTruth, Offset.offset(0.1));
 		}
@@ -125,8 +129,8 @@ class RequestsAtConcurrencyTests {
 		HikariDataSource dataSource() {
 			HikariDataSource pool = new HikariDataSource();
 			pool.setJdbcUrl("jdbc:h2:mem:concurrency;DB_CLOSE_DELAY=-1");
-			pool.setMaximumPoolSize(5);
-			pool.setMinimumIdle(5);
+			pool.setMaximumPoolSize(4);
+			pool.setMinimumIdle(4);
 			return pool;
 		}
 
@@ -179,12 +183,12 @@ class RequestsAtConcurrencyTests {
 			this.counterLock.lock();
 			try {
 				this.lockWaited.add(System.nanoTime() - start);
-				LockSupport.parkNanos(2_000_000);
+				LockSupport.parkNanos(3_000_000);
 			}
 			finally {
 				this.counterLock.unlock();
 			}
-			LockSupport.parkNanos(20_000_000);
+			LockSupport.parkNanos(18_000_000);
 			return "lock";
 		}
 
