@@ -64,7 +64,7 @@ public class AdviceBenchmark {
 				// Each read a minute after the last reset, the process using a core of
 				// two.
 				() -> new Advisor.Times(clock.addAndGet(60_000_000_000L), clock.get() / 2, clock.get() / 20_000_000,
-						clock.get() / 10_000_000),
+						clock.get() / 10_000_000, 2),
 				2);
 		this.doors.put("http", new Advisor.Reading("executor", 200, 0.3, null));
 		this.doors.put("dataSource", new Advisor.Reading("connection-pool", 10, 0.9, null));

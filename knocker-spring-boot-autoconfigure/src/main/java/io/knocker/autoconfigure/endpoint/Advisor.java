@@ -18,6 +18,7 @@ import java.util.function.Supplier;
 import io.knocker.HolderSite;
 import io.knocker.autoconfigure.Knockers;
 import io.knocker.autoconfigure.endpoint.ContentionEndpoint.Part;
+import io.knocker.autoconfigure.requests.HandOffStamp;
 import io.knocker.autoconfigure.requests.RequestLedger;
 import org.jspecify.annotations.Nullable;
 
@@ -138,16 +139,18 @@ public final class Advisor {
 		Double busyCores = (now.cpuNanos() >= 0 && since.cpuNanos() >= 0 && elapsed > 0)
 				? (now.cpuNanos() - since.cpuNanos()) / 1e9 / elapsed : null;
 		long machineTicks = now.machineTicks() - since.machineTicks();
-		Double machineUse = (since.machineTicks() >= 0 && machineTicks > 0)
+		// In a container the kernel's count is the host's cores, the JVM's those of its
+		// quota: the two are compared only where they are the same cores.
+		Double machineUse = (since.machineTicks() >= 0 && machineTicks > 0 && now.machineCores() == this.cores)
 				? (double) (now.machineBusyTicks() - since.machineBusyTicks()) / machineTicks : null;
 		Window window = new Window(elapsed, this.requests.asMap().values(), busyCores, machineUse, this.cores);
 		Map<String, Advice> advice = new LinkedHashMap<>();
-		doors.forEach((name, reading) -> advice.put(name, door(name, reading, window)));
+		doors.forEach((name, reading) -> advice.put(name, door(name, reading, window, doors)));
 		advice.put(RequestLedger.CPU, window.cpu());
 		return advice;
 	}
 
-	private Advice door(String name, Reading reading, Window window) {
+	private Advice door(String name, Reading reading, Window window, Map<String, Reading> doors) {
 		String kind = reading.kind();
 		Sizing sizing = Sizing.of(kind);
 		int capacity = reading.capacity();
@@ -194,6 +197,18 @@ public final class Advisor {
 		if (window.cpuBound(waits)) {
 			return advice.verdict("cpu-bound", waited + ", but the cores are busy " + window.busyCoresSays() + ": more "
 					+ unit + " would only move the wait to the CPU. Add cores or cut CPU work first.");
+		}
+		if (HandOffStamp.DOOR.equals(name)) {
+			// A worker is held while its request waits further on: a pool or lock the
+			// same requests queue at is what to size first, and its shorter wait shortens
+			// the queue for a worker too.
+			String further = window.waitedMostBeyond(waits, doors, name);
+			if (further != null) {
+				return advice.verdict("downstream-first",
+						waited + ", but the same requests wait " + percent(window.share(waits, further)) + " at "
+								+ further + ", holding a worker all the while: see " + further
+								+ "'s advice first; more workers would only queue there.");
+			}
 		}
 		if (busy >= SATURATED) {
 			return advice.verdict("saturated", waited + ": taken at nearly every look, so its load cannot be told."
@@ -286,8 +301,9 @@ public final class Advisor {
 	 * @param machineBusyTicks the machine's CPU ticks not idle, all cores together; -1
 	 * without {@code /proc/stat}
 	 * @param machineTicks all its CPU ticks; -1 likewise
+	 * @param machineCores the cores those ticks are of ({@code cpuN} lines); -1 likewise
 	 */
-	record Times(long nanos, long cpuNanos, long machineBusyTicks, long machineTicks) {
+	record Times(long nanos, long cpuNanos, long machineBusyTicks, long machineTicks, int machineCores) {
 
 		private static final Path STAT = Path.of("/proc/stat");
 
@@ -298,13 +314,14 @@ public final class Advisor {
 					? process::getProcessCpuTime : () -> -1;
 			return () -> {
 				long[] machine = machine();
-				return new Times(System.nanoTime(), cpu.getAsLong(), machine[0], machine[1]);
+				return new Times(System.nanoTime(), cpu.getAsLong(), machine[0], machine[1], (int) machine[2]);
 			};
 		}
 
 		/**
 		 * The first line of {@code /proc/stat}: user, nice, system, idle, iowait, irq,
-		 * softirq, steal ticks; busy is all but idle and iowait.
+		 * softirq, steal ticks; busy is all but idle and iowait. Then the cores, one
+		 * {@code cpuN} line each.
 		 */
 		private static long[] machine() {
 			try (BufferedReader reader = Files.newBufferedReader(STAT)) {
@@ -316,10 +333,15 @@ public final class Advisor {
 					total += ticks;
 					busy += (i == 4 || i == 5) ? 0 : ticks;
 				}
-				return new long[] { busy, total };
+				long cores = 0;
+				for (String line = reader.readLine(); line != null
+						&& line.startsWith("cpu"); line = reader.readLine()) {
+					cores++;
+				}
+				return new long[] { busy, total, cores };
 			}
 			catch (IOException | RuntimeException ex) {
-				return new long[] { -1, -1 };
+				return new long[] { -1, -1, -1 };
 			}
 		}
 
@@ -441,12 +463,19 @@ public final class Advisor {
 		 * core.
 		 */
 		private double cpuShare(Waits waits) {
+			return share(waits, RequestLedger.CPU);
+		}
+
+		/**
+		 * The share of the time of the requests waiting at a door spent at {@code part}.
+		 */
+		double share(Waits waits, String part) {
 			double seconds = 0;
 			double waited = 0;
 			for (Booked endpoint : this.endpoints) {
 				if (waits.endpoints().containsKey(endpoint.key())) {
 					seconds += endpoint.seconds();
-					waited += endpoint.waited().getOrDefault(RequestLedger.CPU, 0.0);
+					waited += endpoint.waited().getOrDefault(part, 0.0);
 				}
 			}
 			return (seconds > 0) ? waited / seconds : 0.0;
@@ -455,6 +484,24 @@ public final class Advisor {
 		/** Whether other processes take a fifth of the cores or more. */
 		boolean shared() {
 			return machineUse() - cpuUse() >= 0.2;
+		}
+
+		/**
+		 * The door other than {@code door} where the requests that wait at it wait most,
+		 * if they wait there {@value Advisor#LOW} of their time or more and a look found
+		 * it taken; else {@code null}.
+		 */
+		@Nullable String waitedMostBeyond(Waits waits, Map<String, Reading> doors, String door) {
+			String most = null;
+			double mostShare = LOW;
+			for (Map.Entry<String, Reading> other : doors.entrySet()) {
+				double share = share(waits, other.getKey());
+				if (!other.getKey().equals(door) && other.getValue().busyRatio() > 0 && share >= mostShare) {
+					most = other.getKey();
+					mostShare = share;
+				}
+			}
+			return most;
 		}
 
 		/** The requests' waits at a door, by endpoint. */

@@ -29,8 +29,10 @@ final class JettyDoors {
 			// Behind the requests' hand-off stamp, if it is on: a knock is not a request.
 			java.util.concurrent.Executor executor = (pool instanceof JettyHandOff.StampingThreadPool stamping)
 					? stamping::knock : pool;
+			// Its capacity: the threads that can run requests, not those its acceptors
+			// and selectors lease for good.
 			return Doors.executor(executor, () -> pool.getQueueSize() == 0 && pool.getIdleThreads() > 0,
-					pool::getMaxThreads);
+					pool::getMaxAvailableThreads);
 		}
 		return Doors.executor(threads);
 	}

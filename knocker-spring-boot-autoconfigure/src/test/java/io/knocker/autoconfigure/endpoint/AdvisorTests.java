@@ -34,13 +34,16 @@ class AdvisorTests {
 
 	private final AtomicLong machine = new AtomicLong(0);
 
+	/** The cores /proc/stat lists: the host's, in a container. */
+	private int machineCores = 2;
+
 	private final Advisor advisor = new Advisor(
 			new Knockers(List.of(),
 					new KnockSettings("jvm", Duration.ofMillis(1), Duration.ofMillis(10), Duration.ofMillis(100),
 							Duration.ofMillis(101), 2)),
 			this.ledger, (name) -> "dataSource".equals(name) ? "spring.datasource.hikari.maximum-pool-size" : null,
 			() -> new Advisor.Times(this.clock.get(), this.cpu.get(), this.machineBusy.get(),
-					this.machineBusy.get() + this.machine.get()),
+					this.machineBusy.get() + this.machine.get(), this.machineCores),
 			2);
 
 	/** 200 requests of 100 ms, each waiting {@code waitedMs} at the door, over 20 s. */
@@ -131,6 +134,39 @@ class AdvisorTests {
 	}
 
 	@Test
+	void theServersWorkersAreSizedAfterAPoolTheSameRequestsWaitAt() {
+		// 30 ms of 100 queued for a worker, then 40 ms for a connection: the workers
+		// are held while their requests wait at the pool.
+		for (int i = 0; i < 200; i++) {
+			this.ledger.book("GET", "/book", 100_000_000L,
+					Map.of("http", 30_000_000L, "dataSource", 40_000_000L, "cpu", 1_000_000L));
+		}
+		elapse(20, 0.4, 0.4);
+		Map<String, Advice> advice = this.advisor.advise(Map.of("http", new Reading("executor", 4, 0.7, null),
+				"dataSource", new Reading("connection-pool", 2, 0.8, null)));
+		assertThat(advice.get("http").verdict()).isEqualTo("downstream-first");
+		assertThat(advice.get("http").predictions()).isNull();
+		assertThat(advice.get("http").says()).contains("wait 40 % at dataSource", "see dataSource's advice first");
+		assertThat(advice.get("dataSource").verdict()).isEqualTo("grow");
+		// A pool no look found taken, or one they hardly wait at, is not in the way.
+		assertThat(this.advisor.advise(Map.of("http", new Reading("executor", 4, 0.7, null), "dataSource",
+				new Reading("connection-pool", 2, 0.0, null)))
+			.get("http")
+			.verdict()).isEqualTo("grow");
+		this.ledger.reset();
+		this.advisor.reset();
+		for (int i = 0; i < 200; i++) {
+			this.ledger.book("GET", "/book", 100_000_000L,
+					Map.of("http", 30_000_000L, "dataSource", 4_000_000L, "cpu", 1_000_000L));
+		}
+		elapse(20, 0.4, 0.4);
+		assertThat(this.advisor.advise(Map.of("http", new Reading("executor", 4, 0.7, null), "dataSource",
+				new Reading("connection-pool", 2, 0.8, null)))
+			.get("http")
+			.verdict()).isEqualTo("grow");
+	}
+
+	@Test
 	void aDoorRequestsHardlyWaitAtIsNotTheBottleneck() {
 		load("dataSource", 3, 0.4);
 		Map<String, Advice> advice = this.advisor
@@ -212,7 +248,7 @@ class AdvisorTests {
 						new KnockSettings("jvm", Duration.ofMillis(1), Duration.ofMillis(10), Duration.ofMillis(100),
 								Duration.ofMillis(101), 2)),
 				this.ledger, (name) -> null, () -> new Advisor.Times(this.clock.get(), -1, this.machineBusy.get(),
-						this.machineBusy.get() + this.machine.get()),
+						this.machineBusy.get() + this.machine.get(), 2),
 				2);
 		for (int i = 0; i < 200; i++) {
 			this.ledger.book("GET", "/book", 100_000_000L, Map.of("dataSource", 40_000_000L, "cpu", 15_000_000L));
@@ -261,6 +297,21 @@ class AdvisorTests {
 		assertThat(cpu.verdict()).isEqualTo("shared-cores");
 		assertThat(cpu.predictions()).isNull();
 		assertThat(cpu.says()).contains("other work", "65 %", "95 %");
+	}
+
+	@Test
+	void inAContainerTheHostsBusyCoresAreNotReadAsOtherWorkOnTheProcesss() {
+		// The JVM sees the two cores of its quota; /proc/stat counts the host's eight,
+		// busy or not with other containers' work: no measure of the cores it may use.
+		this.machineCores = 8;
+		this.advisor.reset();
+		for (int i = 0; i < 200; i++) {
+			this.ledger.book("GET", "/work", 100_000_000L, Map.of("cpu", 30_000_000L));
+		}
+		elapse(20, 0.6, 1.9);
+		Advice cpu = this.advisor.advise(Map.of()).get("cpu");
+		assertThat(cpu.verdict()).isNotEqualTo("shared-cores");
+		assertThat(cpu.says()).contains("30 % of the time (this process: 0.6 of 2)");
 	}
 
 	@Test

@@ -1,5 +1,6 @@
 package io.knocker.autoconfigure.web;
 
+import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.locks.LockSupport;
 
 import org.springframework.boot.SpringBootConfiguration;
@@ -13,9 +14,21 @@ import org.springframework.web.bind.annotation.RestController;
 @RestController
 class SlowApp {
 
+	/** Requests in the handler now. */
+	static final AtomicInteger running = new AtomicInteger();
+
+	/** The most requests seen in the handler at once. */
+	static final AtomicInteger mostAtOnce = new AtomicInteger();
+
 	@GetMapping("/slow")
 	String slow() {
-		LockSupport.parkNanos(50_000_000);
+		mostAtOnce.accumulateAndGet(running.incrementAndGet(), Math::max);
+		try {
+			LockSupport.parkNanos(50_000_000);
+		}
+		finally {
+			running.decrementAndGet();
+		}
 		return "done";
 	}
 
