@@ -37,7 +37,8 @@ public final class IdleCost {
 	public static void main(String[] args) throws Exception {
 		if (args.length > 0 && "interleaved".equals(args[0])) {
 			interleaved((args.length > 1) ? Integer.parseInt(args[1]) : 5,
-					(args.length > 2) ? Integer.parseInt(args[2]) : 6);
+					(args.length > 2) ? Integer.parseInt(args[2]) : 6,
+					(args.length > 3) ? Integer.parseInt(args[3]) : 60);
 			return;
 		}
 		int seconds = (args.length > 0) ? Integer.parseInt(args[0]) : 20;
@@ -81,18 +82,22 @@ public final class IdleCost {
 	 * The jvm door's knocker and the bare loop in turns, one alone at a time, in one JVM:
 	 * {@code spells} pairs of {@code seconds} each after a warm-up of both, so that what
 	 * the machine does meanwhile falls on both alike. Prints each pair's CPU (ms/s) and
-	 * ratio, and the median ratio.
+	 * ratio, and the median ratio. The warm-up is a minute by default: at about a hundred
+	 * wake-ups a second the knock loop's code runs C1's profiling tier for about that
+	 * long (C2 compiles {@code Schedule.advance} at 55 s, -XX:+PrintCompilation), where
+	 * it costs 1.4-1.9x the bare loop; 1.1-1.4x once compiled.
 	 */
-	private static void interleaved(int seconds, int spells) throws Exception {
-		System.out.printf("JVM %s %s (%s), %d cores; jvm door alone and a bare loop alone in turns, %d s each%n%n",
+	private static void interleaved(int seconds, int spells, int warmupSeconds) throws Exception {
+		System.out.printf(
+				"JVM %s %s (%s), %d cores; jvm door alone and a bare loop alone in turns, %d s each after %d s of both%n%n",
 				System.getProperty("java.vm.name"), System.getProperty("java.version"), collector(),
-				Runtime.getRuntime().availableProcessors(), seconds);
+				Runtime.getRuntime().availableProcessors(), seconds, warmupSeconds);
 		KnockKnock knocker = KnockKnock.builder().build();
 		knocker.start();
 		Thread bare = new Thread(IdleCost::bareLoop, "bare-loop");
 		bare.setDaemon(true);
 		bare.start();
-		Thread.sleep(10_000);
+		Thread.sleep(warmupSeconds * 1000L);
 		bare.interrupt();
 		bare.join();
 		System.out.println("| pair | knocker CPU (ms/s) | bare loop CPU (ms/s) | ratio |");
