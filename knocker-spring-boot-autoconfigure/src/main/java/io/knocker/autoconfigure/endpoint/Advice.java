@@ -13,9 +13,11 @@ import org.jspecify.annotations.Nullable;
  *
  * @param kind the door's kind, or {@code cpu}
  * @param verdict {@code grow}, {@code shorten-hold}, {@code not-the-bottleneck},
- * {@code cpu-bound}, {@code saturated}, {@code too-little-measured}, {@code no-capacity}
- * or, for the CPU, {@code shared-cores} (requests wait for cores this process does not
- * use)
+ * {@code cpu-bound}, {@code saturated}, {@code too-little-measured}, {@code no-capacity},
+ * {@code waits-unknown} (the door cannot tell who waits at it), for the server's workers
+ * {@code downstream-first} (their requests wait longer at a door further on), or, for the
+ * CPU, {@code shared-cores} (requests wait for cores other processes use) and
+ * {@code wait-unexplained} (the cores are not busy, yet requests wait for one)
  * @param says the advice in one or two sentences
  * @param capacity how many get through at once now (connections, permits, threads, cores;
  * 1 for a lock or monitor)

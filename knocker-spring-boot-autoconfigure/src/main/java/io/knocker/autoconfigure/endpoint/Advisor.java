@@ -11,6 +11,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
+import java.util.Set;
 import java.util.function.Function;
 import java.util.function.LongSupplier;
 import java.util.function.Supplier;
@@ -53,6 +54,9 @@ public final class Advisor {
 	static final double SATURATED = 0.99;
 
 	static final long MIN_REQUESTS = 50;
+
+	/** Verdicts that tell a door to change. */
+	private static final Set<String> ACTIONABLE = Set.of("grow", "shorten-hold", "saturated");
 
 	static final double MIN_SECONDS = 10;
 
@@ -125,7 +129,7 @@ public final class Advisor {
 				doors.put(name,
 						new Reading(kind, capacity, knocker.getBusyRatio(),
 								knocker.samplesHolders() ? top(knocker.getHolders()) : null,
-								knocker.tellsWaiting() || "http".equals(name)));
+								knocker.tellsWaiting() || HandOffStamp.DOOR.equals(name)));
 			}
 		});
 		return advise(doors);
@@ -141,16 +145,29 @@ public final class Advisor {
 		long machineTicks = now.machineTicks() - since.machineTicks();
 		// In a container the kernel's count is the host's cores, the JVM's those of its
 		// quota: the two are compared only where they are the same cores.
-		Double machineUse = (since.machineTicks() >= 0 && machineTicks > 0 && now.machineCores() == this.cores)
-				? (double) (now.machineBusyTicks() - since.machineBusyTicks()) / machineTicks : null;
+		Double machineUse = (since.machineTicks() >= 0 && machineTicks > 0 && now.machineCores() == this.cores
+				&& since.machineCores() == this.cores)
+						? (double) (now.machineBusyTicks() - since.machineBusyTicks()) / machineTicks : null;
 		Window window = new Window(elapsed, this.requests.asMap().values(), busyCores, machineUse, this.cores);
+		// The server's workers last: their advice reads what the doors further on were
+		// told.
+		Map<String, Advice> further = new LinkedHashMap<>();
+		doors.forEach((name, reading) -> {
+			if (!HandOffStamp.DOOR.equals(name)) {
+				further.put(name, door(name, reading, window, Map.of()));
+			}
+		});
 		Map<String, Advice> advice = new LinkedHashMap<>();
-		doors.forEach((name, reading) -> advice.put(name, door(name, reading, window, doors)));
+		doors.forEach((name, reading) -> advice.put(name,
+				HandOffStamp.DOOR.equals(name) ? door(name, reading, window, further) : further.get(name)));
 		advice.put(RequestLedger.CPU, window.cpu());
 		return advice;
 	}
 
-	private Advice door(String name, Reading reading, Window window, Map<String, Reading> doors) {
+	/**
+	 * A door's advice; for the server's workers, {@code further} holds the other doors'.
+	 */
+	private Advice door(String name, Reading reading, Window window, Map<String, Advice> further) {
 		String kind = reading.kind();
 		Sizing sizing = Sizing.of(kind);
 		int capacity = reading.capacity();
@@ -198,17 +215,15 @@ public final class Advisor {
 			return advice.verdict("cpu-bound", waited + ", but the cores are busy " + window.busyCoresSays() + ": more "
 					+ unit + " would only move the wait to the CPU. Add cores or cut CPU work first.");
 		}
-		if (HandOffStamp.DOOR.equals(name)) {
-			// A worker is held while its request waits further on: a pool or lock the
-			// same requests queue at is what to size first, and its shorter wait shortens
-			// the queue for a worker too.
-			String further = window.waitedMostBeyond(waits, doors, name);
-			if (further != null) {
-				return advice.verdict("downstream-first",
-						waited + ", but the same requests wait " + percent(window.share(waits, further)) + " at "
-								+ further + ", holding a worker all the while: see " + further
-								+ "'s advice first; more workers would only queue there.");
-			}
+		// A worker is held while its request waits further on: a pool or lock the same
+		// requests queue at longer, and that is told to change, comes first; its shorter
+		// wait shortens the queue for a worker too.
+		String first = window.waitedMostBeyond(waits, further);
+		if (first != null) {
+			return advice.verdict("downstream-first",
+					waited + ", but the same requests wait " + percent(window.share(waits, first)) + " at " + first
+							+ ", holding a worker all the while: see " + first
+							+ "'s advice first; more workers would only queue there.");
 		}
 		if (busy >= SATURATED) {
 			return advice.verdict("saturated", waited + ": taken at nearly every look, so its load cannot be told."
@@ -268,7 +283,7 @@ public final class Advisor {
 		return switch (kind) {
 			case "connection-pool" -> "connections";
 			case "semaphore" -> "permits";
-			case "executor" -> "http".equals(name) ? "workers" : "threads";
+			case "executor" -> HandOffStamp.DOOR.equals(name) ? "workers" : "threads";
 			default -> "holder";
 		};
 	}
@@ -313,7 +328,7 @@ public final class Advisor {
 			LongSupplier cpu = (system instanceof com.sun.management.OperatingSystemMXBean process)
 					? process::getProcessCpuTime : () -> -1;
 			return () -> {
-				long[] machine = machine();
+				long[] machine = machine(STAT);
 				return new Times(System.nanoTime(), cpu.getAsLong(), machine[0], machine[1], (int) machine[2]);
 			};
 		}
@@ -323,8 +338,8 @@ public final class Advisor {
 		 * softirq, steal ticks; busy is all but idle and iowait. Then the cores, one
 		 * {@code cpuN} line each.
 		 */
-		private static long[] machine() {
-			try (BufferedReader reader = Files.newBufferedReader(STAT)) {
+		static long[] machine(Path stat) {
+			try (BufferedReader reader = Files.newBufferedReader(stat)) {
 				String[] fields = reader.readLine().trim().split("\\s+");
 				long busy = 0;
 				long total = 0;
@@ -487,16 +502,16 @@ public final class Advisor {
 		}
 
 		/**
-		 * The door other than {@code door} where the requests that wait at it wait most,
-		 * if they wait there {@value Advisor#LOW} of their time or more and a look found
-		 * it taken; else {@code null}.
+		 * The door among {@code doors} where the requests that wait here wait most, if at
+		 * least as long as here and that door is told to change (grow, hold shorter, or
+		 * saturated); else {@code null}.
 		 */
-		@Nullable String waitedMostBeyond(Waits waits, Map<String, Reading> doors, String door) {
+		@Nullable String waitedMostBeyond(Waits waits, Map<String, Advice> doors) {
 			String most = null;
-			double mostShare = LOW;
-			for (Map.Entry<String, Reading> other : doors.entrySet()) {
+			double mostShare = waits.share();
+			for (Map.Entry<String, Advice> other : doors.entrySet()) {
 				double share = share(waits, other.getKey());
-				if (!other.getKey().equals(door) && other.getValue().busyRatio() > 0 && share >= mostShare) {
+				if (ACTIONABLE.contains(other.getValue().verdict()) && share >= mostShare) {
 					most = other.getKey();
 					mostShare = share;
 				}
@@ -535,6 +550,13 @@ public final class Advisor {
 			if (shared()) {
 				return advice.verdict("shared-cores", busy + ": other work on the machine takes "
 						+ percent(machineUse() - cpuUse()) + " of the cores. Run it beside less, or on more cores.");
+			}
+			if (!cpuBusy()) {
+				// Not the load the cores carry on average: bursts, or what Knocker cannot
+				// see (a container's CPU quota, its neighbours on the host).
+				return advice.verdict("wait-unexplained", busy + ", more than cores this busy make them wait: the"
+						+ " wait comes in bursts, or from a CPU quota or other work Knocker cannot see. More cores at"
+						+ " this load are not what it can size.");
 			}
 			// Busy near all the time, the cores show a lower bound of the work's need.
 			double load = Math.min(this.busyCores, 0.99 * this.cores);

@@ -1,5 +1,7 @@
 package io.knocker.autoconfigure.endpoint;
 
+import java.lang.reflect.Method;
+
 import io.knocker.autoconfigure.KnockerAutoConfiguration;
 import io.knocker.autoconfigure.Knockers;
 import io.knocker.autoconfigure.measure.KnockMeasuredAutoConfiguration;
@@ -20,9 +22,10 @@ import org.springframework.boot.autoconfigure.condition.ConditionalOnClass;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnMissingBean;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnWebApplication;
 import org.springframework.boot.web.servlet.FilterRegistrationBean;
+import org.springframework.context.ApplicationContext;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
-import org.springframework.util.ClassUtils;
+import org.springframework.util.ReflectionUtils;
 import org.springframework.web.filter.OncePerRequestFilter;
 
 /**
@@ -38,9 +41,20 @@ public final class ContentionEndpointAutoConfiguration {
 	@Bean
 	@ConditionalOnMissingBean
 	ContentionEndpoint contentionEndpoint(Knockers knockers, ObjectProvider<MeasuredMethods> methods,
-			ObjectProvider<RequestLedger> requests, ListableBeanFactory beans) {
+			ObjectProvider<RequestLedger> requests, ListableBeanFactory beans, ApplicationContext context) {
 		return new ContentionEndpoint(knockers, methods.getIfAvailable(), requests.getIfAvailable(),
-				(name) -> sizeSetting(name, beans));
+				(name) -> sizeSetting(name, beans, serverName(context)));
+	}
+
+	/**
+	 * The simple class name of the application's web server ({@code TomcatWebServer},
+	 * {@code JettyWebServer}), by name: its context type is in another package on each
+	 * Boot line; empty when there is none.
+	 */
+	static String serverName(ApplicationContext context) {
+		Method getWebServer = ReflectionUtils.findMethod(context.getClass(), "getWebServer");
+		Object server = (getWebServer != null) ? ReflectionUtils.invokeMethod(getWebServer, context) : null;
+		return (server != null) ? server.getClass().getSimpleName() : "";
 	}
 
 	/**
@@ -57,12 +71,12 @@ public final class ContentionEndpointAutoConfiguration {
 		return factoryBean != null && factoryBean.contains("DataSourceConfiguration");
 	}
 
-	static @Nullable String sizeSetting(String name, ListableBeanFactory beans) {
-		ClassLoader loader = ContentionEndpointAutoConfiguration.class.getClassLoader();
+	static @Nullable String sizeSetting(String name, ListableBeanFactory beans, String server) {
 		if ("http".equals(name)) {
-			return ClassUtils.isPresent("org.apache.catalina.startup.Tomcat", loader) ? "server.tomcat.threads.max"
-					: ClassUtils.isPresent("org.eclipse.jetty.server.Server", loader) ? "server.jetty.threads.max"
-							: null;
+			// The server that runs, not the first on the class path: with both there,
+			// Spring Boot 4 starts Jetty.
+			return server.startsWith("Tomcat") ? "server.tomcat.threads.max"
+					: server.startsWith("Jetty") ? "server.jetty.threads.max" : null;
 		}
 		if ("dataSource".equals(name) && bootsOwn(name, beans)) {
 			Class<?> type = beans.getType(name);

@@ -47,19 +47,7 @@ final class RequestKeys {
 	 * @return the method, or {@code null} if the context is no server request's
 	 */
 	@Nullable String method(Observation.Context context) {
-		// The servlet or reactive type is named only once its classes are known to be
-		// there.
-		ServletRequestKeys servlet = this.servlet;
-		if (servlet != null
-				&& context instanceof org.springframework.http.server.observation.ServerRequestObservationContext request) {
-			return servlet.methodOf(request);
-		}
-		ReactiveRequestKeys reactive = this.reactive;
-		if (reactive != null
-				&& context instanceof org.springframework.http.server.reactive.observation.ServerRequestObservationContext request) {
-			return reactive.methodOf(request);
-		}
-		return null;
+		return key(context, true);
 	}
 
 	/**
@@ -69,15 +57,21 @@ final class RequestKeys {
 	 * @return the uri, or {@code null} if the context is no server request's
 	 */
 	@Nullable String uri(Observation.Context context) {
+		return key(context, false);
+	}
+
+	private @Nullable String key(Observation.Context context, boolean method) {
+		// The servlet or reactive type is named only once its classes are known to be
+		// there.
 		ServletRequestKeys servlet = this.servlet;
 		if (servlet != null
 				&& context instanceof org.springframework.http.server.observation.ServerRequestObservationContext request) {
-			return servlet.uriOf(request);
+			return method ? servlet.methodOf(request) : servlet.uriOf(request);
 		}
 		ReactiveRequestKeys reactive = this.reactive;
 		if (reactive != null
 				&& context instanceof org.springframework.http.server.reactive.observation.ServerRequestObservationContext request) {
-			return reactive.uriOf(request);
+			return method ? reactive.methodOf(request) : reactive.uriOf(request);
 		}
 		return null;
 	}

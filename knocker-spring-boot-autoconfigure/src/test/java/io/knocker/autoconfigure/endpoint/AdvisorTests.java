@@ -1,5 +1,7 @@
 package io.knocker.autoconfigure.endpoint;
 
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
@@ -11,6 +13,7 @@ import io.knocker.autoconfigure.Knockers;
 import io.knocker.autoconfigure.endpoint.Advisor.Reading;
 import io.knocker.autoconfigure.requests.RequestLedger;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.within;
@@ -46,11 +49,16 @@ class AdvisorTests {
 					this.machineBusy.get() + this.machine.get(), this.machineCores),
 			2);
 
+	/** 200 requests of 100 ms to {@code uri}, each waiting as given (ns by part). */
+	private void book(String uri, Map<String, Long> waited) {
+		for (int i = 0; i < 200; i++) {
+			this.ledger.book("GET", uri, 100_000_000L, waited);
+		}
+	}
+
 	/** 200 requests of 100 ms, each waiting {@code waitedMs} at the door, over 20 s. */
 	private void load(String door, long waitedMs, double busyCores) {
-		for (int i = 0; i < 200; i++) {
-			this.ledger.book("GET", "/book", 100_000_000L, Map.of(door, waitedMs * 1_000_000L, "cpu", 1_000_000L));
-		}
+		book("/book", Map.of(door, waitedMs * 1_000_000L, "cpu", 1_000_000L));
 		elapse(20, busyCores, busyCores);
 	}
 
@@ -114,19 +122,15 @@ class AdvisorTests {
 
 	@Test
 	void whenOtherWorkKeepsTheCoresBusyAndRequestsWaitForThemMoreConnectionsAreNotAdvisedEither() {
-		for (int i = 0; i < 200; i++) {
-			this.ledger.book("GET", "/book", 100_000_000L, Map.of("dataSource", 40_000_000L, "cpu", 15_000_000L));
-			this.ledger.book("GET", "/list", 100_000_000L, Map.of("dataSource", 40_000_000L));
-		}
+		book("/book", Map.of("dataSource", 40_000_000L, "cpu", 15_000_000L));
+		book("/list", Map.of("dataSource", 40_000_000L));
 		elapse(20, 0.4, 1.9);
 		Map<String, Reading> pool = Map.of("dataSource", new Reading("connection-pool", 2, 0.8, null));
 		Advice advice = this.advisor.advise(pool).get("dataSource");
 		// A core waited for 7.5 % of the time of the requests at the pool: they sleep, a
 		// larger pool cuts their wait.
 		assertThat(advice.verdict()).isEqualTo("grow");
-		for (int i = 0; i < 200; i++) {
-			this.ledger.book("GET", "/book", 100_000_000L, Map.of("dataSource", 40_000_000L, "cpu", 15_000_000L));
-		}
+		book("/book", Map.of("dataSource", 40_000_000L, "cpu", 15_000_000L));
 		// 10 %: more connections would queue them for the cores instead.
 		advice = this.advisor.advise(pool).get("dataSource");
 		assertThat(advice.verdict()).isEqualTo("cpu-bound");
@@ -137,10 +141,7 @@ class AdvisorTests {
 	void theServersWorkersAreSizedAfterAPoolTheSameRequestsWaitAt() {
 		// 30 ms of 100 queued for a worker, then 40 ms for a connection: the workers
 		// are held while their requests wait at the pool.
-		for (int i = 0; i < 200; i++) {
-			this.ledger.book("GET", "/book", 100_000_000L,
-					Map.of("http", 30_000_000L, "dataSource", 40_000_000L, "cpu", 1_000_000L));
-		}
+		book("/book", Map.of("http", 30_000_000L, "dataSource", 40_000_000L, "cpu", 1_000_000L));
 		elapse(20, 0.4, 0.4);
 		Map<String, Advice> advice = this.advisor.advise(Map.of("http", new Reading("executor", 4, 0.7, null),
 				"dataSource", new Reading("connection-pool", 2, 0.8, null)));
@@ -148,17 +149,25 @@ class AdvisorTests {
 		assertThat(advice.get("http").predictions()).isNull();
 		assertThat(advice.get("http").says()).contains("wait 40 % at dataSource", "see dataSource's advice first");
 		assertThat(advice.get("dataSource").verdict()).isEqualTo("grow");
-		// A pool no look found taken, or one they hardly wait at, is not in the way.
+		// Of two doors further on, the one they wait at longer.
+		this.ledger.reset();
+		this.advisor.reset();
+		book("/book", Map.of("http", 20_000_000L, "orders-lock", 30_000_000L, "dataSource", 25_000_000L));
+		elapse(20, 0.4, 0.4);
+		assertThat(this.advisor
+			.advise(Map.of("http", new Reading("executor", 4, 0.7, null), "dataSource",
+					new Reading("connection-pool", 2, 0.8, null), "orders-lock", new Reading("lock", 1, 0.6, null)))
+			.get("http")
+			.says()).contains("see orders-lock's advice first");
+		// A pool no look found taken (not the bottleneck), or one they wait at less than
+		// for a worker, comes after.
 		assertThat(this.advisor.advise(Map.of("http", new Reading("executor", 4, 0.7, null), "dataSource",
 				new Reading("connection-pool", 2, 0.0, null)))
 			.get("http")
 			.verdict()).isEqualTo("grow");
 		this.ledger.reset();
 		this.advisor.reset();
-		for (int i = 0; i < 200; i++) {
-			this.ledger.book("GET", "/book", 100_000_000L,
-					Map.of("http", 30_000_000L, "dataSource", 4_000_000L, "cpu", 1_000_000L));
-		}
+		book("/book", Map.of("http", 30_000_000L, "dataSource", 4_000_000L, "cpu", 1_000_000L));
 		elapse(20, 0.4, 0.4);
 		assertThat(this.advisor.advise(Map.of("http", new Reading("executor", 4, 0.7, null), "dataSource",
 				new Reading("connection-pool", 2, 0.8, null)))
@@ -250,9 +259,7 @@ class AdvisorTests {
 				this.ledger, (name) -> null, () -> new Advisor.Times(this.clock.get(), -1, this.machineBusy.get(),
 						this.machineBusy.get() + this.machine.get(), 2),
 				2);
-		for (int i = 0; i < 200; i++) {
-			this.ledger.book("GET", "/book", 100_000_000L, Map.of("dataSource", 40_000_000L, "cpu", 15_000_000L));
-		}
+		book("/book", Map.of("dataSource", 40_000_000L, "cpu", 15_000_000L));
 		elapse(20, 0, 1.9);
 		Map<String, Advice> advice = blind.advise(Map.of("dataSource", new Reading("connection-pool", 2, 0.8, null)));
 		assertThat(advice.get("dataSource").verdict()).isEqualTo("cpu-bound");
@@ -289,9 +296,7 @@ class AdvisorTests {
 	@Test
 	void requestsWaitingForCoresThisProcessDoesNotUseAreToldOtherWorkTakesThem() {
 		// 30 ms of 100 waiting for a core, this process using 30 % of two cores.
-		for (int i = 0; i < 200; i++) {
-			this.ledger.book("GET", "/work", 100_000_000L, Map.of("cpu", 30_000_000L));
-		}
+		book("/work", Map.of("cpu", 30_000_000L));
 		elapse(20, 0.6, 1.9);
 		Advice cpu = this.advisor.advise(Map.of()).get("cpu");
 		assertThat(cpu.verdict()).isEqualTo("shared-cores");
@@ -305,21 +310,29 @@ class AdvisorTests {
 		// busy or not with other containers' work: no measure of the cores it may use.
 		this.machineCores = 8;
 		this.advisor.reset();
-		for (int i = 0; i < 200; i++) {
-			this.ledger.book("GET", "/work", 100_000_000L, Map.of("cpu", 30_000_000L));
-		}
+		book("/work", Map.of("cpu", 30_000_000L));
 		elapse(20, 0.6, 1.9);
 		Advice cpu = this.advisor.advise(Map.of()).get("cpu");
-		assertThat(cpu.verdict()).isNotEqualTo("shared-cores");
-		assertThat(cpu.says()).contains("30 % of the time (this process: 0.6 of 2)");
+		// Cores this process keeps 30 % busy do not make it wait 30 % for one: no size.
+		assertThat(cpu.verdict()).isEqualTo("wait-unexplained");
+		assertThat(cpu.predictions()).isNull();
+		assertThat(cpu.says()).contains("30 % of the time (this process: 0.6 of 2)", "CPU quota");
+	}
+
+	@Test
+	void theMachinesTicksAndCoresAreReadFromProcStat(@TempDir Path dir) throws Exception {
+		Path stat = dir.resolve("stat");
+		Files.writeString(stat, "cpu  100 5 50 800 20 3 2 10 0 0\ncpu0 50 2 25 400 10 1 1 5 0 0\n"
+				+ "cpu1 50 3 25 400 10 2 1 5 0 0\nintr 12345 0 0\nctxt 999\n");
+		// Busy: all but idle (800) and iowait (20), of the first eight fields.
+		assertThat(Advisor.Times.machine(stat)).containsExactly(170, 990, 2);
+		assertThat(Advisor.Times.machine(dir.resolve("none"))).containsExactly(-1, -1, -1);
 	}
 
 	@Test
 	void theAdviceOnTheCpuSizesTheCoresFromTheRequestsWaitForOne() {
 		// 30 ms of 100 waiting for a core, cores 95 % busy.
-		for (int i = 0; i < 200; i++) {
-			this.ledger.book("GET", "/work", 100_000_000L, Map.of("cpu", 30_000_000L));
-		}
+		book("/work", Map.of("cpu", 30_000_000L));
 		elapse(20, 1.9, 1.9);
 		Advice cpu = this.advisor.advise(Map.of()).get("cpu");
 		assertThat(cpu.verdict()).isEqualTo("grow");
