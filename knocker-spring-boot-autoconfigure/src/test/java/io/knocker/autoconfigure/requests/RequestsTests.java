@@ -190,7 +190,17 @@ class RequestsTests {
 		// The meters, tagged as http.server.requests is: the requests' time is the
 		// endpoint's, and the ratio of their rates (the dashboard's PromQL over the
 		// run) is the endpoint's share, which the application timed.
-		assertThat(registry.find("http.server.requests").tags("uri", "/pool").timer()).isNotNull();
+		RequestsAtConcurrencyTests.assertPartsAddUp(endpoints.values());
+		for (String uri : List.of("/pool", "/lock", "/sleep/{millis}")) {
+			double parts = registry.find("knocker.request.waited")
+				.tags("method", "GET", "uri", uri)
+				.functionCounters()
+				.stream()
+				.mapToDouble(FunctionCounter::count)
+				.sum();
+			assertThat(parts).as("%s: its parts' meters", uri)
+				.isLessThanOrEqualTo(meter(registry, "knocker.request.seconds", uri, null) * (1 + 1e-9));
+		}
 		double poolSeconds = meter(registry, "knocker.request.seconds", "/pool", null) - poolSecondsBefore;
 		double poolWaited = meter(registry, "knocker.request.waited", "/pool", "dataSource") - poolWaitedBefore;
 		double lockSeconds = meter(registry, "knocker.request.seconds", "/lock", null) - lockSecondsBefore;
@@ -330,6 +340,7 @@ class RequestsTests {
 		long requests = gc.getRequests();
 		double before = gc.totalWaitedSeconds("jvm");
 		double timedBefore = shop.timed("/gc");
+		long pausesBefore = io.knocker.Doors.gcPauseNanos();
 		long latency = 0;
 		for (int i = 1; i <= 5; i++) {
 			long start = System.nanoTime();
@@ -342,15 +353,18 @@ class RequestsTests {
 		}
 		double booked = gc.totalWaitedSeconds("jvm") - before;
 		double timed = shop.timed("/gc") - timedBefore;
-		System.out.printf("jvm: booked %.4f s for five full collections the handler timed at %.4f s, in requests"
-				+ " the client timed at %.4f s%n", booked, timed, latency / 1e9);
-		// A full collection stops the world for most of System.gc()'s time (the
-		// collectors' record misses the safepoint's reaching and rounds each reading to
-		// the millisecond); the jvm door's starvation estimate adds what a busy machine
-		// took from the requests besides (0.34 s has been seen at a load of 10 on two
-		// cores), never more than they took, but for that estimate's own spread: each of
-		// its windows stands for a whole cycle, five times as long.
-		assertThat(booked).isBetween(0.6 * timed, 1.2 * latency / 1e9);
+		double pauses = (io.knocker.Doors.gcPauseNanos() - pausesBefore) / 1e9;
+		System.out.printf(
+				"jvm: booked %.4f s for five full collections the collectors paused %.4f s for, the handler"
+						+ " timed at %.4f s, in requests the client timed at %.4f s%n",
+				booked, pauses, timed, latency / 1e9);
+		// The collections are most of the handler's time (not a pause the collectors
+		// left out of their record)...
+		assertThat(pauses).isBetween(0.5 * timed, timed);
+		// ...and each pause is booked once, as the collectors' record has it: a pause
+		// booked twice reads 2x, one missed reads 0.8x or less. Requests go one at a
+		// time, so only a pause between them (none is due at rest) is not theirs.
+		assertThat(booked).isBetween(0.9 * pauses, 1.1 * pauses);
 	}
 
 	@Test
@@ -408,10 +422,15 @@ class RequestsTests {
 			await().atMost(java.time.Duration.ofSeconds(2)).until(() -> booked(ledger) >= sent.sum());
 			RequestLedger.Endpoint async = ledger.asMap().get("GET /async");
 			RequestLedger.Endpoint locked = ledger.asMap().get("GET /lock");
-			System.out.printf("async: %d requests %s; lock: %d requests %s%n", async.getRequests(), async.getWaited(),
-					locked.getRequests(), locked.getWaited());
-			// The thread waited at the lock while async requests were open...
-			assertThat(locked.getWaited().get("stock-lock")).isBetween(0.1, 0.9);
+			double lockTruth = small.getBean(Shop.class).timed("/lock") / locked.getSeconds();
+			System.out.printf("async: %d requests %s; lock: %d requests %s, %.3f timed%n", async.getRequests(),
+					async.getWaited(), locked.getRequests(), locked.getWaited(), lockTruth);
+			// The thread waited at the lock while async requests were open: the lock's
+			// requests keep all of that wait (the issue saw 0.647 against 0.768 timed
+			// when async requests took their share of it)...
+			assertThat(lockTruth).isBetween(0.2, 0.9);
+			assertThat(locked.getWaited().get("stock-lock")).isCloseTo(lockTruth,
+					org.assertj.core.data.Offset.offset(0.1));
 			// ...for other requests: the async ones keep their exact parts only.
 			assertThat(async.getWaited()).containsOnlyKeys("http", "jvm");
 			assertThat(async.getRequests()).isPositive();
