@@ -92,7 +92,10 @@ class WaitedTests {
 			// Far from 0 (a door that never tells) and from 1 (one that always does):
 			// 0.62 on the lock and monitor, 0.25 on the semaphore's two permits.
 			assertThat(means[0]).isBetween(0.2, 0.9);
-			assertThat(means[1]).isCloseTo(means[0], within(0.1));
+			// The target (0.05), not the class's wider band: within 0.015 on a quiet
+			// machine and beside two spinning loops (lock, monitor and semaphore, three
+			// runs each), where a monitor door's figure once read 0.06-0.12 low.
+			assertThat(means[1]).isCloseTo(means[0], within(0.05));
 		}
 	}
 
