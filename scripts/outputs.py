@@ -152,8 +152,9 @@ it waited, with no annotation (see [requests](requests.md)): of the checkouts' t
 {pct(share(request, "inventory-lock"))} at `inventory-lock`, {pct(share(request, "http"))} handed over to a worker, {pct(share(request, "cpu"))} waiting for a core
 (`cpu`, the kernel's count) and {small_pct(share(request, "jvm"))} in GC pauses (`jvm`). The `jvm` door
 reads {r3(jvm["contentionMetric"])} and the catalog's calls {r3(catalog["meanContention"])}: with eight curl loops and the server on
-two cores, ready threads wait for a CPU, which the `jvm` door counts when it goes on (a lone
-hiccup after a calm stretch does not count). `gcPauseSeconds` says how
+two cores, the `jvm` door measures how late a newly woken thread runs (as a newcomer's knock
+would), which reads far below what busy threads wait for a core; that wait is `cpu`, counted by
+the kernel (a lone hiccup after a calm stretch does not count on the `jvm` door). `gcPauseSeconds` says how
 much of its {r3(jvm["contendedSeconds"])} s was stop-the-world pauses ({jvm["gcPauseSeconds"]} s). `curl -s
 127.0.0.1:8080/report?mb=256` builds a large live heap (1 to 512 MB) amid garbage, and its GC
 pauses show up on the `jvm` door and in `methods.report`."""
