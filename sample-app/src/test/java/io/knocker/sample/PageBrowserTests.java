@@ -71,7 +71,10 @@ class PageBrowserTests {
 			  }),
 			  doors: all(document, 'tr.door').map(function (d) {
 			    return { name: d.dataset.door, kind: d.dataset.kind, contention: d.dataset.contention,
-			      busyRatio: d.dataset.busyRatio, contentionText: text(d, '.contention'), busyText: text(d, '.busy') };
+			      busyRatio: d.dataset.busyRatio, contentionText: text(d, '.contention'), busyText: text(d, '.busy'),
+			      nowText: text(d, '.now'), sparkLabel: text(d, '.spark text'),
+			      sparkPoints: (function (line) { return line ? line.getAttribute('points').trim().split(' ').length : 0; })(d.querySelector('.spark polyline')),
+			      holders: all(d, '.holder').map(function (h) { return h.textContent; }) };
 			  }),
 			  methods: all(document, 'tr.method').map(function (m) {
 			    return { name: m.dataset.method, calls: m.dataset.calls, callsText: text(m, '.calls'),
@@ -100,6 +103,9 @@ class PageBrowserTests {
 				// /actuator/**, so the browser signs in as the shop's admin.
 				browser.get("http://admin:admin@127.0.0.1:" + this.port + "/actuator/knocker");
 				await().atMost(Duration.ofSeconds(30)).until(() -> read(browser).refreshes() >= 2);
+				// Under the load, the lock's history: a line of the contention between
+				// two reads, the latest of them as 'now', the peak under it.
+				await().atMost(Duration.ofSeconds(10)).untilAsserted(() -> assertLockHistory(read(browser)));
 				assertThat(load.get()).isPositive();
 			}
 			finally {
@@ -116,6 +122,13 @@ class PageBrowserTests {
 			assertRequestsAsInTheJson(page, map(json, "requests"));
 			assertDoorsAsInTheJson(page, map(json, "doors"));
 			assertMethodsAsInTheJson(page, map(json, "methods"));
+			// Who holds the lock, as its own endpoint says (the page reads it every 10
+			// s).
+			Map<String, Object> lock = castMap(
+					JSON.readValue(send("GET", "/actuator/contention/inventory-lock", null, null).body(), Map.class));
+			await().atMost(Duration.ofSeconds(25))
+				.untilAsserted(() -> assertThat(door(read(browser), "inventory-lock").holders())
+					.containsExactlyElementsOf(holders(lock)));
 			// The advice reads the clock (its figures are since the reset): as the JSON
 			// says it at one refresh or the next.
 			await().atMost(Duration.ofSeconds(10))
@@ -257,6 +270,39 @@ class PageBrowserTests {
 		}
 	}
 
+	private static void assertLockHistory(Page page) {
+		Door lock = door(page, "inventory-lock");
+		assertThat(lock.sparkPoints()).as("points on the lock's line").isGreaterThanOrEqualTo(2);
+		assertThat(lock.nowText()).as("the lock's latest contention").endsWith("%");
+		assertThat(lock.sparkLabel()).startsWith("peak ");
+		double peak = Double.parseDouble(lock.sparkLabel().substring(5, lock.sparkLabel().indexOf('%')));
+		double now = Double.parseDouble(lock.nowText().replace("%", ""));
+		// Checkouts queue on the lock: their contention is far from 0.
+		assertThat(peak).as("peak").isGreaterThanOrEqualTo(now).isGreaterThan(10);
+	}
+
+	private static Door door(Page page, String name) {
+		return page.doors().stream().filter((d) -> d.name().equals(name)).findFirst().orElseThrow();
+	}
+
+	/** A lock's holders as the page words them: the top three sites. */
+	private static List<String> holders(Map<String, Object> door) {
+		List<String> shown = new ArrayList<>();
+		@SuppressWarnings("unchecked")
+		List<Map<String, Object>> holders = (List<Map<String, Object>>) door.get("holders");
+		assertThat(holders).as("the lock's holders").isNotEmpty();
+		for (Map<String, Object> site : holders.subList(0, Math.min(3, holders.size()))) {
+			@SuppressWarnings("unchecked")
+			List<String> frames = (List<String>) site.get("frames");
+			@SuppressWarnings("unchecked")
+			List<String> threads = (List<String>) site.getOrDefault("threads", List.of());
+			String on = threads.isEmpty() ? ""
+					: " on " + String.join(", ", threads.subList(0, Math.min(2, threads.size())));
+			shown.add(pct(number(site, "share")) + " " + (frames.isEmpty() ? "(unknown)" : frames.get(0)) + on);
+		}
+		return shown;
+	}
+
 	static void assertMethodsAsInTheJson(Page page, Map<String, Object> methods) {
 		assertThat(page.methods()).extracting(Method::name).containsExactlyElementsOf(methods.keySet());
 		for (Method shown : page.methods()) {
@@ -392,7 +438,8 @@ class PageBrowserTests {
 	record Part(String name, String seconds, String share, String label, String shareText, String secondsText) {
 	}
 
-	record Door(String name, String kind, String contention, String busyRatio, String contentionText, String busyText) {
+	record Door(String name, String kind, String contention, String busyRatio, String contentionText, String busyText,
+			String nowText, String sparkLabel, int sparkPoints, List<String> holders) {
 	}
 
 	record Method(String name, String calls, String callsText, String meanContentionText, String meanWaitedText) {
