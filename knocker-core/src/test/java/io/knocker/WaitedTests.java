@@ -90,11 +90,13 @@ class WaitedTests {
 					callers.calls(), means[0], means[1], means[2]);
 			assertThat(callers.calls()).isGreaterThan(100);
 			// Far from 0 (a door that never tells) and from 1 (one that always does):
-			// 0.62 on the lock and monitor, 0.25 on the semaphore's two permits.
-			assertThat(means[0]).isBetween(0.2, 0.9);
+			// 0.62 on the lock and monitor, 0.24-0.26 on the semaphore's two permits
+			// (less where the callers' parks run late).
+			assertThat(means[0]).isBetween(0.15, 0.9);
 			// The target (0.05), not the class's wider band: within 0.015 on a quiet
-			// machine and beside two spinning loops (lock, monitor and semaphore, three
-			// runs each), where a monitor door's figure once read 0.06-0.12 low.
+			// machine and beside two spinning loops (each door once quiet, three times
+			// busy: benchmarks/results/session-7dec-4.md); issue 37 saw a monitor door's
+			// figure 0.06-0.12 low in an application of its own.
 			assertThat(means[1]).isCloseTo(means[0], within(0.05));
 		}
 	}

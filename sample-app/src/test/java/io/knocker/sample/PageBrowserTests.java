@@ -276,9 +276,9 @@ class PageBrowserTests {
 		assertThat(lock.nowText()).as("the lock's latest contention").endsWith("%");
 		assertThat(lock.sparkLabel()).startsWith("peak ");
 		double peak = Double.parseDouble(lock.sparkLabel().substring(5, lock.sparkLabel().indexOf('%')));
-		double now = Double.parseDouble(lock.nowText().replace("%", ""));
-		// Checkouts queue on the lock: their contention is far from 0.
-		assertThat(peak).as("peak").isGreaterThanOrEqualTo(now).isGreaterThan(10);
+		// Checkouts queue on the lock: their contention is far from 0 (26 % since the
+		// reset in the screenshot's run, docs/page.png).
+		assertThat(peak).as("peak").isGreaterThan(10);
 	}
 
 	private static Door door(Page page, String name) {

@@ -340,7 +340,7 @@ class RequestsTests {
 		long requests = gc.getRequests();
 		double before = gc.totalWaitedSeconds("jvm");
 		double timedBefore = shop.timed("/gc");
-		long pausesBefore = io.knocker.Doors.gcPauseNanos();
+		long pausesBefore = collectorsPauseMillis();
 		long latency = 0;
 		for (int i = 1; i <= 5; i++) {
 			long start = System.nanoTime();
@@ -353,18 +353,32 @@ class RequestsTests {
 		}
 		double booked = gc.totalWaitedSeconds("jvm") - before;
 		double timed = shop.timed("/gc") - timedBefore;
-		double pauses = (io.knocker.Doors.gcPauseNanos() - pausesBefore) / 1e9;
+		double pauses = (collectorsPauseMillis() - pausesBefore) / 1e3;
 		System.out.printf(
 				"jvm: booked %.4f s for five full collections the collectors paused %.4f s for, the handler"
 						+ " timed at %.4f s, in requests the client timed at %.4f s%n",
 				booked, pauses, timed, latency / 1e9);
-		// The collections are most of the handler's time (not a pause the collectors
-		// left out of their record)...
-		assertThat(pauses).isBetween(0.5 * timed, timed);
+		// The collections are most of the handler's time (0.97-0.99 of it seen), not a
+		// pause the collectors left out of their record; a young collection between
+		// requests may add a little...
+		assertThat(pauses).isBetween(0.5 * timed, 1.2 * timed);
 		// ...and each pause is booked once, as the collectors' record has it: a pause
 		// booked twice reads 2x, one missed reads 0.8x or less. Requests go one at a
 		// time, so only a pause between them (none is due at rest) is not theirs.
 		assertThat(booked).isBetween(0.9 * pauses, 1.1 * pauses);
+	}
+
+	/**
+	 * The collectors' own record of their pauses, read by the test from the JVM's beans:
+	 * every collector but those that time whole concurrent cycles (ZGC's and Shenandoah's
+	 * {@code Cycles}), during which the application runs.
+	 */
+	private static long collectorsPauseMillis() {
+		return java.lang.management.ManagementFactory.getGarbageCollectorMXBeans()
+			.stream()
+			.filter((bean) -> !bean.getName().endsWith("Cycles"))
+			.mapToLong((bean) -> Math.max(0, bean.getCollectionTime()))
+			.sum();
 	}
 
 	@Test
@@ -427,8 +441,8 @@ class RequestsTests {
 					async.getWaited(), locked.getRequests(), locked.getWaited(), lockTruth);
 			// The thread waited at the lock while async requests were open: the lock's
 			// requests keep all of that wait (the issue saw 0.647 against 0.768 timed
-			// when async requests took their share of it; now 0.02-0.06 above it over
-			// 6 s, 0.04 either way over 3 s)...
+			// when async requests took their share of it; now -0.04 and +0.06 over 3 s,
+			// +0.017 to +0.057 over 6 s: benchmarks/results/session-7dec-4.md)...
 			assertThat(lockTruth).isBetween(0.2, 0.9);
 			assertThat(locked.getWaited().get("stock-lock")).isCloseTo(lockTruth,
 					org.assertj.core.data.Offset.offset(0.1));
