@@ -115,19 +115,7 @@ class RequestsAtConcurrencyTests {
 			assertThat(lockTruth).as("lock's share as timed").isBetween(0.05, 0.8);
 			assertThat(poolShare).as("pool's share").isCloseTo(poolTruth, Offset.offset(0.1));
 			assertThat(lockShare).as("lock's share").isCloseTo(lockTruth, Offset.offset(0.1));
-			assertPartsAddUp(endpoints.values());
-		}
-	}
-
-	/**
-	 * The parts of each endpoint's time (each door, {@code cpu}, {@code jvm}) add up to
-	 * at most the requests' time.
-	 */
-	static void assertPartsAddUp(Iterable<RequestLedger.Endpoint> endpoints) {
-		for (RequestLedger.Endpoint endpoint : endpoints) {
-			double seconds = endpoint.getWaitedSeconds().values().stream().mapToDouble(Double::doubleValue).sum();
-			assertThat(seconds).as("%s: its parts' seconds %s", endpoint.getKey(), endpoint.getWaitedSeconds())
-				.isLessThanOrEqualTo(endpoint.getSeconds() * (1 + 1e-9));
+			PartsAddUp.inTheLedger(endpoints.values());
 		}
 	}
 
